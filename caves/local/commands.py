@@ -1,0 +1,569 @@
+"""Statements the engine answers itself rather than through DuckDB SQL.
+
+Session and transaction control, databases and schemas (DuckDB schemas ``"DB.SCHEMA"``), SHOW and
+DESCRIBE, streams and tasks. Each handler takes ``(session, text, params)`` and returns a Result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from . import tasks as task_cmds
+from .dml import enable_change_tracking
+from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
+from .info_schema import information_schema_sql
+from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
+from .result import Result
+from .streams import initial_rows_table, log_table, parse_create_stream
+
+if TYPE_CHECKING:
+    from .engine import Session
+
+_S = quote(INTERNAL_SCHEMA)
+_NAME = r'(?P<name>(?:"(?:[^"]|"")+"|[\w$]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[\w$]+)){0,2})'
+
+Handler = Callable[["Session", str, Any], Result]
+_HANDLERS: list[tuple[re.Pattern, Handler]] = []
+
+
+def command(pattern: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        _HANDLERS.append((re.compile(pattern, re.I | re.S), fn))
+        return fn
+
+    return register
+
+
+def find(text: str) -> Handler | None:
+    for pattern, fn in _HANDLERS:
+        if pattern.match(text):
+            return fn
+    return None
+
+
+def _ok() -> Result:
+    return Result.message("Statement executed successfully.")
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# --- transactions -------------------------------------------------------------------------------------
+
+
+@command(r"^(BEGIN|START)(\s+(TRANSACTION|WORK))?(\s+NAME\s+\S+)?\s*$")
+def _begin(session: Session, text: str, params) -> Result:
+    return session.begin()
+
+
+@command(r"^COMMIT(\s+WORK)?\s*$")
+def _commit(session: Session, text: str, params) -> Result:
+    return session.commit()
+
+
+@command(r"^ROLLBACK(\s+WORK)?\s*$")
+def _rollback(session: Session, text: str, params) -> Result:
+    return session.rollback()
+
+
+# --- session context ----------------------------------------------------------------------------------
+
+
+@command(r"^USE\s+(ROLE|WAREHOUSE|SECONDARY\s+ROLES)\b")
+def _use_noop(session: Session, text: str, params) -> Result:
+    return _ok()  # roles and warehouses do not exist locally
+
+
+@command(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?" + _NAME + r"\s*$")
+def _use(session: Session, text: str, params) -> Result:
+    match = re.match(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?(.+)$", text, re.I | re.S)
+    kind = (match.group(1) or "").strip().upper()
+    parts = split_name(match.group(2))
+    if kind == "DATABASE" or (not kind and len(parts) == 1 and _database_exists(session, parts[0])):
+        if len(parts) != 1:
+            raise SnowflakeError("USE DATABASE takes a database name.", errno=1003)
+        if not _database_exists(session, parts[0]):
+            raise ObjectNotFound("Database", parts[0])
+        session.database, session.schema = parts[0], "PUBLIC"
+        return _ok()
+    if len(parts) == 2:
+        database, schema = parts
+    elif len(parts) == 1 and session.database:
+        database, schema = session.database, parts[0]
+    else:
+        raise SnowflakeError("Cannot use a schema: this session does not have a current database.", errno=90105)
+    if not _schema_exists(session, database, schema):
+        raise ObjectNotFound("Schema", f"{database}.{schema}")
+    session.database, session.schema = database, schema
+    return _ok()
+
+
+@command(r"^(ALTER\s+SESSION|ALTER\s+WAREHOUSE|CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE|GRANT|REVOKE|CREATE\s+(OR\s+REPLACE\s+)?ROLE)\b")
+def _noop(session: Session, text: str, params) -> Result:
+    return _ok()  # access control and compute have no local counterpart
+
+
+# --- databases and schemas ----------------------------------------------------------------------------
+
+
+def _database_exists(session: Session, name: str) -> bool:
+    return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
+
+
+def _schema_exists(session: Session, database: str, schema: str) -> bool:
+    return bool(
+        session.query_internal(
+            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = ? AND database_name = current_database()",
+            [f"{database}.{schema}"],
+        )[0][0]
+    )
+
+
+@command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?DATABASE\b")
+def _create_database(session: Session, text: str, params) -> Result:
+    match = re.match(
+        r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?DATABASE\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
+        text,
+        re.I | re.S,
+    )
+    if not match:
+        raise SnowflakeError("SQL compilation error: invalid CREATE DATABASE.", errno=1003)
+    replace, if_not_exists, name = bool(match.group(1)), bool(match.group(2)), split_name(match.group("name"))[0]
+    comment = re.search(r"COMMENT\s*=\s*'((?:[^']|'')*)'", match.group(4) or "", re.I)
+
+    def apply(cur) -> Result:
+        exists = _database_exists(session, name)
+        if exists and if_not_exists:
+            return Result.message(f"{name} already exists, statement succeeded.")
+        if exists and not replace:
+            raise AlreadyExists("Database", name)
+        if exists:
+            _drop_database(session, cur, name)
+        cur.execute(
+            f"INSERT INTO {_S}.DATABASES VALUES (?, ?, ?)",
+            [name, session.engine.clock(), comment.group(1) if comment else None],
+        )
+        cur.execute(f"CREATE SCHEMA {quote(name + '.PUBLIC')}")
+        cur.execute(information_schema_sql(name))
+        return Result.message(f"Database {name} successfully created.")
+
+    result = session.run_ddl(apply)
+    session.database, session.schema = name, "PUBLIC"
+    return result
+
+
+def _drop_database(session: Session, cur, name: str) -> None:
+    for (schema,) in cur.execute(
+        "SELECT schema_name FROM duckdb_schemas() WHERE starts_with(schema_name, ?) "
+        "AND database_name = current_database()",
+        [name + "."],
+    ).fetchall():
+        cur.execute(f"DROP SCHEMA {quote(schema)} CASCADE")
+    for table in ("STREAMS", "TASKS", "TABLES"):
+        cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ?", [name])
+    cur.execute(f"DELETE FROM {_S}.DATABASES WHERE NAME = ?", [name])
+
+
+@command(r"^DROP\s+DATABASE\b")
+def _drop_database_cmd(session: Session, text: str, params) -> Result:
+    match = re.match(r"^DROP\s+DATABASE\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
+    name = split_name(match.group("name"))[0]
+    if not _database_exists(session, name):
+        if match.group(1):
+            return _ok()
+        raise ObjectNotFound("Database", name)
+
+    def apply(cur) -> Result:
+        _drop_database(session, cur, name)
+        return Result.message(f"{name} successfully dropped.")
+
+    result = session.run_ddl(apply)
+    if session.database == name:
+        session.database = session.schema = None
+    return result
+
+
+@command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?SCHEMA\b")
+def _create_schema(session: Session, text: str, params) -> Result:
+    match = re.match(
+        r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
+        text,
+        re.I | re.S,
+    )
+    if not match:
+        raise SnowflakeError("SQL compilation error: invalid CREATE SCHEMA.", errno=1003)
+    parts = split_name(match.group("name"))
+    database = parts[0] if len(parts) == 2 else session.database
+    schema = parts[-1]
+    if not database:
+        raise SnowflakeError("Cannot create a schema: this session does not have a current database.", errno=90105)
+    if not _database_exists(session, database):
+        raise ObjectNotFound("Database", database)
+    replace, if_not_exists = bool(match.group(1)), bool(match.group(2))
+
+    def apply(cur) -> Result:
+        exists = _schema_exists(session, database, schema)
+        if exists and if_not_exists:
+            return Result.message(f"{schema} already exists, statement succeeded.")
+        if exists and not replace:
+            raise AlreadyExists("Schema", schema)
+        if exists:
+            cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
+        cur.execute(f"CREATE SCHEMA {quote(database + '.' + schema)}")
+        cur.execute(
+            f"INSERT INTO {_S}.SCHEMAS VALUES (?, ?, ?, NULL)", [database, schema, session.engine.clock()]
+        )
+        return Result.message(f"Schema {schema} successfully created.")
+
+    result = session.run_ddl(apply)
+    session.database, session.schema = database, schema
+    return result
+
+
+@command(r"^DROP\s+SCHEMA\b")
+def _drop_schema(session: Session, text: str, params) -> Result:
+    match = re.match(r"^DROP\s+SCHEMA\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
+    parts = split_name(match.group("name"))
+    database = parts[0] if len(parts) == 2 else session.database
+    schema = parts[-1]
+    if not database or not _schema_exists(session, database, schema):
+        if match.group(1):
+            return _ok()
+        raise ObjectNotFound("Schema", f"{database}.{schema}")
+
+    def apply(cur) -> Result:
+        cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
+        for table in ("STREAMS", "TASKS", "TABLES"):
+            cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ?", [database, schema])
+        return Result.message(f"{schema} successfully dropped.")
+
+    return session.run_ddl(apply)
+
+
+# --- ALTER TABLE options without a local effect -----------------------------------------------------
+
+
+@command(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(SET|UNSET)\s+")
+def _alter_table_set(session: Session, text: str, params) -> Result:
+    """Storage options (retention, clustering, comments) have no local effect; CHANGE_TRACKING is honoured."""
+    match = re.match(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s+(SET|UNSET)\s+(.*)$", text, re.I | re.S)
+    name = resolve(split_name(match.group("name")), session.database, session.schema)
+    if re.search(r"CHANGE_TRACKING\s*=\s*TRUE", match.group(4), re.I):
+        session.run_ddl(lambda cur: (enable_change_tracking(session, cur, name, "inserts"), _ok())[1])
+    return _ok()
+
+
+@command(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(CLUSTER\s+BY|DROP\s+CLUSTERING|SUSPEND\s+RECLUSTER|RESUME\s+RECLUSTER)")
+def _alter_table_cluster(session: Session, text: str, params) -> Result:
+    return _ok()
+
+
+# --- SHOW and DESCRIBE --------------------------------------------------------------------------------
+
+_SHOW_RE = re.compile(
+    r"^SHOW\s+(?P<terse>TERSE\s+)?(?P<what>DATABASES|SCHEMAS|TABLES|VIEWS|STREAMS|TASKS|OBJECTS|COLUMNS)"
+    r"(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?"
+    r"(?:\s+IN\s+(?:(?P<scope>ACCOUNT|DATABASE|SCHEMA|TABLE)\b)?\s*(?P<target>[\w$.\"]+)?)?"
+    r"(?:\s+STARTS\s+WITH\s+'[^']*')?(?:\s+LIMIT\s+\d+)?\s*$",
+    re.I | re.S,
+)
+
+
+def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str | None, str | None]:
+    scope = (scope or "").upper()
+    if scope == "ACCOUNT":
+        return None, None
+    if target:
+        parts = split_name(target)
+        if scope == "DATABASE" or (not scope and len(parts) == 1 and _database_exists(session, parts[0])):
+            return parts[0], None
+        if len(parts) == 2:
+            return parts[0], parts[1]
+        return session.database, parts[0]
+    if scope == "DATABASE":
+        return session.database, None
+    if scope == "SCHEMA":
+        return session.database, session.schema
+    return session.database, session.schema
+
+
+def _like(value: str, pattern: str | None) -> bool:
+    if not pattern:
+        return True
+    regex = "^" + re.escape(pattern.replace("''", "'")).replace("%", ".*").replace("_", ".") + "$"
+    return re.match(regex, value, re.I) is not None
+
+
+@command(r"^SHOW\s+")
+def _show(session: Session, text: str, params) -> Result:
+    match = _SHOW_RE.match(text)
+    if not match:
+        raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
+    what = match.group("what").upper()
+    like = match.group("like")
+    terse = bool(match.group("terse"))
+    if what == "DATABASES":
+        rows = session.query_internal(f"SELECT CREATED_ON, NAME, COMMENT FROM {_S}.DATABASES ORDER BY NAME")
+        cols = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options", "retention_time"]
+        return Result.of(
+            cols,
+            [
+                (c, n, "N", "Y" if n == session.database else "N", "", "SYSADMIN", cm or "", "", "1")
+                for c, n, cm in rows
+                if _like(n, like)
+            ],
+        )
+    database, schema = _scope(session, match.group("scope"), match.group("target"))
+    if what == "SCHEMAS":
+        rows = session.query_internal(
+            "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database() "
+            "AND schema_name LIKE '%.%' ORDER BY schema_name"
+        )
+        out = []
+        for (storage,) in rows:
+            db, _, sch = storage.partition(".")
+            if (database and db != database) or not _like(sch, like):
+                continue
+            out.append((None, sch, "N", "Y" if (db, sch) == (session.database, session.schema) else "N", db, "SYSADMIN", "", "", "1"))
+        cols = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options", "retention_time"]
+        return Result.of(cols, out)
+    if what in {"TABLES", "VIEWS", "OBJECTS"}:
+        return _show_tables(session, what, like, database, schema, terse)
+    if what == "COLUMNS":
+        return _show_columns(session, match.group("target"), like)
+    if what == "STREAMS":
+        return show_streams(session, like, database, schema, terse)
+    return task_cmds.show_tasks(session, like, database, schema, terse)
+
+
+def _show_tables(session: Session, what: str, like, database, schema, terse: bool) -> Result:
+    rows = session.query_internal(
+        "SELECT schema_name, table_name, 'TABLE', estimated_size, comment FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name LIKE '%.%' "
+        "UNION ALL SELECT schema_name, view_name, 'VIEW', NULL, comment FROM duckdb_views() "
+        "WHERE database_name = current_database() AND schema_name LIKE '%.%' AND NOT internal "
+        "ORDER BY 1, 2"
+    )
+    meta = {
+        (d, s, n): (created, cluster, tracked)
+        for d, s, n, created, cluster, tracked in session.query_internal(
+            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, CREATED_ON, CLUSTER_BY, CHANGE_TRACKING FROM {_S}.TABLES"
+        )
+    }
+    out = []
+    for storage, name, kind, size, comment in rows:
+        db, _, sch = storage.partition(".")
+        if sch == "INFORMATION_SCHEMA" or (database and db != database) or (schema and sch != schema):
+            continue
+        if not _like(name, like) or (what == "TABLES" and kind != "TABLE") or (what == "VIEWS" and kind != "VIEW"):
+            continue
+        created, cluster, tracked = meta.get((db, sch, name), (None, None, False))
+        if what == "VIEWS":
+            out.append((created, name, "", db, sch, "SYSADMIN", comment or "", None, "false", "false"))
+        else:
+            out.append(
+                (created, name, db, sch, "TABLE", comment or "", cluster or "", size or 0, None, "SYSADMIN", "1",
+                 "ON" if tracked else "OFF")
+            )  # fmt: skip
+    if what == "VIEWS":
+        cols = ["created_on", "name", "reserved", "database_name", "schema_name", "owner", "comment", "text",
+                "is_secure", "is_materialized"]  # fmt: skip
+    else:
+        cols = ["created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows",
+                "bytes", "owner", "retention_time", "change_tracking"]  # fmt: skip
+    if terse:
+        return Result.of(["created_on", "name", "kind", "database_name", "schema_name"], [(r[0], r[1], "TABLE", r[2], r[3]) for r in out])
+    return Result.of(cols, out)
+
+
+def _show_columns(session: Session, target: str | None, like: str | None) -> Result:
+    if not target:
+        raise SnowflakeError("SHOW COLUMNS needs IN TABLE <name> in the local engine.", errno=1003)
+    name = resolve(split_name(target), session.database, session.schema)
+    return _describe_table(session, name, like)
+
+
+def _describe_table(session: Session, name: ObjectName, like: str | None = None) -> Result:
+    rows = session.query_internal(
+        "SELECT column_name, SF_TYPE_NAME(data_type), is_nullable, column_default FROM duckdb_columns() "
+        "WHERE schema_name = ? AND table_name = ? AND column_name <> 'METADATA$ROW_ID' ORDER BY column_index",
+        [name.storage_schema, name.name],
+    )
+    if not rows:
+        raise ObjectNotFound("Table", name.fqn)
+    cols = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression", "comment"]
+    return Result.of(
+        cols,
+        [(c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None) for c, t, n, d in rows if _like(c, like)],
+    )
+
+
+@command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
+def _describe(session: Session, text: str, params) -> Result:
+    match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+" + _NAME + r"\s*$", text, re.I)
+    kind = match.group(1).upper()
+    name = resolve(split_name(match.group("name")), session.database, session.schema)
+    if kind in {"TABLE", "VIEW"}:
+        return _describe_table(session, name)
+    if kind == "STREAM":
+        return show_streams(session, name.name, name.database, name.schema, False)
+    return task_cmds.show_tasks(session, name.name, name.database, name.schema, False)
+
+
+# --- streams ------------------------------------------------------------------------------------------
+
+SHOW_STREAMS_COLUMNS = [
+    "created_on", "name", "database_name", "schema_name", "owner", "comment", "table_name", "source_type",
+    "base_tables", "type", "stale", "mode", "stale_after", "invalid_reason", "owner_role_type",
+]  # fmt: skip
+
+# §1.5: STALE_AFTER = last consumption + max(DATA_RETENTION_TIME_IN_DAYS, MAX_DATA_EXTENSION_TIME_IN_DAYS)
+_STALE_AFTER_DAYS = 14
+
+
+def show_streams(session: Session, like, database, schema, terse: bool) -> Result:
+    import datetime as dt
+
+    rows = session.query_internal(
+        f"SELECT CREATED_ON, NAME, DATABASE_NAME, SCHEMA_NAME, COMMENT, TABLE_FQN, MODE, STALE, INVALID_REASON, "
+        f"coalesce(LAST_CONSUMED_ON, CREATED_ON) FROM {_S}.STREAMS ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
+    )
+    out = []
+    for created, name, db, sch, comment, table, mode, stale, reason, consumed in rows:
+        if (database and db != database) or (schema and sch != schema) or not _like(name, like):
+            continue
+        stale_after = consumed + dt.timedelta(days=_STALE_AFTER_DAYS) if consumed else None
+        out.append(
+            (created, name, db, sch, "SYSADMIN", comment or "", table, "Table", table, "DELTA",
+             "true" if stale else "false", mode, stale_after, reason or "N/A", "ROLE")
+        )  # fmt: skip
+    if terse:
+        return Result.of(
+            ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"],
+            [(r[0], r[1], "STREAM", r[2], r[3], r[6]) for r in out],
+        )
+    return Result.of(SHOW_STREAMS_COLUMNS, out)
+
+
+def _stream_row(session: Session, name: ObjectName):
+    rows = session.query_internal(
+        f"SELECT TABLE_FQN, OFFSET_VERSION, MODE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? "
+        "AND NAME = ?",
+        [name.database, name.schema, name.name],
+    )
+    return rows[0] if rows else None
+
+
+@command(r"^CREATE\s+(OR\s+REPLACE\s+)?STREAM\b")
+def _create_stream(session: Session, text: str, params) -> Result:
+    spec = parse_create_stream(text)
+    if spec is None:
+        raise SnowflakeError("SQL compilation error: invalid CREATE STREAM.", errno=1003)
+    if spec.or_replace and spec.if_not_exists:
+        raise SnowflakeError("SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003)
+    if spec.on_kind != "TABLE":
+        raise SnowflakeError(f"Streams on {spec.on_kind} are not supported by the local engine.", errno=1003)
+    name = resolve(split_name(spec.name), session.database, session.schema)
+    table = resolve(split_name(spec.table), session.database, session.schema)
+    existing = _stream_row(session, name)
+    if existing is not None and spec.if_not_exists:
+        return Result.message(f"{name.name} already exists, statement succeeded.")
+    if existing is not None and not spec.or_replace:
+        raise AlreadyExists("Stream", name.name)
+    keep_offset = None
+    if spec.at_stream is not None:
+        other = resolve(split_name(spec.at_stream), session.database, session.schema)
+        row = _stream_row(session, other)
+        if row is None:
+            raise ObjectNotFound("Stream", other.fqn)
+        keep_offset = row[1]
+
+    def apply(cur) -> Result:
+        exists = cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+            [table.storage_schema, table.name],
+        ).fetchone()[0]
+        if not exists:
+            raise ObjectNotFound("Table", table.fqn)
+        enable_change_tracking(session, cur, table, "inserts" if spec.append_only else "all")
+        now_version = cur.execute(f"SELECT CHANGE_VERSION FROM {_S}.STATE").fetchone()[0]
+        cur.execute(
+            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+            [name.database, name.schema, name.name],
+        )
+        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
+        offset = keep_offset if keep_offset is not None else now_version
+        cur.execute(
+            f"INSERT INTO {_S}.STREAMS VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, FALSE, NULL)",
+            [
+                name.database, name.schema, name.name, table.fqn, "APPEND_ONLY" if spec.append_only else "DEFAULT",
+                spec.show_initial_rows, spec.show_initial_rows, offset, session.engine.clock(), spec.comment,
+            ],
+        )  # fmt: skip
+        if spec.show_initial_rows:
+            # §1.3: the first read returns the rows present now, as INSERTs.
+            cur.execute(
+                f"CREATE TABLE {initial_rows_table(name)} AS SELECT CAST({offset} AS BIGINT) AS _V, "
+                f"0::BIGINT AS _S, 'INS' AS _OP, * FROM {table.duck}"
+            )
+        return Result.message(f"Stream {name.name} successfully created.")
+
+    return session.run_ddl(apply)
+
+
+@command(r"^DROP\s+STREAM\b")
+def _drop_stream(session: Session, text: str, params) -> Result:
+    match = re.match(r"^DROP\s+STREAM\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
+    name = resolve(split_name(match.group("name")), session.database, session.schema)
+    row = _stream_row(session, name)
+    if row is None:
+        if match.group(1):
+            return _ok()
+        raise ObjectNotFound("Stream", name.fqn)
+
+    def apply(cur) -> Result:
+        cur.execute(
+            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+            [name.database, name.schema, name.name],
+        )
+        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
+        remaining = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [row[0]]).fetchone()[0]
+        source = ObjectName(*row[0].split(".", 2))
+        if remaining is not None:
+            cur.execute(f"DELETE FROM {log_table(source)} WHERE _V <= ?", [remaining])
+        return Result.message(f"{name.name} successfully dropped.")
+
+    return session.run_ddl(apply)
+
+
+# --- tasks --------------------------------------------------------------------------------------------
+
+
+@command(r"^CREATE\s+(OR\s+REPLACE\s+)?TASK\b")
+def _create_task(session: Session, text: str, params) -> Result:
+    return task_cmds.create_task(session, text)
+
+
+@command(r"^ALTER\s+TASK\b")
+def _alter_task(session: Session, text: str, params) -> Result:
+    return task_cmds.alter_task(session, text)
+
+
+@command(r"^DROP\s+TASK\b")
+def _drop_task(session: Session, text: str, params) -> Result:
+    match = re.match(r"^DROP\s+TASK\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
+    return task_cmds.drop_task(session, match.group("name"), bool(match.group(1)))
+
+
+@command(r"^EXECUTE\s+TASK\b")
+def _execute_task(session: Session, text: str, params) -> Result:
+    return task_cmds.execute_task(session, text)
+
+
+@command(r"^SELECT\s+SYSTEM\$TASK_DEPENDENTS_ENABLE\s*\(\s*'[^']+'\s*\)\s*$")
+def _task_dependents_enable(session: Session, text: str, params) -> Result:
+    name = re.search(r"'([^']+)'", text).group(1)
+    return task_cmds.task_dependents_enable(session, name)

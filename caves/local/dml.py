@@ -1,0 +1,225 @@
+"""Running translated statements inside a transaction, with change capture for tracked tables.
+
+DuckDB has no triggers, so the engine itself writes the change log of a tracked table around each
+DML statement (see streams.py for the log's shape):
+
+* INSERT: new rows are those whose hidden row id is above the table's highest before the insert
+  (ids come from a sequence), so they are copied to the log without leaving DuckDB;
+* UPDATE / DELETE: the rows the statement will touch are read first (its own sources and condition)
+  as the "before" images; after an UPDATE the same row ids give the "after" images;
+* MERGE: the same "before" read, and the statement returns (merge_action, row id) to tell which rows
+  it updated, deleted or left alone.
+
+Tables whose streams are all APPEND_ONLY capture inserts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from .names import INTERNAL_SCHEMA, ObjectName, quote
+from .result import Result
+from .streams import log_table
+from .translate import ROW_ID, TableInfo, Translation
+
+if TYPE_CHECKING:
+    from .engine import Session
+
+_S = quote(INTERNAL_SCHEMA)
+_PRE = '"_caves_pre_image"'
+
+
+def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+    binds = list(params) if params else None
+    if tr.kind == "ddl":
+        return run_ddl(session, cur, tr, binds)
+    if tr.is_dml and tr.target is not None and tr.target.tracked:
+        return _run_tracked_dml(session, cur, tr, binds)
+    cur.execute(tr.sql, binds)
+    if tr.kind == "select":
+        rows = cur.fetchall()
+        desc = cur.description or []
+        return Result(columns=[d[0] for d in desc], rows=rows, types=[str(d[1]) for d in desc])
+    if tr.is_dml:
+        count = cur.fetchone()[0]
+        return _dml_result(tr.kind, count)
+    return Result.message("Statement executed successfully.")
+
+
+def _dml_result(kind: str, count: int, updated: int = 0, deleted: int = 0) -> Result:
+    """Snowflake's answer to DML: the affected row counts, one column per action."""
+    if kind == "insert":
+        return Result(columns=["number of rows inserted"], rows=[(count,)], rowcount=count)
+    if kind == "update":
+        return Result(
+            columns=["number of rows updated", "number of multi-joined rows updated"], rows=[(count, 0)], rowcount=count
+        )
+    if kind == "delete":
+        return Result(columns=["number of rows deleted"], rows=[(count,)], rowcount=count)
+    return Result(
+        columns=["number of rows inserted", "number of rows updated", "number of rows deleted"],
+        rows=[(count, updated, deleted)],
+        rowcount=count + updated + deleted,
+    )
+
+
+def _cols(info: TableInfo) -> str:
+    return ", ".join(quote(c) for c in (*info.columns, ROW_ID))
+
+
+def _log_from(cur, info: TableInfo, version: int, stmt: int, op: str, source_sql: str, binds=None) -> None:
+    cols = _cols(info)
+    cur.execute(
+        f"INSERT INTO {log_table(info.name)} (_V, _S, _OP, {cols}) SELECT {version}, {stmt}, '{op}', {cols} "
+        f"FROM {source_sql}",
+        binds,
+    )
+
+
+def _max_row_id(cur, info: TableInfo) -> int:
+    return cur.execute(f"SELECT coalesce(max({quote(ROW_ID)}), 0) FROM {info.name.duck}").fetchone()[0]
+
+
+def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
+    info = tr.target
+    version = session.write_version(cur)
+    stmt = session.statement_index
+    rid = quote(ROW_ID)
+    table = info.name.duck
+    if tr.pre_image_sql is not None:
+        lo, hi = tr.pre_image_params
+        pre_binds = binds[lo:hi] if binds else None
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {_PRE} AS {tr.pre_image_sql}", pre_binds or None)
+    before_max = _max_row_id(cur, info) if tr.kind in {"insert", "merge"} else 0
+
+    cur.execute(tr.sql, binds)
+    if tr.kind == "merge" and tr.returning:
+        actions = cur.fetchall()
+        updated = [r[1] for r in actions if r[0] == "UPDATE"]
+        deleted = [r[1] for r in actions if r[0] == "DELETE"]
+        inserted = len(actions) - len(updated) - len(deleted)
+    else:
+        count = cur.fetchone()[0]
+        updated, deleted, inserted = [], [], count
+
+    if tr.kind in {"insert", "merge"}:
+        _log_from(cur, info, version, stmt, "INS", f"{table} WHERE {rid} > ?", [before_max])
+    if tr.kind == "update" and tr.pre_image_sql is not None:
+        _log_from(cur, info, version, stmt, "UPD_OLD", _PRE)
+        _log_from(cur, info, version, stmt, "UPD_NEW", f"{table} WHERE {rid} IN (SELECT {rid} FROM {_PRE})")
+    if tr.kind == "delete" and tr.pre_image_sql is not None:
+        _log_from(cur, info, version, stmt, "DEL", _PRE)
+    if tr.kind == "merge" and tr.returning:
+        _log_merge_changes(cur, info, version, stmt, updated, deleted)
+    if tr.pre_image_sql is not None:
+        cur.execute(f"DROP TABLE IF EXISTS {_PRE}")
+    if tr.kind == "merge":
+        return _dml_result("merge", inserted, len(updated), len(deleted))
+    return _dml_result(tr.kind, inserted)
+
+
+def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: list, deleted: list) -> None:
+    rid = quote(ROW_ID)
+    if updated:
+        cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')
+        cur.executemany('INSERT INTO "_caves_ids" VALUES (?)', [[i] for i in updated])
+        ids = f'(SELECT ID FROM "_caves_ids")'
+        _log_from(cur, info, version, stmt, "UPD_OLD", f"{_PRE} WHERE {rid} IN {ids}")
+        _log_from(cur, info, version, stmt, "UPD_NEW", f"{info.name.duck} WHERE {rid} IN {ids}")
+    if deleted:
+        cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')
+        cur.executemany('INSERT INTO "_caves_ids" VALUES (?)', [[i] for i in deleted])
+        _log_from(cur, info, version, stmt, "DEL", f'{_PRE} WHERE {rid} IN (SELECT ID FROM "_caves_ids")')
+    cur.execute('DROP TABLE IF EXISTS "_caves_ids"')
+
+
+# --- DDL -------------------------------------------------------------------------------------------
+
+
+def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
+    """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
+    if tr.dropped_table is not None and tr.object_kind == "TABLE":
+        _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
+    cur.execute(tr.sql, binds)
+    if tr.created_table is not None and tr.object_kind == "TABLE":
+        _register_table(session, cur, tr.created_table, tr.table_options)
+    if tr.table_options.get("tracked_alter") and tr.target is not None:
+        sync_log_columns(cur, tr.target.name)
+    session.engine.catalog_changed(cur)
+    kind = tr.object_kind.title()
+    name = (tr.created_table or tr.dropped_table or (tr.target.name if tr.target else None))
+    label = name.name if isinstance(name, ObjectName) else ""
+    verb = "successfully created" if tr.created_table else "successfully dropped" if tr.dropped_table else "altered"
+    return Result.message(f"{kind} {label} {verb}.")
+
+
+def _register_table(session: Session, cur, name: ObjectName, options: dict) -> None:
+    exists = cur.execute(
+        f"SELECT count(*) FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [name.database, name.schema, name.name],
+    ).fetchone()[0]
+    if exists:
+        return
+    cur.execute(
+        f"INSERT INTO {_S}.TABLES VALUES (?, ?, ?, 'TABLE', ?, ?, ?, FALSE, 'none', nextval('{INTERNAL_SCHEMA}.TABLE_IDS'))",
+        [name.database, name.schema, name.name, session.engine.clock(), options.get("comment"), options.get("cluster_by")],
+    )
+
+
+def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> None:
+    """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1)."""
+    reason = "base table was replaced" if replaced else "base table was dropped"
+    cur.execute(
+        f"UPDATE {_S}.STREAMS SET STALE = TRUE, INVALID_REASON = ? WHERE TABLE_FQN = ?", [reason, name.fqn]
+    )
+    cur.execute(
+        f"DELETE FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [name.database, name.schema, name.name],
+    )
+    cur.execute(f"DROP TABLE IF EXISTS {log_table(name)}")
+    cur.execute(f"DROP SEQUENCE IF EXISTS {_S}.{quote('ROWID:' + name.fqn)}")
+
+
+def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str) -> None:
+    """Snowflake turns CHANGE_TRACKING on at the first stream; here that adds the hidden row id and the log."""
+    row = cur.execute(
+        f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [name.database, name.schema, name.name],
+    ).fetchone()
+    if row is None:
+        _register_table(session, cur, name, {})
+        row = (False, "none")
+    if not row[0]:
+        seq = f"{_S}.{quote('ROWID:' + name.fqn)}"
+        cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {seq}")
+        cur.execute(f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT nextval('{_S}.\"ROWID:{name.fqn}\"')")
+        cur.execute(f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, * FROM {name.duck} LIMIT 0")
+    new_capture = "all" if capture == "all" or row[1] == "all" else "inserts"
+    cur.execute(
+        f"UPDATE {_S}.TABLES SET CHANGE_TRACKING = TRUE, CAPTURE = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [new_capture, name.database, name.schema, name.name],
+    )
+
+
+def sync_log_columns(cur, name: ObjectName) -> None:
+    """After ALTER TABLE on a tracked table, the log gets the new columns (streams return current columns)."""
+    have = {
+        r[0]
+        for r in cur.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
+            [INTERNAL_SCHEMA, "LOG:" + name.fqn],
+        ).fetchall()
+    }
+    for col, dtype in cur.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+        [name.storage_schema, name.name],
+    ).fetchall():
+        if col not in have:
+            cur.execute(f"ALTER TABLE {log_table(name)} ADD COLUMN {quote(col)} {dtype}")
+
+
+def bind_list(params: Sequence[Any] | None) -> list | None:
+    return list(params) if params else None

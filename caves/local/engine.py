@@ -1,0 +1,455 @@
+"""The embedded Snowflake: an Engine (one warehouse file) and its Sessions.
+
+A Session follows Snowflake's session rules: autocommit unless ``BEGIN`` opened a transaction; DDL
+commits the open transaction first; an open transaction left when the session ends is rolled back.
+Stream offsets advance only when a DML statement that read the stream commits (SNOWFLAKE_SEMANTICS.md
+§1.4), inside the same DuckDB transaction as the DML itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import duckdb
+
+from . import meta
+from .errors import SnowflakeError
+from .lease import Lease
+from .names import INTERNAL_SCHEMA, ObjectName, quote, split_storage_schema
+from .result import Result
+from .translate import ROW_ID, StreamInfo, TableInfo, Translation, Translator, parse
+
+log = logging.getLogger("caves.local")
+
+_S = quote(INTERNAL_SCHEMA)
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC, like Snowflake's TIMESTAMP_NTZ columns in this project."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _duck_error(exc: Exception) -> SnowflakeError:
+    """Present a DuckDB error in Snowflake's shape, keeping DuckDB's explanation."""
+    text = str(exc).strip()
+    first = text.splitlines()[0] if text else type(exc).__name__
+    if isinstance(exc, duckdb.ParserException):
+        return SnowflakeError(f"SQL compilation error: {first}", errno=1003)
+    if isinstance(exc, (duckdb.BinderException, duckdb.CatalogException)):
+        return SnowflakeError(f"SQL compilation error: {first}", errno=904)
+    if isinstance(exc, (duckdb.ConversionException, duckdb.InvalidInputException)):
+        return SnowflakeError(f"{first}", errno=100038, sqlstate="22018")
+    if isinstance(exc, duckdb.ConstraintException):
+        return SnowflakeError(f"{first}", errno=100072, sqlstate="22000")
+    return SnowflakeError(first, errno=100000, sqlstate="XX000")
+
+
+class EngineCatalog:
+    """Answers the translator's questions from DuckDB's catalog and the engine's own."""
+
+    def __init__(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self.cur = cursor
+
+    def table(self, name: ObjectName) -> TableInfo | None:
+        rows = self.cur.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [name.storage_schema, name.name],
+        ).fetchall()
+        if not rows:
+            return None
+        columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
+        is_view = self.cur.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
+            [name.storage_schema, name.name],
+        ).fetchone()[0]
+        if is_view:
+            return TableInfo(name=name, columns=columns, kind="VIEW")
+        row = self.cur.execute(
+            f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
+            "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+            [name.database, name.schema, name.name],
+        ).fetchone()
+        tracked = bool(row and row[0])
+        return TableInfo(name=name, columns=columns, tracked=tracked, capture=(row[1] if row and tracked else "none"))
+
+    def stream(self, name: ObjectName) -> StreamInfo | None:
+        row = self.cur.execute(
+            f"SELECT TABLE_FQN, MODE, INITIAL_PENDING, STALE, INVALID_REASON FROM {_S}.STREAMS "
+            "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+            [name.database, name.schema, name.name],
+        ).fetchone()
+        if row is None:
+            return None
+        if row[3]:
+            raise SnowflakeError(
+                f"Stream {name.fqn} is stale ({row[4] or 'its source table was replaced'}); "
+                "recreate it with CREATE OR REPLACE STREAM.",
+                errno=91901,
+            )
+        source = ObjectName(*row[0].split(".", 2))
+        info = self.table(source)
+        if info is None:
+            raise SnowflakeError(f"Base table '{source.fqn}' of stream {name.fqn} does not exist.", errno=91902)
+        return StreamInfo(name=name, source=source, mode=row[1], columns=info.columns, initial_pending=bool(row[2]))
+
+    def database_exists(self, name: str) -> bool:
+        return bool(
+            self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0]
+        )
+
+
+class Engine:
+    """One local warehouse (a DuckDB file) emulating a Snowflake account's data and its streams & tasks."""
+
+    def __init__(
+        self,
+        path: str = ":memory:",
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        wait_timeout_s: float = 120.0,
+        idle_close_s: float = 2.0,
+    ) -> None:
+        self.path = str(path)
+        self.clock = clock
+        self.write_lock = threading.RLock()
+        self._translations: dict[tuple, Translation] = {}
+        self._catalog_version = -1
+        self._cache_lock = threading.Lock()
+        self.lease = Lease(self.path, self._on_open, wait_timeout_s=wait_timeout_s, idle_close_s=idle_close_s)
+        with self.lease.hold():
+            pass
+
+    # --- connection lifecycle --------------------------------------------------------------------
+
+    def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
+        conn.execute("SET TimeZone = 'UTC'")
+        exists = conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'STATE'", [INTERNAL_SCHEMA]
+        ).fetchone()[0]
+        if not exists:
+            conn.execute("BEGIN")
+            conn.execute(meta.BOOTSTRAP_SQL)
+            conn.execute(meta.MACROS_SQL)
+            from .info_schema import MACROS_SQL as TABLE_MACROS
+
+            conn.execute(TABLE_MACROS)
+            conn.execute("COMMIT")
+        version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]
+        with self._cache_lock:
+            if version != self._catalog_version:
+                # Another process may have changed the catalog while we did not hold the file.
+                self._translations.clear()
+                self._catalog_version = version
+
+    def catalog_changed(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Record a DDL change (inside the DDL's transaction) and drop cached translations."""
+        version = cur.execute(
+            f"UPDATE {_S}.STATE SET CATALOG_VERSION = CATALOG_VERSION + 1 RETURNING CATALOG_VERSION"
+        ).fetchone()[0]
+        with self._cache_lock:
+            self._translations.clear()
+            self._catalog_version = version
+
+    def session(self, database: str | None = None, schema: str | None = None) -> Session:
+        return Session(self, database=database, schema=schema)
+
+    def close(self) -> None:
+        self.lease.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- translation cache -----------------------------------------------------------------------
+
+    def translate(self, cur: duckdb.DuckDBPyConnection, sql: str, database: str | None, schema: str | None):
+        key = (sql, database, schema)
+        with self._cache_lock:
+            cached = self._translations.get(key)
+        if cached is not None:
+            return cached
+        tree = parse(sql)
+        translation = Translator(EngineCatalog(cur), database, schema).translate(tree)
+        with self._cache_lock:
+            self._translations[key] = translation
+        return translation
+
+
+class Session:
+    """A Snowflake session on the local engine. Not shared between threads (like a connection)."""
+
+    def __init__(self, engine: Engine, database: str | None = None, schema: str | None = None) -> None:
+        self.engine = engine
+        self.database = database
+        self.schema = schema
+        self.in_transaction = False
+        self.task_name: str | None = None
+        self._cursor: duckdb.DuckDBPyConnection | None = None
+        self._generation = -1
+        self._held = False
+        self._txn_read_version: int | None = None
+        self._txn_write_version: int | None = None
+        self._txn_statement = 0
+        self._txn_consumed: dict[ObjectName, None] = {}
+        self._closed = False
+
+    # --- public API ------------------------------------------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Result:
+        """Run one Snowflake statement, with ``?`` binds."""
+        from . import commands
+
+        if self._closed:
+            raise SnowflakeError("Session is closed.", errno=390_114)
+        text = sql.strip().rstrip(";").strip()
+        if not text:
+            raise SnowflakeError("Empty SQL statement.", errno=900)
+        handler = commands.find(text)
+        if handler is not None:
+            return handler(self, text, params)
+        return self._execute_sql(text, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
+        """Array binding: one statement for many parameter rows, in one transaction."""
+        from .bulk import executemany
+
+        return executemany(self, sql, rows)
+
+    def execute_script(self, text: str) -> list[Result]:
+        """Run statements one by one in this session (as ``snowsql -f`` does); stop at the first error."""
+        from .script import split_statements
+
+        return [self.execute(stmt) for stmt in split_statements(text)]
+
+    def close(self) -> None:
+        """End the session: an open transaction is rolled back (Snowflake does the same)."""
+        if self._closed:
+            return
+        if self.in_transaction:
+            with contextlib.suppress(Exception):
+                self.rollback()
+        self._closed = True
+        self._release()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- connection --------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The session's DuckDB cursor, holding the warehouse file for the duration."""
+        if self._held:
+            yield self._cursor
+            return
+        conn = self.engine.lease.acquire()
+        try:
+            if self._cursor is None or self._generation != self.engine.lease.generation:
+                self._cursor = conn.cursor()
+                self._generation = self.engine.lease.generation
+            self._held = True
+            yield self._cursor
+        finally:
+            self._held = self.in_transaction
+            if not self._held:
+                self.engine.lease.release()
+
+    def _release(self) -> None:
+        if self._held:
+            self._held = False
+            self.engine.lease.release()
+
+    # --- transactions ------------------------------------------------------------------------------
+
+    def begin(self) -> Result:
+        if self.in_transaction:
+            return Result.message("Statement executed successfully.")
+        # Explicit transactions are serialised per process: the change version they assign and
+        # the stream offsets they move must follow commit order.
+        self.engine.write_lock.acquire()
+        try:
+            conn = self.engine.lease.acquire()
+            if self._cursor is None or self._generation != self.engine.lease.generation:
+                self._cursor = conn.cursor()
+                self._generation = self.engine.lease.generation
+            self._held = True
+            self.in_transaction = True
+            self._cursor.execute("BEGIN TRANSACTION")
+            self._start_txn_state(self._cursor)
+            self._cursor.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
+        except BaseException:
+            self._end_txn_state()
+            raise
+        return Result.message("Statement executed successfully.")
+
+    def commit(self) -> Result:
+        if not self.in_transaction:
+            return Result.message("Statement executed successfully.")
+        try:
+            cur = self._cursor
+            self._advance_consumed(cur)
+            cur.execute("COMMIT")
+        except duckdb.Error as exc:
+            with contextlib.suppress(Exception):
+                self._cursor.execute("ROLLBACK")
+            self._end_txn_state()
+            raise _duck_error(exc) from None
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self._cursor.execute("ROLLBACK")
+            self._end_txn_state()
+            raise
+        self._end_txn_state()
+        return Result.message("Statement executed successfully.")
+
+    def rollback(self) -> Result:
+        if not self.in_transaction:
+            return Result.message("Statement executed successfully.")
+        try:
+            self._cursor.execute("ROLLBACK")
+        finally:
+            self._end_txn_state()
+        return Result.message("Statement executed successfully.")
+
+    def _start_txn_state(self, cur: duckdb.DuckDBPyConnection) -> None:
+        self._txn_read_version = cur.execute(f"SELECT CHANGE_VERSION FROM {_S}.STATE").fetchone()[0]
+        self._txn_write_version = None
+        self._txn_statement = 0
+        self._txn_consumed = {}
+
+    def _end_txn_state(self) -> None:
+        was_open = self.in_transaction
+        self.in_transaction = False
+        self._txn_read_version = self._txn_write_version = None
+        self._txn_consumed = {}
+        if self._cursor is not None:
+            with contextlib.suppress(Exception):
+                self._cursor.execute("RESET VARIABLE CAVES_READ_VERSION")
+        self._release()
+        if was_open:
+            self.engine.write_lock.release()
+
+    @contextlib.contextmanager
+    def _autocommit_txn(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A statement's own transaction: the statement, its change capture and stream offsets commit together."""
+        self.begin()
+        try:
+            yield self._cursor
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def write_version(self, cur: duckdb.DuckDBPyConnection) -> int:
+        """The change version of the current transaction, taken at its first tracked write."""
+        if self._txn_write_version is None:
+            self._txn_write_version = cur.execute(
+                f"UPDATE {_S}.STATE SET CHANGE_VERSION = CHANGE_VERSION + 1 RETURNING CHANGE_VERSION"
+            ).fetchone()[0]
+        return self._txn_write_version
+
+    def _advance_consumed(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """§1.4: the offset of every stream a committed DML read moves to the transaction's start version."""
+        if not self._txn_consumed:
+            return
+        from .streams import initial_rows_table, log_table
+
+        sources: set[str] = set()
+        dropped_initial = False
+        for stream in self._txn_consumed:
+            row = cur.execute(
+                f"UPDATE {_S}.STREAMS SET OFFSET_VERSION = ?, LAST_CONSUMED_ON = ?, INITIAL_PENDING = FALSE "
+                "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ? RETURNING TABLE_FQN",
+                [self._txn_read_version, self.engine.clock(), stream.database, stream.schema, stream.name],
+            ).fetchone()
+            if row is None:
+                continue
+            sources.add(row[0])
+            cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(stream)}")
+            dropped_initial = True
+        for fqn in sources:
+            low = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [fqn]).fetchone()[0]
+            if low is not None:
+                cur.execute(f"DELETE FROM {log_table(ObjectName(*fqn.split('.', 2)))} WHERE _V <= ?", [low])
+        if dropped_initial:
+            self.engine.catalog_changed(cur)
+
+    # --- SQL statements ----------------------------------------------------------------------------
+
+    def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
+        with self.cursor() as cur:
+            translation = self.engine.translate(cur, text, self.database, self.schema)
+        if translation.kind == "select" and not translation.streams:
+            return self._run_query(translation.sql, params)
+        if translation.kind == "ddl" and self.in_transaction:
+            self.commit()  # Snowflake: DDL commits the open transaction first.
+        if self.in_transaction:
+            with self.cursor() as cur:
+                return self._run_in_txn(cur, translation, text, params)
+        with self.engine.write_lock, self._autocommit_txn() as cur:
+            return self._run_in_txn(cur, translation, text, params)
+
+    def _run_query(self, sql: str, params: Sequence[Any] | None) -> Result:
+        with self.cursor() as cur:
+            try:
+                cur.execute(sql, list(params) if params else None)
+                rows = cur.fetchall()
+            except duckdb.Error as exc:
+                raise _duck_error(exc) from None
+            desc = cur.description or []
+        return Result(columns=[d[0] for d in desc], rows=rows, types=[str(d[1]) for d in desc])
+
+    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+        from .dml import run_statement
+
+        self._txn_statement += 1
+        try:
+            result = run_statement(self, cur, tr, text, params)
+        except duckdb.Error as exc:
+            raise _duck_error(exc) from None
+        if tr.consumes_streams:
+            for stream in tr.streams:
+                self._txn_consumed[stream] = None
+        return result
+
+    @property
+    def statement_index(self) -> int:
+        return self._txn_statement
+
+    # --- helpers used by commands ------------------------------------------------------------------
+
+    def run_ddl(self, fn: Callable[[duckdb.DuckDBPyConnection], Result]) -> Result:
+        """Run engine-level DDL (streams, tasks, databases) in its own transaction, committing any open one."""
+        if self.in_transaction:
+            self.commit()
+        with self.engine.write_lock, self._autocommit_txn() as cur:
+            try:
+                result = fn(cur)
+                self.engine.catalog_changed(cur)
+                return result
+            except duckdb.Error as exc:
+                raise _duck_error(exc) from None
+
+    def query_internal(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        with self.cursor() as cur:
+            return cur.execute(sql, list(params) if params else None).fetchall()
+
+    def current_names(self) -> tuple[str | None, str | None]:
+        return self.database, self.schema
+
+
+def storage_schema_names(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """All Snowflake (database, schema) pairs stored in the file."""
+    rows = cur.execute("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()").fetchall()
+    return [pair for (name,) in rows if (pair := split_storage_schema(name))]

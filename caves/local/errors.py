@@ -1,0 +1,53 @@
+"""Errors raised by the local engine, shaped like Snowflake's (an error code and a message)."""
+
+from __future__ import annotations
+
+
+class SnowflakeError(Exception):
+    """A statement failed. ``errno`` follows Snowflake's numeric codes where one is known.
+
+    The message is what a user sees on stderr (CLI) or in the app, so it says what went wrong
+    in Snowflake's words, never a DuckDB internal detail alone.
+    """
+
+    def __init__(self, message: str, errno: int = 100_000, sqlstate: str = "42000") -> None:
+        super().__init__(message)
+        self.msg = message
+        self.errno = errno
+        self.sqlstate = sqlstate
+
+    def __str__(self) -> str:
+        return f"{self.errno:06d} ({self.sqlstate}): {self.msg}"
+
+
+class ObjectNotFound(SnowflakeError):
+    """Snowflake's 002003: the object does not exist or is not authorized."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"{kind} '{name}' does not exist or not authorized.", errno=2003, sqlstate="02000")
+
+
+class AlreadyExists(SnowflakeError):
+    """Snowflake's 002002: the object already exists."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"Object '{name}' already exists.", errno=2002, sqlstate="42710")
+        self.kind = kind
+
+
+class UnsupportedStatement(SnowflakeError):
+    """A statement the local engine does not emulate (it would run on Snowflake)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"Unsupported statement in the local engine: {what}", errno=1003, sqlstate="0A000")
+
+
+class WarehouseBusy(SnowflakeError):
+    """Another process holds the warehouse file for longer than we were willing to wait."""
+
+    def __init__(self, path: str, waited_s: float, holder: str) -> None:
+        super().__init__(
+            f"The local warehouse {path} is busy ({holder}); gave up after waiting {waited_s:.0f} s.",
+            errno=390_400,
+            sqlstate="57P03",
+        )

@@ -1,0 +1,110 @@
+"""INFORMATION_SCHEMA views per database, and the task table functions.
+
+Snowflake's ``DB.INFORMATION_SCHEMA`` is stored as DuckDB schema ``"DB.INFORMATION_SCHEMA"`` holding
+views over DuckDB's catalog, created with the database. ``TABLE(DB.INFORMATION_SCHEMA.TASK_HISTORY(...))``
+and ``TASK_DEPENDENTS`` are DuckDB table macros taking the database as first argument (the translator
+adds it) and Snowflake's argument names.
+"""
+
+from __future__ import annotations
+
+from .names import INTERNAL_SCHEMA, quote
+from .translate import ROW_ID
+
+_S = quote(INTERNAL_SCHEMA)
+
+# DuckDB type -> the name Snowflake reports in INFORMATION_SCHEMA.COLUMNS.DATA_TYPE
+MACROS_SQL = f"""
+CREATE OR REPLACE MACRO SF_TYPE_NAME(t) AS CASE
+    WHEN t IN ('VARCHAR') THEN 'TEXT'
+    WHEN t IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') OR t LIKE 'DECIMAL%' THEN 'NUMBER'
+    WHEN t IN ('DOUBLE', 'FLOAT') THEN 'FLOAT'
+    WHEN t = 'TIMESTAMP' THEN 'TIMESTAMP_NTZ'
+    WHEN t = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_TZ'
+    WHEN t = 'JSON' THEN 'VARIANT'
+    ELSE t END;
+
+CREATE OR REPLACE MACRO SF_TASK_HISTORY(
+    db, SCHEDULED_TIME_RANGE_START := NULL, SCHEDULED_TIME_RANGE_END := NULL, RESULT_LIMIT := 100,
+    TASK_NAME := NULL, ERROR_ONLY := FALSE, ROOT_TASK_ID := NULL
+) AS TABLE
+    SELECT QUERY_ID, NAME, DATABASE_NAME, SCHEMA_NAME, QUERY_TEXT, CONDITION_TEXT, STATE, ERROR_CODE,
+           ERROR_MESSAGE, SCHEDULED_TIME, QUERY_START_TIME, NEXT_SCHEDULED_TIME, COMPLETED_TIME, ROOT_TASK_ID,
+           GRAPH_VERSION, RUN_ID, RETURN_VALUE, SCHEDULED_FROM, ATTEMPT_NUMBER, CONFIG, GRAPH_RUN_GROUP_ID
+    FROM {_S}.TASK_HISTORY
+    WHERE DATABASE_NAME = db
+      AND (SCHEDULED_TIME_RANGE_START IS NULL OR SCHEDULED_TIME >= CAST(SCHEDULED_TIME_RANGE_START AS TIMESTAMP))
+      AND (SCHEDULED_TIME_RANGE_END IS NULL OR SCHEDULED_TIME < CAST(SCHEDULED_TIME_RANGE_END AS TIMESTAMP))
+      AND (TASK_NAME IS NULL OR NAME = upper(TASK_NAME))
+      AND (NOT ERROR_ONLY OR STATE IN ('FAILED', 'FAILED_AND_AUTO_SUSPENDED', 'CANCELLED'))
+      AND (ROOT_TASK_ID IS NULL OR ROOT_TASK_ID = ROOT_TASK_ID)
+    ORDER BY SCHEDULED_TIME DESC, RUN_ID DESC, QUERY_START_TIME DESC NULLS LAST
+    LIMIT least(RESULT_LIMIT, 10000);
+
+CREATE OR REPLACE MACRO SF_TASK_DEPENDENTS(db, TASK_NAME := NULL, RECURSIVE := TRUE) AS TABLE
+    WITH RECURSIVE
+    root AS (
+        SELECT * FROM {_S}.TASKS
+        WHERE DATABASE_NAME || '.' || SCHEMA_NAME || '.' || NAME = upper(TASK_NAME)
+           OR (DATABASE_NAME = db AND NAME = upper(TASK_NAME))
+        LIMIT 1
+    ),
+    walk(ID, DEPTH) AS (
+        SELECT ID, 0 FROM root
+        UNION ALL
+        SELECT t.ID, w.DEPTH + 1
+        FROM walk AS w
+        JOIN {_S}.TASKS AS p ON p.ID = w.ID
+        JOIN {_S}.TASKS AS t
+          ON list_contains(
+                CAST(json_extract_string(t.PREDECESSORS, '$[*]') AS VARCHAR[]),
+                p.DATABASE_NAME || '.' || p.SCHEMA_NAME || '.' || p.NAME)
+        WHERE RECURSIVE OR w.DEPTH = 0
+    )
+    SELECT t.CREATED_ON AS created_on, t.NAME AS name, t.ID AS id, t.DATABASE_NAME AS database_name,
+           t.SCHEMA_NAME AS schema_name, t.OWNER AS owner, t.COMMENT AS comment, t.WAREHOUSE AS warehouse,
+           t.SCHEDULE AS schedule, t.PREDECESSORS AS predecessors, t.STATE AS state,
+           t.DEFINITION AS definition, t.CONDITION AS condition
+    FROM (SELECT ID, min(DEPTH) AS DEPTH FROM walk GROUP BY ID) AS w
+    JOIN {_S}.TASKS AS t ON t.ID = w.ID
+    ORDER BY w.DEPTH, t.NAME;
+"""
+
+
+def information_schema_sql(database: str) -> str:
+    """The INFORMATION_SCHEMA views of one database."""
+    schema = quote(f"{database}.INFORMATION_SCHEMA")
+    db = "'" + database.replace("'", "''") + "'"
+    prefix = "'" + database.replace("'", "''") + ".'"
+    owned = (
+        f"starts_with(schema_name, {prefix}) AND schema_name <> {prefix} || 'INFORMATION_SCHEMA'"
+        " AND database_name = current_database()"
+    )
+    rid = "'" + ROW_ID + "'"
+    return f"""
+CREATE SCHEMA IF NOT EXISTS {schema};
+CREATE OR REPLACE VIEW {schema}.SCHEMATA AS
+    SELECT {db} AS CATALOG_NAME, substr(schema_name, length({prefix}) + 1) AS SCHEMA_NAME,
+           NULL::VARCHAR AS SCHEMA_OWNER, NULL::TIMESTAMP AS CREATED, NULL::VARCHAR AS COMMENT
+    FROM duckdb_schemas() WHERE starts_with(schema_name, {prefix}) AND database_name = current_database();
+CREATE OR REPLACE VIEW {schema}.TABLES AS
+    SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
+           table_name AS TABLE_NAME, 'BASE TABLE' AS TABLE_TYPE, estimated_size AS ROW_COUNT,
+           NULL::BIGINT AS BYTES, comment AS COMMENT
+    FROM duckdb_tables() WHERE {owned}
+    UNION ALL
+    SELECT {db}, substr(schema_name, length({prefix}) + 1), view_name, 'VIEW', NULL, NULL, comment
+    FROM duckdb_views() WHERE {owned} AND NOT internal;
+CREATE OR REPLACE VIEW {schema}.VIEWS AS
+    SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
+           view_name AS TABLE_NAME, sql AS VIEW_DEFINITION
+    FROM duckdb_views() WHERE {owned} AND NOT internal;
+CREATE OR REPLACE VIEW {schema}.COLUMNS AS
+    SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
+           table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
+           row_number() OVER (PARTITION BY schema_name, table_name ORDER BY column_index) AS ORDINAL_POSITION,
+           column_default AS COLUMN_DEFAULT, CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE,
+           SF_TYPE_NAME(data_type) AS DATA_TYPE, numeric_precision AS NUMERIC_PRECISION,
+           numeric_scale AS NUMERIC_SCALE, comment AS COMMENT
+    FROM duckdb_columns() WHERE {owned} AND column_name <> {rid};
+"""

@@ -1,0 +1,164 @@
+"""Snowflake streams over a per-table change log (SNOWFLAKE_SEMANTICS.md §1 and §6).
+
+A table gets change tracking when its first stream is created. From then on every DML statement
+on it appends to ``"_CAVES"."LOG:<table>"`` rows ``(_V, _S, _OP, <columns>, METADATA$ROW_ID)``:
+``_V`` is the change version of the committing transaction, ``_S`` the statement's order inside it,
+``_OP`` one of INS, DEL, UPD_OLD, UPD_NEW. A stream is only ``(source, offset version, mode)``.
+
+Reading a stream is a query over the log entries in ``(offset, read version]`` — work proportional
+to the pending changes, never a diff of the whole table. The log is pruned up to the lowest offset
+of the table's streams each time one of them is consumed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .names import INTERNAL_SCHEMA, ObjectName, quote
+from .translate import ROW_ID, StreamInfo
+
+_S = quote(INTERNAL_SCHEMA)
+
+OP_KEYS = {"DEL": 0, "UPD_OLD": 0, "INS": 1, "UPD_NEW": 1}
+
+
+def log_table(table: ObjectName) -> str:
+    return f"{_S}.{quote('LOG:' + table.fqn)}"
+
+
+def initial_rows_table(stream: ObjectName) -> str:
+    return f"{_S}.{quote('INIT:' + stream.fqn)}"
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def offset_sql(stream: ObjectName) -> str:
+    return (
+        f"(SELECT OFFSET_VERSION FROM {_S}.STREAMS WHERE DATABASE_NAME = {_lit(stream.database)} "
+        f"AND SCHEMA_NAME = {_lit(stream.schema)} AND NAME = {_lit(stream.name)})"
+    )
+
+
+# The upper bound of a read: inside an explicit transaction the session pins it to the version at
+# the transaction's start (repeatable read, §1.4); otherwise it is the latest committed version.
+READ_VERSION_SQL = f"COALESCE(getvariable('CAVES_READ_VERSION'), (SELECT CHANGE_VERSION FROM {_S}.STATE))"
+
+
+def _range(stream: StreamInfo) -> str:
+    return f"_V > {offset_sql(stream.name)} AND _V <= {READ_VERSION_SQL}"
+
+
+def _entries_sql(stream: StreamInfo, initial_pending: bool) -> str:
+    cols = ", ".join(quote(c) for c in (*stream.columns, ROW_ID))
+    entries = f"SELECT _V, _S, _OP, {cols} FROM {log_table(stream.source)} WHERE {_range(stream)}"
+    if initial_pending:
+        # Rows present when the stream was created: INSERTs at the offset, netted with later changes.
+        entries += f" UNION ALL SELECT _V, _S, _OP, {cols} FROM {initial_rows_table(stream.name)}"
+    return entries
+
+
+def stream_read_sql(stream: StreamInfo) -> str:
+    """The DuckDB query returning the stream's rows: source columns + METADATA$ACTION/ISUPDATE/ROW_ID."""
+    pending = stream.initial_pending
+    cols = ", ".join(quote(c) for c in stream.columns)
+    row_id = f"CAST({quote(ROW_ID)} AS VARCHAR) AS {quote(ROW_ID)}"
+    if stream.mode == "APPEND_ONLY":
+        # §1.2: inserts only; a later update or delete of the row is not reported.
+        return (
+            f"SELECT {cols}, 'INSERT' AS \"METADATA$ACTION\", FALSE AS \"METADATA$ISUPDATE\", {row_id} "
+            f"FROM ({_entries_sql(stream, pending)}) WHERE _OP = 'INS'"
+        )
+    # §1.3 net change per row id: the first entry in the range tells whether the row existed at the
+    # offset (DEL/UPD_OLD carry its values then), the last whether it exists now (INS/UPD_NEW).
+    order = "_V, _S, CASE WHEN _OP IN ('DEL', 'UPD_OLD') THEN 0 ELSE 1 END"
+    window = f"PARTITION BY {quote(ROW_ID)} ORDER BY {order}"
+    return f"""SELECT {cols},
+    CASE WHEN _RN = 1 AND _FIRST IN ('DEL', 'UPD_OLD') THEN 'DELETE' ELSE 'INSERT' END AS "METADATA$ACTION",
+    (_FIRST IN ('DEL', 'UPD_OLD') AND _LAST IN ('INS', 'UPD_NEW')) AS "METADATA$ISUPDATE",
+    {row_id}
+FROM (
+    SELECT e.*,
+        first_value(_OP) OVER (
+            {window} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS _FIRST,
+        last_value(_OP) OVER (
+            {window} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS _LAST,
+        row_number() OVER ({window}) AS _RN,
+        count(*) OVER (PARTITION BY {quote(ROW_ID)}) AS _CNT
+    FROM ({_entries_sql(stream, pending)}) AS e
+) AS n
+WHERE (_RN = 1 AND _FIRST IN ('DEL', 'UPD_OLD')) OR (_RN = _CNT AND _LAST IN ('INS', 'UPD_NEW'))"""
+
+
+def stream_has_data_sql(stream: StreamInfo) -> str:
+    """SYSTEM$STREAM_HAS_DATA (§1.6): any log entry past the offset. False positives allowed, never false negatives."""
+    if stream.initial_pending:
+        return "TRUE"
+    only_inserts = " AND _OP = 'INS'" if stream.mode == "APPEND_ONLY" else ""
+    return f"EXISTS (SELECT 1 FROM {log_table(stream.source)} WHERE {_range(stream)}{only_inserts})"
+
+
+@dataclass(frozen=True)
+class CreateStream:
+    """A parsed CREATE STREAM statement."""
+
+    name: str
+    table: str
+    or_replace: bool
+    if_not_exists: bool
+    append_only: bool
+    show_initial_rows: bool
+    at_stream: str | None
+    comment: str | None
+    on_kind: str
+
+
+_CREATE_STREAM_RE = re.compile(
+    r"""^\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?STREAM\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?
+        (?P<name>[\w$."]+)\s+(?:COPY\s+GRANTS\s+)?
+        ON\s+(?P<kind>TABLE|VIEW|EXTERNAL\s+TABLE|DYNAMIC\s+TABLE|STAGE)\s+(?P<table>[\w$."]+)
+        (?P<rest>.*)$""",
+    re.I | re.S | re.X,
+)
+_OPTION_RE = re.compile(
+    r"(APPEND_ONLY|SHOW_INITIAL_ROWS|INSERT_ONLY)\s*=\s*(TRUE|FALSE)|COMMENT\s*=\s*'((?:[^']|'')*)'"
+    r"|(?:AT|BEFORE)\s*\(\s*STREAM\s*=>\s*'([^']+)'\s*\)|(?:AT|BEFORE)\s*\(",
+    re.I,
+)
+
+
+def parse_create_stream(sql: str) -> CreateStream | None:
+    match = _CREATE_STREAM_RE.match(sql)
+    if not match:
+        return None
+    options: dict[str, bool] = {}
+    comment = at_stream = None
+    rest = match.group("rest")
+    for opt in _OPTION_RE.finditer(rest):
+        if opt.group(1):
+            options[opt.group(1).upper()] = opt.group(2).upper() == "TRUE"
+        elif opt.group(3) is not None:
+            comment = opt.group(3).replace("''", "'")
+        elif opt.group(4):
+            at_stream = opt.group(4)
+        else:
+            from .errors import UnsupportedStatement
+
+            raise UnsupportedStatement("CREATE STREAM ... AT/BEFORE (TIMESTAMP|OFFSET|STATEMENT): only AT(STREAM => ...)")
+    if options.get("INSERT_ONLY") and match.group("kind").upper() == "TABLE":
+        from .errors import SnowflakeError
+
+        raise SnowflakeError("Streams of type INSERT_ONLY can only be created on external tables.", errno=2211)
+    return CreateStream(
+        name=match.group("name"),
+        table=match.group("table"),
+        or_replace=bool(match.group("replace")),
+        if_not_exists=bool(match.group("ine")),
+        append_only=options.get("APPEND_ONLY", False),
+        show_initial_rows=options.get("SHOW_INITIAL_ROWS", False),
+        at_stream=at_stream,
+        comment=comment,
+        on_kind=match.group("kind").upper(),
+    )
