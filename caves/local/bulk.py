@@ -42,7 +42,9 @@ def batch_insert_sql(sql: str) -> str | None:
         return None
     for i, ph in enumerate(placeholders, start=1):
         ph.replace(exp.column(f"P{i}", table="_B"))
-    select = select.from_(exp.Table(this=exp.to_identifier(BATCH_TABLE, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("_B"))))
+    select = select.from_(
+        exp.Table(this=exp.to_identifier(BATCH_TABLE, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("_B")))
+    )
     tree.set("expression", select)
     return tree.sql(dialect="snowflake")
 

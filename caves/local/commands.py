@@ -101,7 +101,9 @@ def _use(session: Session, text: str, params) -> Result:
     return _ok()
 
 
-@command(r"^(ALTER\s+SESSION|ALTER\s+WAREHOUSE|CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE|GRANT|REVOKE|CREATE\s+(OR\s+REPLACE\s+)?ROLE)\b")
+@command(
+    r"^(ALTER\s+SESSION|ALTER\s+WAREHOUSE|CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE|GRANT|REVOKE|CREATE\s+(OR\s+REPLACE\s+)?ROLE)\b"
+)
 def _noop(session: Session, text: str, params) -> Result:
     return _ok()  # access control and compute have no local counterpart
 
@@ -213,9 +215,7 @@ def _create_schema(session: Session, text: str, params) -> Result:
         if exists:
             cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
         cur.execute(f"CREATE SCHEMA {quote(database + '.' + schema)}")
-        cur.execute(
-            f"INSERT INTO {_S}.SCHEMAS VALUES (?, ?, ?, NULL)", [database, schema, session.engine.clock()]
-        )
+        cur.execute(f"INSERT INTO {_S}.SCHEMAS VALUES (?, ?, ?, NULL)", [database, schema, session.engine.clock()])
         return Result.message(f"Schema {schema} successfully created.")
 
     result = session.run_ddl(apply)
@@ -256,7 +256,9 @@ def _alter_table_set(session: Session, text: str, params) -> Result:
     return _ok()
 
 
-@command(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(CLUSTER\s+BY|DROP\s+CLUSTERING|SUSPEND\s+RECLUSTER|RESUME\s+RECLUSTER)")
+@command(
+    r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(CLUSTER\s+BY|DROP\s+CLUSTERING|SUSPEND\s+RECLUSTER|RESUME\s+RECLUSTER)"
+)
 def _alter_table_cluster(session: Session, text: str, params) -> Result:
     return _ok()
 
@@ -307,7 +309,17 @@ def _show(session: Session, text: str, params) -> Result:
     terse = bool(match.group("terse"))
     if what == "DATABASES":
         rows = session.query_internal(f"SELECT CREATED_ON, NAME, COMMENT FROM {_S}.DATABASES ORDER BY NAME")
-        cols = ["created_on", "name", "is_default", "is_current", "origin", "owner", "comment", "options", "retention_time"]
+        cols = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "origin",
+            "owner",
+            "comment",
+            "options",
+            "retention_time",
+        ]
         return Result.of(
             cols,
             [
@@ -327,8 +339,30 @@ def _show(session: Session, text: str, params) -> Result:
             db, _, sch = storage.partition(".")
             if (database and db != database) or not _like(sch, like):
                 continue
-            out.append((None, sch, "N", "Y" if (db, sch) == (session.database, session.schema) else "N", db, "SYSADMIN", "", "", "1"))
-        cols = ["created_on", "name", "is_default", "is_current", "database_name", "owner", "comment", "options", "retention_time"]
+            out.append(
+                (
+                    None,
+                    sch,
+                    "N",
+                    "Y" if (db, sch) == (session.database, session.schema) else "N",
+                    db,
+                    "SYSADMIN",
+                    "",
+                    "",
+                    "1",
+                )
+            )
+        cols = [
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "database_name",
+            "owner",
+            "comment",
+            "options",
+            "retention_time",
+        ]
         return Result.of(cols, out)
     if what in {"TABLES", "VIEWS", "OBJECTS"}:
         return _show_tables(session, what, like, database, schema, terse)
@@ -375,7 +409,10 @@ def _show_tables(session: Session, what: str, like, database, schema, terse: boo
         cols = ["created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows",
                 "bytes", "owner", "retention_time", "change_tracking"]  # fmt: skip
     if terse:
-        return Result.of(["created_on", "name", "kind", "database_name", "schema_name"], [(r[0], r[1], "TABLE", r[2], r[3]) for r in out])
+        return Result.of(
+            ["created_on", "name", "kind", "database_name", "schema_name"],
+            [(r[0], r[1], "TABLE", r[2], r[3]) for r in out],
+        )
     return Result.of(cols, out)
 
 
@@ -463,7 +500,9 @@ def _create_stream(session: Session, text: str, params) -> Result:
     if spec is None:
         raise SnowflakeError("SQL compilation error: invalid CREATE STREAM.", errno=1003)
     if spec.or_replace and spec.if_not_exists:
-        raise SnowflakeError("SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003)
+        raise SnowflakeError(
+            "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
+        )
     if spec.on_kind != "TABLE":
         raise SnowflakeError(f"Streams on {spec.on_kind} are not supported by the local engine.", errno=1003)
     name = resolve(split_name(spec.name), session.database, session.schema)
@@ -530,7 +569,9 @@ def _drop_stream(session: Session, text: str, params) -> Result:
             [name.database, name.schema, name.name],
         )
         cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
-        remaining = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [row[0]]).fetchone()[0]
+        remaining = cur.execute(
+            f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [row[0]]
+        ).fetchone()[0]
         source = ObjectName(*row[0].split(".", 2))
         if remaining is not None:
             cur.execute(f"DELETE FROM {log_table(source)} WHERE _V <= ?", [remaining])

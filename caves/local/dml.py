@@ -126,7 +126,7 @@ def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: l
     if updated:
         cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')
         cur.executemany('INSERT INTO "_caves_ids" VALUES (?)', [[i] for i in updated])
-        ids = f'(SELECT ID FROM "_caves_ids")'
+        ids = '(SELECT ID FROM "_caves_ids")'
         _log_from(cur, info, version, stmt, "UPD_OLD", f"{_PRE} WHERE {rid} IN {ids}")
         _log_from(cur, info, version, stmt, "UPD_NEW", f"{info.name.duck} WHERE {rid} IN {ids}")
     if deleted:
@@ -150,7 +150,7 @@ def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
         sync_log_columns(cur, tr.target.name)
     session.engine.catalog_changed(cur)
     kind = tr.object_kind.title()
-    name = (tr.created_table or tr.dropped_table or (tr.target.name if tr.target else None))
+    name = tr.created_table or tr.dropped_table or (tr.target.name if tr.target else None)
     label = name.name if isinstance(name, ObjectName) else ""
     verb = "successfully created" if tr.created_table else "successfully dropped" if tr.dropped_table else "altered"
     return Result.message(f"{kind} {label} {verb}.")
@@ -165,16 +165,21 @@ def _register_table(session: Session, cur, name: ObjectName, options: dict) -> N
         return
     cur.execute(
         f"INSERT INTO {_S}.TABLES VALUES (?, ?, ?, 'TABLE', ?, ?, ?, FALSE, 'none', nextval('{INTERNAL_SCHEMA}.TABLE_IDS'))",
-        [name.database, name.schema, name.name, session.engine.clock(), options.get("comment"), options.get("cluster_by")],
+        [
+            name.database,
+            name.schema,
+            name.name,
+            session.engine.clock(),
+            options.get("comment"),
+            options.get("cluster_by"),
+        ],
     )
 
 
 def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> None:
     """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1)."""
     reason = "base table was replaced" if replaced else "base table was dropped"
-    cur.execute(
-        f"UPDATE {_S}.STREAMS SET STALE = TRUE, INVALID_REASON = ? WHERE TABLE_FQN = ?", [reason, name.fqn]
-    )
+    cur.execute(f"UPDATE {_S}.STREAMS SET STALE = TRUE, INVALID_REASON = ? WHERE TABLE_FQN = ?", [reason, name.fqn])
     cur.execute(
         f"DELETE FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
         [name.database, name.schema, name.name],
@@ -195,8 +200,12 @@ def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str
     if not row[0]:
         seq = f"{_S}.{quote('ROWID:' + name.fqn)}"
         cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {seq}")
-        cur.execute(f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT nextval('{_S}.\"ROWID:{name.fqn}\"')")
-        cur.execute(f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, * FROM {name.duck} LIMIT 0")
+        cur.execute(
+            f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT nextval('{_S}.\"ROWID:{name.fqn}\"')"
+        )
+        cur.execute(
+            f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, * FROM {name.duck} LIMIT 0"
+        )
     new_capture = "all" if capture == "all" or row[1] == "all" else "inserts"
     cur.execute(
         f"UPDATE {_S}.TABLES SET CHANGE_TRACKING = TRUE, CAPTURE = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",

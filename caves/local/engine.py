@@ -57,8 +57,7 @@ class EngineCatalog:
 
     def table(self, name: ObjectName) -> TableInfo | None:
         rows = self.cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
-            "ORDER BY column_index",
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
             [name.storage_schema, name.name],
         ).fetchall()
         if not rows:
@@ -99,9 +98,7 @@ class EngineCatalog:
         return StreamInfo(name=name, source=source, mode=row[1], columns=info.columns, initial_pending=bool(row[2]))
 
     def database_exists(self, name: str) -> bool:
-        return bool(
-            self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0]
-        )
+        return bool(self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0])
 
 
 class Engine:
@@ -280,14 +277,21 @@ class Session:
         self.engine.write_lock.acquire()
         try:
             conn = self.engine.lease.acquire()
+        except BaseException:
+            self.engine.write_lock.release()
+            raise
+        self._held = True
+        self.in_transaction = True  # from here on, _end_txn_state releases the file and the lock
+        try:
             if self._cursor is None or self._generation != self.engine.lease.generation:
                 self._cursor = conn.cursor()
                 self._generation = self.engine.lease.generation
-            self._held = True
-            self.in_transaction = True
             self._cursor.execute("BEGIN TRANSACTION")
             self._start_txn_state(self._cursor)
             self._cursor.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
+        except duckdb.Error as exc:
+            self._end_txn_state()
+            raise _duck_error(exc) from None
         except BaseException:
             self._end_txn_state()
             raise

@@ -69,7 +69,9 @@ def resolve(parts: list[str], database: str | None, schema: str | None) -> Objec
         return ObjectName(*parts)
     if len(parts) == 2:
         if not database:
-            raise ValueError(f"Cannot perform operation on {'.'.join(parts)}: this session does not have a current database.")
+            raise ValueError(
+                f"Cannot perform operation on {'.'.join(parts)}: this session does not have a current database."
+            )
         return ObjectName(database, parts[0], parts[1])
     if not database or not schema:
         raise ValueError(

@@ -34,9 +34,7 @@ def split_statements(text: str) -> list[str]:
         word = tok.text.upper()
         if tok.token_type == TokenType.STRING:
             continue
-        if word == "BEGIN" and _is_block_begin(tokens, i):
-            depth += 1
-        elif _opens_nested_block(tokens, i, depth):
+        if (word == "BEGIN" and _is_block_begin(tokens, i)) or _opens_nested_block(tokens, i, depth):
             depth += 1
         elif word == "END" and depth > 0:
             depth -= 1

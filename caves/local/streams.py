@@ -68,7 +68,7 @@ def stream_read_sql(stream: StreamInfo) -> str:
     if stream.mode == "APPEND_ONLY":
         # §1.2: inserts only; a later update or delete of the row is not reported.
         return (
-            f"SELECT {cols}, 'INSERT' AS \"METADATA$ACTION\", FALSE AS \"METADATA$ISUPDATE\", {row_id} "
+            f'SELECT {cols}, \'INSERT\' AS "METADATA$ACTION", FALSE AS "METADATA$ISUPDATE", {row_id} '
             f"FROM ({_entries_sql(stream, pending)}) WHERE _OP = 'INS'"
         )
     # §1.3 net change per row id: the first entry in the range tells whether the row existed at the
@@ -146,7 +146,9 @@ def parse_create_stream(sql: str) -> CreateStream | None:
         else:
             from .errors import UnsupportedStatement
 
-            raise UnsupportedStatement("CREATE STREAM ... AT/BEFORE (TIMESTAMP|OFFSET|STATEMENT): only AT(STREAM => ...)")
+            raise UnsupportedStatement(
+                "CREATE STREAM ... AT/BEFORE (TIMESTAMP|OFFSET|STATEMENT): only AT(STREAM => ...)"
+            )
     if options.get("INSERT_ONLY") and match.group("kind").upper() == "TABLE":
         from .errors import SnowflakeError
 

@@ -296,7 +296,9 @@ def create_task(session: Session, sql: str) -> Result:
     if task is None:
         raise SnowflakeError("SQL compilation error: invalid CREATE TASK.", errno=1003)
     if task.or_replace and task.if_not_exists:
-        raise SnowflakeError("SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003)
+        raise SnowflakeError(
+            "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
+        )
     name = resolve(split_name(task.name), session.database, session.schema)
     opts = task.options
     if "WAREHOUSE" in opts and "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE" in opts:
@@ -408,9 +410,7 @@ def set_state(session: Session, task: Task, state: str, reason: str | None = Non
     session.run_ddl(apply)
 
 
-_ALTER_RE = re.compile(
-    r"^\s*ALTER\s+TASK\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>[\w$.\"]+)\s+(?P<action>.*)$", re.I | re.S
-)
+_ALTER_RE = re.compile(r"^\s*ALTER\s+TASK\s+(?P<ie>IF\s+EXISTS\s+)?(?P<name>[\w$.\"]+)\s+(?P<action>.*)$", re.I | re.S)
 
 
 def alter_task(session: Session, sql: str) -> Result:
@@ -465,7 +465,9 @@ def _alter_change(session: Session, task: Task, tasks: dict[str, Task], action: 
     link = re.match(r"^(ADD|REMOVE)\s+AFTER\s+(.+)$", action, re.I | re.S)
     if link:
         _require_root_suspended(tasks, task, "change the predecessors of")
-        names = [resolve(split_name(n.strip()), task.name.database, task.name.schema).fqn for n in link.group(2).split(",")]
+        names = [
+            resolve(split_name(n.strip()), task.name.database, task.name.schema).fqn for n in link.group(2).split(",")
+        ]
         preds = list(task.predecessors)
         if link.group(1).upper() == "ADD":
             for n in names:

@@ -541,7 +541,7 @@ def _drop_unenforced_constraints(tree: exp.Expression) -> None:
     """Snowflake does not enforce PRIMARY KEY / UNIQUE / FOREIGN KEY; DuckDB would (and would index them)."""
     unenforced = (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint, exp.Reference)
     for node in list(tree.find_all(exp.ColumnConstraint)):
-        if isinstance(node.kind, unenforced) or isinstance(node.kind, exp.CommentColumnConstraint):
+        if isinstance(node.kind, (unenforced, exp.CommentColumnConstraint)):
             node.pop()
     for node in list(tree.find_all(exp.PrimaryKey, exp.UniqueColumnConstraint, exp.ForeignKey)):
         if isinstance(node.parent, exp.Schema):
@@ -563,4 +563,3 @@ def parse(sql: str) -> exp.Expression:
     if len(trees) != 1:
         raise SnowflakeError("Expected exactly one statement.", errno=1003)
     return trees[0]
-

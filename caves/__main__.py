@@ -1,0 +1,5 @@
+import sys
+
+from caves.cli import main
+
+sys.exit(main())

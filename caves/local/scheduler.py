@@ -1,0 +1,152 @@
+"""The task scheduler: runs started task graphs on their schedules (SNOWFLAKE_SEMANTICS.md §2, §6.20).
+
+Interval schedules count from the root's last RESUME; cron schedules use their stated time zone.
+``time_scale`` shrinks intervals so a demo can run ``1 MINUTE`` tasks every few seconds. Scheduled
+times that pass while a graph runs are skipped, never queued (§2.2), and two runs of one graph never
+overlap, even across processes (see tasks.run_graph).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from dataclasses import dataclass
+
+from .engine import Engine
+from .names import INTERNAL_SCHEMA, ObjectName, quote
+from .tasks import RunOutcome, next_run_time, parse_schedule, run_graph
+
+log = logging.getLogger("caves.scheduler")
+
+_S = quote(INTERNAL_SCHEMA)
+
+
+@dataclass(frozen=True)
+class DueRun:
+    root: ObjectName
+    scheduled_time: dt.datetime
+
+
+def _started_roots(engine: Engine) -> list[tuple]:
+    with engine.session() as s:
+        return s.query_internal(
+            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME FROM {_S}.TASKS "
+            "WHERE STATE = 'started' AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') "
+            "ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
+        )
+
+
+def latest_due(
+    schedule: str, anchor: dt.datetime, last: dt.datetime | None, now: dt.datetime, time_scale: float = 1.0
+) -> dt.datetime | None:
+    """The latest scheduled time in (last, now], or None. Earlier missed times are skipped, not queued."""
+    after = last or anchor
+    due = next_run_time(schedule, anchor, after, time_scale)
+    if due > now:
+        return None
+    kind, spec = parse_schedule(schedule)
+    if kind == "interval":
+        step = spec / time_scale
+        k = int((now - anchor) / step)
+        return anchor + step * k
+    while True:
+        following = next_run_time(schedule, anchor, due, time_scale)
+        if following > now:
+            return due
+        due = following
+
+
+def due_runs(engine: Engine, now: dt.datetime, time_scale: float = 1.0) -> list[DueRun]:
+    runs = []
+    for database, schema, name, schedule, anchor, last in _started_roots(engine):
+        if not schedule:
+            continue  # a root without SCHEDULE runs only through EXECUTE TASK
+        due = latest_due(schedule, anchor or now, last, now, time_scale)
+        if due is not None:
+            runs.append(DueRun(ObjectName(database, schema, name), due))
+    return runs
+
+
+def _mark_scheduled(engine: Engine, root: ObjectName, when: dt.datetime) -> None:
+    with engine.session() as s, engine.write_lock, s.cursor() as cur:
+        cur.execute(
+            f"UPDATE {_S}.TASKS SET LAST_SCHEDULED_TIME = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+            [when, root.database, root.schema, root.name],
+        )
+
+
+def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0) -> list[RunOutcome]:
+    """Run every graph whose scheduled time has come."""
+    now = now or engine.clock()
+    outcomes = []
+    for due in due_runs(engine, now, time_scale):
+        _mark_scheduled(engine, due.root, due.scheduled_time)
+        outcome = run_graph(engine, due.root, scheduled_time=due.scheduled_time, scheduled_from="SCHEDULE")
+        log.info("task graph %s: %s", due.root.fqn, outcome.state)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def run_started_graphs(engine: Engine) -> list[RunOutcome]:
+    """Run every started graph now, as the scheduler would at its next tick (WHEN conditions honoured)."""
+    now = engine.clock()
+    outcomes = []
+    for database, schema, name, _schedule, _anchor, _last in _started_roots(engine):
+        root = ObjectName(database, schema, name)
+        _mark_scheduled(engine, root, now)
+        outcomes.append(run_graph(engine, root, scheduled_time=now, scheduled_from="SCHEDULE"))
+    return outcomes
+
+
+def run_until_idle(engine: Engine, max_rounds: int = 100) -> list[RunOutcome]:
+    """Run the started graphs again and again until every root's WHEN says there is nothing to do."""
+    outcomes: list[RunOutcome] = []
+    for _ in range(max_rounds):
+        round_outcomes = run_started_graphs(engine)
+        outcomes.extend(round_outcomes)
+        if all(o.state in {"SKIPPED", "NOT_RUN"} for o in round_outcomes):
+            break
+        if any(o.state.startswith("FAILED") for o in round_outcomes):
+            break  # a failing graph would fail again; stop and let the caller report it
+    return outcomes
+
+
+class Scheduler:
+    """A background thread calling ``tick`` every ``poll_s`` seconds until stopped."""
+
+    def __init__(self, engine: Engine, *, time_scale: float = 1.0, poll_s: float = 0.5) -> None:
+        self.engine = engine
+        self.time_scale = time_scale
+        self.poll_s = poll_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: str | None = None
+        self.last_tick: dt.datetime | None = None
+
+    def start(self) -> Scheduler:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="caves-scheduler", daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                tick(self.engine, time_scale=self.time_scale)
+                self.last_error = None
+            except Exception as exc:  # the scheduler must outlive any one failure; runs record their own errors
+                self.last_error = str(exc)
+                log.warning("scheduler tick failed: %s", exc)
+            self.last_tick = self.engine.clock()
+            self._stop.wait(self.poll_s)

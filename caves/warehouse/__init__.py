@@ -1,0 +1,5 @@
+"""Warehouse backends: one adapter per warehouse behind the same protocol."""
+
+from .base import Warehouse
+
+__all__ = ["Warehouse"]
