@@ -287,9 +287,14 @@ class Translator:
                 if isinstance(item, exp.PropertyEQ):
                     args.extend([item.this, item.expression])
             return exp.func("json_object", *args)
-        if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.this, exp.JSONExtract):
-            if isinstance(node.expression, exp.Literal) and node.expression.is_string:
-                node.set("this", _as_scalar_extract(node.this))
+        compares_variant_to_text = (
+            isinstance(node, (exp.EQ, exp.NEQ))
+            and isinstance(node.this, exp.JSONExtract)
+            and isinstance(node.expression, exp.Literal)
+            and node.expression.is_string
+        )
+        if compares_variant_to_text:
+            node.set("this", _as_scalar_extract(node.this))
         return node
 
     def _stream_has_data(self, node: exp.Anonymous) -> exp.Expression:
