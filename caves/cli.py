@@ -80,6 +80,113 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_warehouse(args: argparse.Namespace):
+    from .warehouse.local import LocalWarehouse
+
+    return LocalWarehouse(args.db or default_db_path(), engine=_engine(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest, lines_as_messages
+
+    wh = _local_warehouse(args)
+    try:
+        if args.file == "-":
+            report = ingest(wh, lines_as_messages(sys.stdin, topic=args.topic or "stdin"), args.batch_size)
+        else:
+            path = Path(args.file)
+            if not path.exists():
+                raise CliError(f"no such file: {path}")
+            with path.open(encoding="utf-8", errors="surrogateescape") as fh:
+                report = ingest(wh, lines_as_messages(fh, topic=args.topic or f"file:{path.name}"), args.batch_size)
+        print(f"Ingested {report.messages} messages in {report.batches} batches ({report.per_second:,.0f} msg/s).")
+    finally:
+        wh.close()
+    return 0
+
+
+def _sim_config(args: argparse.Namespace):
+    from .simulate import SimConfig
+
+    try:
+        return SimConfig(
+            seed=args.seed,
+            orders_per_day=args.orders_per_day,
+            rate=args.rate if args.live else None,
+            redelivery_rate=args.redelivery_rate,
+            late_rate=args.late_rate,
+            broken_rate=args.broken_rate,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import time
+
+    from .ingest import Message, ingest
+    from .simulate import LiveSimulator, generate_history
+
+    config = _sim_config(args)
+    now = dt.datetime.now(dt.UTC)
+    out = (
+        None
+        if args.output is None
+        else (sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8"))
+    )  # noqa: SIM115
+    wh = None if out is not None else _local_warehouse(args)
+    sent = 0
+
+    def deliver(texts: list[str]) -> None:
+        nonlocal sent
+        if out is not None:
+            for text in texts:
+                out.write(text + "\n")
+            out.flush()
+        else:
+            ingest(wh, (Message(t, "simulator", 0, sent + i) for i, t in enumerate(texts)))
+        sent += len(texts)
+
+    try:
+        if not args.live:
+            texts = [text for _, text in generate_history(config, days=args.days, end=now)]
+            deliver(texts)
+            print(f"Simulated {args.days} days: {sent} messages.", file=sys.stderr)
+            return 0
+        live = LiveSimulator(config, start=now)
+        deadline = time.monotonic() + args.duration if args.duration else None
+        print(f"Live simulation at {args.rate} events/s (Ctrl-C to stop)…", file=sys.stderr)
+        while deadline is None or time.monotonic() < deadline:
+            time.sleep(1.0)
+            deliver(live.next_batch(dt.datetime.now(dt.UTC)))
+        print(f"Sent {sent} messages.", file=sys.stderr)
+        return 0
+    finally:
+        if wh is not None:
+            wh.close()
+        if out is not None and out is not sys.stdout:
+            out.close()
+
+
+def cmd_pipeline_run(args: argparse.Namespace) -> int:
+    from .local.scheduler import run_started_graphs, run_until_idle
+
+    engine = _engine(args)
+    try:
+        outcomes = run_until_idle(engine) if args.until_idle else run_started_graphs(engine)
+        if not outcomes:
+            raise CliError("no started task graph: resume one with `caves tasks resume NAME` (or `caves init`).")
+        failed = [o for o in outcomes if o.state.startswith("FAILED")]
+        runs = sum(1 for o in outcomes if o.state not in {"SKIPPED", "NOT_RUN"})
+        print(f"{runs} graph runs, {len(failed)} failed.")
+        for o in failed:
+            print(f"  {o.root}: {o.state} {o.tasks}", file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        engine.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caves", description="Les Caves d'Albert pipeline console")
     common = argparse.ArgumentParser(add_help=False)
@@ -97,6 +204,31 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deploy", parents=[common], help="plan and apply deploy_sql/")
     p.add_argument("--dry-run", action="store_true", help="print the statements in order, change nothing")
     p.set_defaults(func=cmd_deploy)
+
+    p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")
+    p.add_argument("file", help="a file of messages, one per line, or - for stdin")
+    p.add_argument("--topic", default=None, help="SOURCE_TOPIC to record (default: file:<name> or stdin)")
+    p.add_argument("--batch-size", type=int, default=5000)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("simulate", parents=[common], help="produce realistic shop events into the warehouse")
+    p.add_argument("--days", type=int, default=90, help="days of history to produce (history mode)")
+    p.add_argument("--orders-per-day", type=float, default=200.0)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--live", action="store_true", help="produce events continuously at --rate")
+    p.add_argument("--rate", type=float, default=20.0, help="events per second in live mode")
+    p.add_argument("--duration", type=float, default=None, help="live mode: stop after this many seconds")
+    p.add_argument("--redelivery-rate", type=float, default=0.0, help="share of messages delivered twice")
+    p.add_argument("--late-rate", type=float, default=0.0, help="share of status events delivered late")
+    p.add_argument("--broken-rate", type=float, default=0.0, help="share of extra malformed messages")
+    p.add_argument("--output", default=None, help="write JSON lines to FILE or - instead of ingesting")
+    p.set_defaults(func=cmd_simulate)
+
+    pipeline = sub.add_parser("pipeline", help="the task graphs")
+    pipeline_sub = pipeline.add_subparsers(dest="pipeline_command", required=True)
+    p = pipeline_sub.add_parser("run", parents=[common], help="run the started task graphs now (WHEN honoured)")
+    p.add_argument("--until-idle", action="store_true", help="repeat until no graph has work left")
+    p.set_defaults(func=cmd_pipeline_run)
 
     p = sub.add_parser("sql", parents=[common], help="run Snowflake SQL (a statement, or -f FILE)")
     p.add_argument("statement", nargs="?")

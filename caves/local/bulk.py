@@ -41,7 +41,9 @@ def batch_insert_sql(sql: str) -> str | None:
     if not placeholders:
         return None
     for i, ph in enumerate(placeholders, start=1):
-        ph.replace(exp.column(f"P{i}", table="_B"))
+        # ``?`` binds are positional; ``:n`` (Snowflake's numeric paramstyle) may repeat a value.
+        position = int(ph.name) if ph.name and ph.name.isdigit() else i
+        ph.replace(exp.column(f"P{position}", table="_B"))
     select = select.from_(
         exp.Table(this=exp.to_identifier(BATCH_TABLE, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("_B")))
     )

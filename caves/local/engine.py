@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -27,6 +28,9 @@ from .translate import ROW_ID, StreamInfo, TableInfo, Translation, Translator, p
 log = logging.getLogger("caves.local")
 
 _S = quote(INTERNAL_SCHEMA)
+
+
+_LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*", re.S)
 
 
 def utc_now() -> dt.datetime:
@@ -206,7 +210,7 @@ class Session:
 
         if self._closed:
             raise SnowflakeError("Session is closed.", errno=390_114)
-        text = sql.strip().rstrip(";").strip()
+        text = _LEADING_COMMENTS.sub("", sql).strip().rstrip(";").strip()
         if not text:
             raise SnowflakeError("Empty SQL statement.", errno=900)
         handler = commands.find(text)

@@ -12,6 +12,7 @@ import contextlib
 import glob
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from .errors import WarehouseBusy
 
 log = logging.getLogger("caves.local")
 
+_QUANTUM_S = 0.05
 _LOCK_MARKERS = ("Could not set lock on file", "Conflicting lock is held")
 
 
@@ -52,6 +54,7 @@ class Lease:
         self.generation = 0
         self._closed = False
         self._janitor: threading.Thread | None = None
+        self._opened_at = 0.0
 
     # --- holding ---------------------------------------------------------------------------------
 
@@ -69,6 +72,7 @@ class Lease:
                 raise RuntimeError("the engine is closed")
             if self._conn is None:
                 self._conn = self._open()
+                self._opened_at = time.monotonic()
                 self.generation += 1
                 self._on_open(self._conn)
                 self._start_janitor()
@@ -79,7 +83,10 @@ class Lease:
         with self._lock:
             self._users -= 1
             self._last_release = time.monotonic()
-            if self._users == 0 and self._others_waiting():
+            # Hand the file over when someone waits, but not before a short quantum of work:
+            # closing and reopening after every statement would cost more than it gives.
+            held_for = time.monotonic() - self._opened_at
+            if self._users == 0 and held_for > _QUANTUM_S and self._others_waiting():
                 self._close_now()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
@@ -101,7 +108,8 @@ class Lease:
                         with contextlib.suppress(OSError), open(marker, "w"):
                             pass
                     if not announced and waited > 1.0:
-                        holder = str(exc).split("Conflicting lock is held in", 1)[-1].split(".", 1)[0].strip()
+                        pid = re.search(r"PID (\d+)", str(exc))
+                        holder = f"process {pid.group(1)}" if pid else "another process"
                         log.warning("warehouse %s is busy (held by %s); waiting for it…", self.path, holder)
                         announced = True
                     if waited > self._wait_timeout_s:
@@ -140,7 +148,8 @@ class Lease:
                 if self._conn is None or self._users:
                     continue
                 idle = time.monotonic() - self._last_release
-                if idle > self._idle_close_s or self._others_waiting():
+                held_for = time.monotonic() - self._opened_at
+                if idle > self._idle_close_s or (held_for > _QUANTUM_S and self._others_waiting()):
                     self._close_now()
 
     def close(self) -> None:
