@@ -417,12 +417,15 @@ def alter_task(session: Session, sql: str) -> Result:
     match = _ALTER_RE.match(sql)
     if not match:
         raise SnowflakeError("SQL compilation error: invalid ALTER TASK.", errno=1003)
-    task = require_task(session, match.group("name"))
+    try:
+        task = require_task(session, match.group("name"))
+    except ObjectNotFound:
+        if match.group("ie"):
+            return Result.message("Statement executed successfully.")
+        raise
     action = match.group("action").strip()
     verb = action.split()[0].upper()
     if verb == "RESUME":
-        if task.predecessors is None:
-            pass
         set_state(session, task, "started")
         return Result.message("Statement executed successfully.")
     if verb == "SUSPEND":
@@ -582,24 +585,54 @@ def _evaluate_condition(session: Session, condition: str) -> bool:
     return bool(session.execute(f"SELECT ({condition})").scalar())
 
 
-def run_body(session: Session, body: str) -> str | None:
-    """Run a task body: one statement, or a Snowflake Scripting ``BEGIN ... END`` block of statements."""
+_HANDLER_RE = re.compile(r"\bEXCEPTION\s+(WHEN\s+.*)$", re.I | re.S)
+_WHEN_RE = re.compile(r"WHEN\s+([\w\s]+?)\s+THEN\b", re.I)
+
+
+def _split_handler(block: str) -> tuple[str, dict[str, str]]:
+    """``stmts EXCEPTION WHEN OTHER THEN stmts`` -> (main statements, {exception name: handler statements})."""
+    match = _HANDLER_RE.search(block)
+    if not match:
+        return block, {}
+    handlers: dict[str, str] = {}
+    clauses = list(_WHEN_RE.finditer(match.group(1)))
+    for i, clause in enumerate(clauses):
+        end = clauses[i + 1].start() if i + 1 < len(clauses) else len(match.group(1))
+        for name in re.split(r"\s+OR\s+", clause.group(1).strip(), flags=re.I):
+            handlers[name.upper()] = match.group(1)[clause.end() : end]
+    return block[: match.start()], handlers
+
+
+def run_body(session: Session, body: str) -> None:
+    """Run a task body: one statement, or a Snowflake Scripting ``BEGIN ... [EXCEPTION WHEN ...] END`` block.
+
+    Scripting support is what task bodies need: statements in order, transactions, and an exception
+    handler (``WHEN OTHER`` / ``STATEMENT_EXCEPTION``) whose ``RAISE;`` re-raises the error.
+    """
     text = body.strip().rstrip(";").strip()
     block = re.match(r"^BEGIN\b(?!\s+(TRANSACTION|WORK)\b)(.*)\bEND$", text, re.I | re.S)
-    if block and not re.match(r"^BEGIN\s*$", text, re.I):
-        try:
-            for stmt in split_statements(block.group(2)):
-                session.execute(stmt)
-        except BaseException:
+    if not block or re.match(r"^BEGIN\s*$", text, re.I):
+        session.execute(text)
+        return
+    main, handlers = _split_handler(block.group(2))
+    try:
+        for stmt in split_statements(main):
+            session.execute(stmt)
+    except SnowflakeError as exc:
+        handler = handlers.get("OTHER") or handlers.get("STATEMENT_ERROR")
+        if handler is None:
             if session.in_transaction:
                 session.rollback()
             raise
+        for stmt in split_statements(handler):
+            if re.match(r"^RAISE\s*$", stmt, re.I):
+                raise
+            session.execute(stmt)
+        return
+    finally:
         if session.in_transaction:
-            # Snowflake rolls back a transaction a block leaves open when it ends.
+            # Snowflake rolls back a transaction that a block leaves open when it ends.
             session.rollback()
-        return None
-    session.execute(text)
-    return None
 
 
 def run_graph(

@@ -275,6 +275,8 @@ class Translator:
             if fname == "ARRAY_SIZE":
                 return exp.func("json_array_length", *node.expressions)
             return node
+        if isinstance(node, exp.Typeof):
+            return exp.func("SF_TYPEOF", node.this)
         if isinstance(node, exp.ArraySize):
             return exp.func("json_array_length", node.this)
         if isinstance(node, exp.ToChar) and node.args.get("format") is not None:
