@@ -618,7 +618,7 @@ def run_body(session: Session, body: str) -> None:
     try:
         for stmt in split_statements(main):
             session.execute(stmt)
-    except SnowflakeError as exc:
+    except SnowflakeError:
         handler = handlers.get("OTHER") or handlers.get("STATEMENT_ERROR")
         if handler is None:
             if session.in_transaction:
