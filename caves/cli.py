@@ -55,28 +55,28 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from .deploy import deploy
 
-    engine = _engine(args)
+    wh = _local_warehouse(args)
     try:
-        applied = deploy(engine, dry_run=False)
-        print(f"Local warehouse ready at {engine.path} ({len(applied)} deployment statements applied).")
+        applied = deploy(wh, resume_new_graphs=True)
+        print(f"Local warehouse ready at {wh.path} ({len(applied)} deployment statements applied).")
     finally:
-        engine.close()
+        wh.close()
     return 0
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from .deploy import deploy
 
-    engine = _engine(args)
+    wh = _local_warehouse(args)
     try:
-        statements = deploy(engine, dry_run=args.dry_run)
+        statements = deploy(wh, dry_run=args.dry_run)
         if args.dry_run:
             for stmt in statements:
                 print(stmt.rstrip().rstrip(";") + ";\n")
         else:
             print(f"Deployed: {len(statements)} statements applied.")
     finally:
-        engine.close()
+        wh.close()
     return 0
 
 

@@ -1,0 +1,79 @@
+"""Console settings from ``config/caves.yaml`` (or ``$CAVES_CONFIG``), with defaults for every key."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .config import PROJECT_ROOT
+
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "caves.yaml"
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    seed_days: int = 90
+    seed_orders_per_day: float = 200.0
+    seed: int = 42
+    live_rate: float = 3.0
+    time_scale: float = 12.0
+    scheduler_poll_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    local: LocalSettings = field(default_factory=LocalSettings)
+    latency_warning_seconds: float = 120.0
+    latency_stale_seconds: float = 300.0
+    pipeline_health_refresh_seconds: float = 10.0
+    query_ttl_seconds: float = 30.0
+    low_stock_threshold: int = 50
+    admin_users: tuple[str, ...] = ()
+    admin_roles: tuple[str, ...] = ()
+    local_is_admin: bool = True
+
+
+def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name) or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"settings: '{name}' must be a mapping")
+    return value
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read the YAML settings; a missing file gives the defaults, a malformed one a readable error."""
+    path = Path(path or os.environ.get("CAVES_CONFIG") or DEFAULT_CONFIG)
+    if not path.exists():
+        return Settings()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"settings file {path} is not valid YAML: {exc}") from None
+    local = _section(data, "local")
+    pipeline = _section(data, "pipeline")
+    refresh = _section(data, "refresh")
+    stock = _section(data, "stock")
+    admin = _section(data, "admin")
+    defaults = LocalSettings()
+    return Settings(
+        local=LocalSettings(
+            seed_days=int(local.get("seed_days", defaults.seed_days)),
+            seed_orders_per_day=float(local.get("seed_orders_per_day", defaults.seed_orders_per_day)),
+            seed=int(local.get("seed", defaults.seed)),
+            live_rate=float(local.get("live_rate", defaults.live_rate)),
+            time_scale=float(local.get("time_scale", defaults.time_scale)),
+            scheduler_poll_seconds=float(local.get("scheduler_poll_seconds", defaults.scheduler_poll_seconds)),
+        ),
+        latency_warning_seconds=float(pipeline.get("latency_warning_seconds", 120)),
+        latency_stale_seconds=float(pipeline.get("latency_stale_seconds", 300)),
+        pipeline_health_refresh_seconds=float(refresh.get("pipeline_health_seconds", 10)),
+        query_ttl_seconds=float(refresh.get("query_ttl_seconds", 30)),
+        low_stock_threshold=int(stock.get("low_stock_threshold", 50)),
+        admin_users=tuple(str(u) for u in admin.get("users") or ()),
+        admin_roles=tuple(str(r).upper() for r in admin.get("roles") or ()),
+        local_is_admin=bool(admin.get("local_is_admin", True)),
+    )
