@@ -130,11 +130,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     config = _sim_config(args)
     now = dt.datetime.now(dt.UTC)
-    out = (
-        None
-        if args.output is None
-        else (sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8"))
-    )  # noqa: SIM115
+    out = None if args.output is None else (sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8"))  # noqa: SIM115 -- closed in finally
     wh = None if out is not None else _local_warehouse(args)
     sent = 0
 

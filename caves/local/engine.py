@@ -133,13 +133,16 @@ class Engine:
         exists = conn.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'STATE'", [INTERNAL_SCHEMA]
         ).fetchone()[0]
-        if not exists:
+        stored = conn.execute(f"SELECT SCHEMA_VERSION FROM {_S}.STATE").fetchone()[0] if exists else None
+        if stored != meta.SCHEMA_VERSION:
+            # A new warehouse, or one made by an older engine: (re)create the engine's objects.
+            from .info_schema import MACROS_SQL as TABLE_MACROS
+
             conn.execute("BEGIN")
             conn.execute(meta.BOOTSTRAP_SQL)
             conn.execute(meta.MACROS_SQL)
-            from .info_schema import MACROS_SQL as TABLE_MACROS
-
             conn.execute(TABLE_MACROS)
+            conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]
         with self._cache_lock:

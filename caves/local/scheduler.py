@@ -31,8 +31,8 @@ class DueRun:
 def _started_roots(engine: Engine) -> list[tuple]:
     with engine.session() as s:
         return s.query_internal(
-            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME FROM {_S}.TASKS "
-            "WHERE STATE = 'started' AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') "
+            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME, CONDITION "
+            f"FROM {_S}.TASKS WHERE STATE = 'started' AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') "
             "ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
         )
 
@@ -59,7 +59,7 @@ def latest_due(
 
 def due_runs(engine: Engine, now: dt.datetime, time_scale: float = 1.0) -> list[DueRun]:
     runs = []
-    for database, schema, name, schedule, anchor, last in _started_roots(engine):
+    for database, schema, name, schedule, anchor, last, _condition in _started_roots(engine):
         if not schedule:
             continue  # a root without SCHEDULE runs only through EXECUTE TASK
         due = latest_due(schedule, anchor or now, last, now, time_scale)
@@ -88,27 +88,35 @@ def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0
     return outcomes
 
 
-def run_started_graphs(engine: Engine) -> list[RunOutcome]:
-    """Run every started graph now, as the scheduler would at its next tick (WHEN conditions honoured)."""
+def run_started_graphs(engine: Engine, only: set[ObjectName] | None = None) -> list[RunOutcome]:
+    """Run every started graph now (or those in ``only``), as the scheduler would at its next tick."""
     now = engine.clock()
     outcomes = []
-    for database, schema, name, _schedule, _anchor, _last in _started_roots(engine):
+    for database, schema, name, *_rest in _started_roots(engine):
         root = ObjectName(database, schema, name)
+        if only is not None and root not in only:
+            continue
         _mark_scheduled(engine, root, now)
         outcomes.append(run_graph(engine, root, scheduled_time=now, scheduled_from="SCHEDULE"))
     return outcomes
 
 
-def run_until_idle(engine: Engine, max_rounds: int = 100) -> list[RunOutcome]:
-    """Run the started graphs again and again until every root's WHEN says there is nothing to do."""
-    outcomes: list[RunOutcome] = []
+def run_until_idle(engine: Engine, max_rounds: int = 1000) -> list[RunOutcome]:
+    """Run the started graphs, then again those gated by a WHEN condition, until every WHEN says idle.
+
+    A root without WHEN (say, a nightly retention task) runs once: it has no notion of "more work".
+    """
+    gated = {ObjectName(d, s, n) for d, s, n, *_r, condition in _started_roots(engine) if condition}
+    outcomes = run_started_graphs(engine)
+    last = outcomes
     for _ in range(max_rounds):
-        round_outcomes = run_started_graphs(engine)
-        outcomes.extend(round_outcomes)
-        if all(o.state in {"SKIPPED", "NOT_RUN"} for o in round_outcomes):
-            break
-        if any(o.state.startswith("FAILED") for o in round_outcomes):
+        if any(o.state.startswith("FAILED") for o in last):
             break  # a failing graph would fail again; stop and let the caller report it
+        busy = {ObjectName(*o.root.split(".", 2)) for o in last if o.state == "SUCCEEDED"} & gated
+        if not busy:
+            break
+        last = run_started_graphs(engine, only=busy)
+        outcomes = [*outcomes, *last]
     return outcomes
 
 

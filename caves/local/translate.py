@@ -15,6 +15,7 @@ catalog version, so the engine caches it and translates each distinct statement 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,6 +27,9 @@ from .errors import ObjectNotFound, SnowflakeError
 from .names import ObjectName, quote, resolve
 
 ROW_ID = "METADATA$ROW_ID"
+
+# Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)
