@@ -122,6 +122,7 @@ def _sim_config(args: argparse.Namespace):
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    import contextlib
     import datetime as dt
     import time
 
@@ -130,24 +131,28 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     config = _sim_config(args)
     now = dt.datetime.now(dt.UTC)
-    out = None if args.output is None else (sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8"))  # noqa: SIM115 -- closed in finally
-    wh = None if out is not None else _local_warehouse(args)
     sent = 0
+    with contextlib.ExitStack() as stack:
+        out = None
+        if args.output == "-":
+            out = sys.stdout
+        elif args.output:
+            out = stack.enter_context(open(args.output, "w", encoding="utf-8"))
+        wh = None if out is not None else _local_warehouse(args)
+        if wh is not None:
+            stack.callback(wh.close)
 
-    def deliver(texts: list[str]) -> None:
-        nonlocal sent
-        if out is not None:
-            for text in texts:
-                out.write(text + "\n")
-            out.flush()
-        else:
-            ingest(wh, (Message(t, "simulator", 0, sent + i) for i, t in enumerate(texts)))
-        sent += len(texts)
+        def deliver(texts: list[str]) -> None:
+            nonlocal sent
+            if out is not None:
+                out.writelines(text + "\n" for text in texts)
+                out.flush()
+            else:
+                ingest(wh, (Message(t, "simulator", 0, sent + i) for i, t in enumerate(texts)))
+            sent += len(texts)
 
-    try:
         if not args.live:
-            texts = [text for _, text in generate_history(config, days=args.days, end=now)]
-            deliver(texts)
+            deliver([text for _, text in generate_history(config, days=args.days, end=now)])
             print(f"Simulated {args.days} days: {sent} messages.", file=sys.stderr)
             return 0
         live = LiveSimulator(config, start=now)
@@ -157,12 +162,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             time.sleep(1.0)
             deliver(live.next_batch(dt.datetime.now(dt.UTC)))
         print(f"Sent {sent} messages.", file=sys.stderr)
-        return 0
-    finally:
-        if wh is not None:
-            wh.close()
-        if out is not None and out is not sys.stdout:
-            out.close()
+    return 0
 
 
 def cmd_pipeline_run(args: argparse.Namespace) -> int:
@@ -181,6 +181,43 @@ def cmd_pipeline_run(args: argparse.Namespace) -> int:
         return 1 if failed else 0
     finally:
         engine.close()
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from . import taskctl
+    from .dag import UnknownTaskError
+    from .output import format_frame
+
+    wh = _local_warehouse(args)
+    try:
+        if args.action == "list":
+            frame = taskctl.list_tasks(wh)[
+                ["name", "state", "schedule", "predecessors", "condition", "last_suspended_reason"]
+            ]
+            frame = frame.assign(
+                predecessors=frame["predecessors"].map(lambda p: " ".join(__import__("json").loads(p or "[]")))
+            )
+            print(format_frame(frame, args.format))
+            return 0
+        if args.action == "history":
+            print(format_frame(taskctl.task_history(wh, limit=args.limit, task=args.name), args.format))
+            return 0
+        if not args.name:
+            raise CliError(f"tasks {args.action} needs a task NAME")
+        try:
+            if args.action == "suspend":
+                done = taskctl.run(wh, taskctl.suspend_statements(args.name))
+            elif args.action == "resume":
+                done = taskctl.run(wh, taskctl.resume_statements(args.name))
+            else:
+                done = taskctl.run(wh, [taskctl.execute_statement(args.name, retry_last=args.retry_last)])
+        except UnknownTaskError as exc:
+            raise CliError(str(exc)) from None
+        for statement in done:
+            print(statement)
+        return 0
+    finally:
+        wh.close()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = pipeline_sub.add_parser("run", parents=[common], help="run the started task graphs now (WHEN honoured)")
     p.add_argument("--until-idle", action="store_true", help="repeat until no graph has work left")
     p.set_defaults(func=cmd_pipeline_run)
+
+    p = sub.add_parser("tasks", parents=[common], help="the task DAG: list, history, suspend, resume, execute")
+    p.add_argument("action", choices=["list", "history", "suspend", "resume", "execute"])
+    p.add_argument("name", nargs="?", help="a task of the DAG (a root acts on its whole graph)")
+    p.add_argument("--limit", type=int, default=50, help="history: number of runs")
+    p.add_argument("--retry-last", action="store_true", help="execute: EXECUTE TASK ... RETRY LAST")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_tasks)
 
     p = sub.add_parser("sql", parents=[common], help="run Snowflake SQL (a statement, or -f FILE)")
     p.add_argument("statement", nargs="?")

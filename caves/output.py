@@ -56,3 +56,16 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
     out.append(line)
     out.append(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     return "\n".join(out)
+
+
+def format_frame(frame, fmt: str = "table") -> str:
+    """A pandas DataFrame through format_rows, with missing values (NaN, NaT) as NULL."""
+    rows = [tuple(None if _missing(v) else v for v in row) for row in frame.itertuples(index=False, name=None)]
+    return format_rows([str(c) for c in frame.columns], rows, fmt)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(value != value)  # NaN and NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,71 @@
+"""Operating the pipeline's task graphs on any backend: list, history, suspend, resume, execute.
+
+Task names come only from the task graph parsed out of deploy_sql/ (caves.dag): a name the DAG does
+not know is refused before any SQL is built, and the identifier put into ``ALTER TASK`` /
+``EXECUTE TASK`` is the DAG's own fully-qualified name, never user text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .dag import TaskGraph, load_task_graph
+from .warehouse.base import Warehouse
+
+DATABASE = "CAVES_ALBERT_DB"
+
+
+def resolve_task(name: str, graph: TaskGraph | None = None) -> str:
+    """The DAG's fully-qualified name for ``name`` (short or qualified); UnknownTaskError otherwise."""
+    return (graph or load_task_graph()).resolve(name)
+
+
+def list_tasks(warehouse: Warehouse) -> pd.DataFrame:
+    """SHOW TASKS for the pipeline's database (Snowflake's columns)."""
+    return warehouse.query(f"SHOW TASKS IN DATABASE {DATABASE}")
+
+
+def task_history(
+    warehouse: Warehouse, limit: int = 50, task: str | None = None, errors_only: bool = False
+) -> pd.DataFrame:
+    """The latest runs from TASK_HISTORY(), newest first; values bound, never formatted into SQL."""
+    if not 1 <= limit <= 10_000:
+        raise ValueError("limit must be between 1 and 10000")
+    task_name = resolve_task(task).rsplit(".", 1)[-1] if task else None
+    return warehouse.query(
+        f"SELECT NAME, STATE, SCHEDULED_TIME, QUERY_START_TIME, COMPLETED_TIME, "
+        f"DATEDIFF('millisecond', QUERY_START_TIME, COMPLETED_TIME) / 1000 AS DURATION_SEC, "
+        f"ERROR_CODE, ERROR_MESSAGE, SCHEDULED_FROM, ATTEMPT_NUMBER, GRAPH_RUN_GROUP_ID "
+        f"FROM TABLE({DATABASE}.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => ?, TASK_NAME => ?, ERROR_ONLY => ?)) "
+        f"ORDER BY SCHEDULED_TIME DESC",
+        [limit, task_name, errors_only],
+    )
+
+
+def suspend_statements(name: str, graph: TaskGraph | None = None) -> list[str]:
+    """Suspending: a root suspends its whole graph, the root first (no new run starts), then its children."""
+    graph = graph or load_task_graph()
+    fqn = graph.resolve(name)
+    names = graph.suspend_order(fqn) if graph.root_of(fqn) == fqn else [fqn]
+    return [f"ALTER TASK {n} SUSPEND" for n in names]
+
+
+def resume_statements(name: str, graph: TaskGraph | None = None) -> list[str]:
+    """Resuming: a root resumes its whole graph, children first and the root last (SNOWFLAKE_SEMANTICS.md §2.3)."""
+    graph = graph or load_task_graph()
+    fqn = graph.resolve(name)
+    names = graph.resume_order(fqn) if graph.root_of(fqn) == fqn else [fqn]
+    return [f"ALTER TASK {n} RESUME" for n in names]
+
+
+def execute_statement(name: str, retry_last: bool = False, graph: TaskGraph | None = None) -> str:
+    """EXECUTE TASK on the graph's root (Snowflake refuses a child), optionally RETRY LAST."""
+    graph = graph or load_task_graph()
+    root = graph.root_of(graph.resolve(name))
+    return f"EXECUTE TASK {root}" + (" RETRY LAST" if retry_last else "")
+
+
+def run(warehouse: Warehouse, statements: list[str]) -> list[str]:
+    for statement in statements:
+        warehouse.execute(statement)
+    return statements
