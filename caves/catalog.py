@@ -1,0 +1,757 @@
+"""The packaged query catalog: ``queries/<section>/<id>.sql``.
+
+Each file holds one Snowflake SQL statement preceded by a metadata header, a block comment holding YAML::
+
+    /*---
+    id: top_products_by_revenue
+    section: 02_top
+    title: {fr: "Top produits par chiffre d'affaires", en: "Top products by revenue"}
+    description: {fr: "...", en: "..."}
+    audience: [manager]
+    chart: {type: bar, x: PRODUCT_NAME, y: REVENUE}
+    parameters:
+      - {name: limit, type: integer, default: 10, min: 1, max: 1000, label: {fr: "Nombre", en: "Count"}}
+    columns: [PRODUCT_ID, PRODUCT_NAME, UNITS_SOLD, REVENUE]
+    ---*/
+
+Parameters are written ``:name`` in the SQL body. They are found with sqlglot's Snowflake tokenizer, so a
+``':name'`` string literal, a comment or a ``col:path`` VARIANT access is never taken for a parameter.
+:meth:`Query.bind` turns them into ``?`` (qmark) placeholders plus the ordered list of coerced values:
+values are never pasted into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlglot.dialects.snowflake import Snowflake
+from sqlglot.errors import TokenError
+from sqlglot.tokens import TokenType
+
+__all__ = [
+    "AUDIENCES",
+    "CHART_TYPES",
+    "DEFAULT_ROOT",
+    "PARAM_TYPES",
+    "Catalog",
+    "CatalogError",
+    "Parameter",
+    "ParameterError",
+    "Placeholder",
+    "Query",
+    "UnknownQueryError",
+    "find_placeholders",
+    "load_catalog",
+    "load_query",
+]
+
+DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "queries"
+
+HEADER_OPEN = "/*---"
+HEADER_CLOSE = "---*/"
+
+PARAM_TYPES = ("integer", "number", "string", "date", "boolean", "enum")
+AUDIENCES = ("manager", "warehouse", "ops", "admin")
+CHART_TYPES = ("kpi", "table", "bar", "line", "area", "pie", "scatter")
+LANGUAGES = ("fr", "en")
+
+_REQUIRED_KEYS = ("id", "section", "title", "description", "audience", "chart", "columns")
+_OPTIONAL_KEYS = ("parameters", "tags")
+_PARAM_REQUIRED = ("name", "type", "default", "label")
+_PARAM_OPTIONAL = ("min", "max", "choices", "help")
+_CHART_KEYS = ("type", "x", "y", "color")
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SECTION_RE = re.compile(r"^[0-9]{2}_[a-z][a-z0-9_]*$")
+_PARAM_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_COLUMN_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_WORD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_RELATIVE_DATE_RE = re.compile(r"^today\s*(?:([+-])\s*([0-9]+))?$", re.IGNORECASE)
+_TRUE = frozenset({"true", "1", "yes", "y", "on", "oui", "vrai"})
+_FALSE = frozenset({"false", "0", "no", "n", "off", "non", "faux"})
+
+
+# --------------------------------------------------------------------------------------------------- errors
+
+
+class CatalogError(Exception):
+    """A query file (or the catalog as a whole) is invalid. ``problems`` lists ``(path, problem)`` pairs."""
+
+    def __init__(self, problems: Iterable[tuple[Path | str | None, str]] | str, path: Path | str | None = None):
+        if isinstance(problems, str):
+            problems = [(path, problems)]
+        self.problems: list[tuple[Path | None, str]] = [(Path(p) if p else None, msg) for p, msg in problems]
+        super().__init__("\n".join(f"{p}: {msg}" if p else msg for p, msg in self.problems))
+
+    @property
+    def path(self) -> Path | None:
+        return self.problems[0][0] if self.problems else None
+
+
+class UnknownQueryError(CatalogError, KeyError):
+    """``Catalog.get`` was asked for an id that does not exist."""
+
+    def __init__(self, query_id: str, known: Iterable[str]):
+        self.query_id = query_id
+        close = difflib.get_close_matches(query_id, list(known), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        super().__init__(f"unknown query id {query_id!r}{hint}")
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.problems[0][1]
+
+
+class ParameterError(ValueError):
+    """A value given for a query parameter is unknown, of the wrong type or out of bounds."""
+
+    def __init__(self, message: str, parameter: str | None = None, query_id: str | None = None):
+        self.parameter = parameter
+        self.query_id = query_id
+        prefix = f"query {query_id}: " if query_id else ""
+        super().__init__(prefix + message)
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+
+
+def _today_utc() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _as_date(value: Any, *, today: dt.date | None = None) -> dt.date:
+    """A date from a ``date``, a ``datetime``, ``YYYY-MM-DD`` or ``today`` / ``today-7`` / ``today+1`` (UTC)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        match = _RELATIVE_DATE_RE.match(text)
+        if match:
+            base = today or _today_utc()
+            if match.group(1):
+                offset = int(match.group(2))
+                return base + dt.timedelta(days=offset if match.group(1) == "+" else -offset)
+            return base
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date (YYYY-MM-DD, 'today' or 'today-N'), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One declared query parameter. ``default`` is kept as written (a date default may be ``today-30``)."""
+
+    name: str
+    type: str
+    default: Any
+    label: Mapping[str, str]
+    min: Any = None
+    max: Any = None
+    choices: tuple[str, ...] | None = None
+    help: Mapping[str, str] | None = None
+
+    def coerce(self, value: Any) -> Any:
+        """Convert ``value`` (a Python value or a string from the CLI / a widget) to the declared type and check
+        its bounds. Raises :class:`ParameterError` naming the parameter."""
+        try:
+            converted = self._convert(value)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"parameter {self.name!r} ({self.type}): {exc}", self.name) from None
+        self._check_bounds(converted)
+        return converted
+
+    def default_value(self) -> Any:
+        """The default, coerced (relative date defaults are resolved against today's UTC date)."""
+        return self.coerce(self.default)
+
+    def label_for(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label.get("en") or self.name
+
+    # -- internals
+
+    def _convert(self, value: Any) -> Any:
+        kind = self.type
+        if value is None:
+            raise ValueError("a value is required, got None")
+        if kind == "integer":
+            if isinstance(value, bool):
+                raise TypeError(f"expected an integer, got the boolean {value!r}")
+            if isinstance(value, int):
+                return value
+            if isinstance(value, float | Decimal):
+                if math.isfinite(value) and value == int(value):
+                    return int(value)
+                raise ValueError(f"expected an integer, got {value!r}")
+            if isinstance(value, str) and _INT_RE.match(value.strip()):
+                return int(value.strip())
+            raise ValueError(f"expected an integer, got {value!r}")
+        if kind == "number":
+            if isinstance(value, bool):
+                raise TypeError(f"expected a number, got the boolean {value!r}")
+            if isinstance(value, int | float | Decimal):
+                number = float(value)
+            elif isinstance(value, str):
+                text = value.strip()
+                if text.count(",") == 1 and "." not in text:
+                    text = text.replace(",", ".")  # French decimal comma: "12,5"
+                try:
+                    number = float(Decimal(text))
+                except (InvalidOperation, ValueError):
+                    raise ValueError(f"expected a number, got {value!r}") from None
+            else:
+                raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+            if not math.isfinite(number):
+                raise ValueError(f"expected a finite number, got {value!r}")
+            return number
+        if kind == "boolean":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, int) and value in (0, 1):
+                return bool(value)
+            if isinstance(value, str):
+                text = value.strip().lower()
+                if text in _TRUE:
+                    return True
+                if text in _FALSE:
+                    return False
+            raise ValueError(f"expected true or false, got {value!r}")
+        if kind == "date":
+            return _as_date(value)
+        if kind == "enum":
+            text = value if isinstance(value, str) else str(value)
+            choices = self.choices or ()
+            if text in choices:
+                return text
+            folded = [c for c in choices if c.lower() == text.strip().lower()]
+            if len(folded) == 1:
+                return folded[0]
+            raise ValueError(f"expected one of {', '.join(choices)}; got {value!r}")
+        if kind == "string":
+            if isinstance(value, str):
+                return value
+            if isinstance(value, bool | int | float | Decimal):
+                return str(value)
+            raise TypeError(f"expected a string, got {type(value).__name__}")
+        raise ValueError(f"unsupported parameter type {kind!r}")
+
+    def _check_bounds(self, value: Any) -> None:
+        if self.type == "string":
+            size = len(value)
+            if self.min is not None and size < self.min:
+                raise ParameterError(f"parameter {self.name!r}: at least {self.min} characters expected", self.name)
+            if self.max is not None and size > self.max:
+                raise ParameterError(f"parameter {self.name!r}: at most {self.max} characters allowed", self.name)
+            return
+        if self.type not in ("integer", "number", "date"):
+            return
+        low = _as_date(self.min) if self.type == "date" and self.min is not None else self.min
+        high = _as_date(self.max) if self.type == "date" and self.max is not None else self.max
+        if low is not None and value < low:
+            raise ParameterError(f"parameter {self.name!r}: {value} is below the minimum {low}", self.name)
+        if high is not None and value > high:
+            raise ParameterError(f"parameter {self.name!r}: {value} is above the maximum {high}", self.name)
+
+
+# -------------------------------------------------------------------------------------------- placeholders
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A ``:name`` occurrence in a SQL text: ``sql[start:end] == ':' + name``."""
+
+    name: str
+    start: int
+    end: int
+
+
+# A colon right after one of these (with no space) is a VARIANT path access (``col:path``, ``f(x):a``, ``$1:a``).
+_PATH_OWNER_TYPES = frozenset(
+    {TokenType.VAR, TokenType.IDENTIFIER, TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.NUMBER, TokenType.STRING}
+)
+
+
+def find_placeholders(sql: str) -> list[Placeholder]:
+    """The ``:name`` bind placeholders of a Snowflake SQL text, in order of appearance.
+
+    Uses sqlglot's Snowflake tokenizer: string literals (``'a:b'``, ``$$...$$``) and comments are single tokens
+    or dropped, so they never yield a placeholder; ``::`` is its own token; a colon glued to an expression on its
+    left (``EVENT_DATA:payload``, ``f(x):a``) is a VARIANT access, not a parameter.
+    """
+    tokens = Snowflake().tokenize(sql)
+    found: list[Placeholder] = []
+    for i, tok in enumerate(tokens):
+        if tok.token_type != TokenType.COLON or i + 1 >= len(tokens):
+            continue
+        nxt = tokens[i + 1]
+        if nxt.start != tok.end + 1 or sql[nxt.start] in "\"'`$":
+            continue  # ': name' or ':"quoted"' are not parameters
+        name = sql[nxt.start : nxt.end + 1]
+        if not _WORD_RE.match(name):
+            continue  # ':1' or ':(' are not named parameters
+        prev = tokens[i - 1] if i > 0 else None
+        if prev is not None and prev.end + 1 == tok.start:
+            glued_word = prev.token_type in _PATH_OWNER_TYPES or (sql[prev.end].isalnum() or sql[prev.end] == "_")
+            if glued_word:
+                continue  # VARIANT path access
+        found.append(Placeholder(name=name, start=tok.start, end=nxt.end + 1))
+    return found
+
+
+# -------------------------------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class Query:
+    """One packaged query. ``sql`` is the statement without its header, with ``:name`` placeholders."""
+
+    id: str
+    section: str
+    path: Path
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    audience: tuple[str, ...]
+    chart: Mapping[str, Any]
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    sql: str
+    tags: tuple[str, ...] = ()
+    placeholders: tuple[Placeholder, ...] = field(default=(), repr=False, compare=False)
+
+    def title_for(self, lang: str = "en") -> str:
+        return self.title.get(lang) or self.title["en"]
+
+    def description_for(self, lang: str = "en") -> str:
+        return self.description.get(lang) or self.description["en"]
+
+    def param(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise ParameterError(f"unknown parameter {name!r}{self._known_hint()}", name, self.id)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    def defaults(self) -> dict[str, Any]:
+        """Every parameter's default, coerced (dates resolved)."""
+        return {p.name: p.default_value() for p in self.parameters}
+
+    def resolve(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Defaults overlaid with ``values``, each coerced and checked. ``None`` means "use the default"."""
+        values = dict(values or {})
+        unknown = [k for k in values if k not in self.parameter_names]
+        if unknown:
+            name = unknown[0]
+            raise ParameterError(f"unknown parameter {name!r}{self._known_hint(name)}", name, self.id)
+        resolved: dict[str, Any] = {}
+        for p in self.parameters:
+            raw = values.get(p.name)
+            try:
+                resolved[p.name] = p.default_value() if raw is None else p.coerce(raw)
+            except ParameterError as exc:
+                raise ParameterError(str(exc), p.name, self.id) from None
+        return resolved
+
+    def bind(self, values: Mapping[str, Any] | None = None) -> tuple[str, list[Any]]:
+        """The SQL with ``?`` qmark placeholders and the values in placeholder order (a parameter used twice
+        appears twice). Raises :class:`ParameterError` for an unknown parameter, a bad type or a value out of
+        bounds."""
+        resolved = self.resolve(values)
+        parts: list[str] = []
+        params: list[Any] = []
+        last = 0
+        for ph in self.placeholders:
+            parts.append(self.sql[last : ph.start])
+            parts.append("?")
+            params.append(resolved[ph.name])
+            last = ph.end
+        parts.append(self.sql[last:])
+        return "".join(parts), params
+
+    def row(self) -> dict[str, str]:
+        """The catalog listing row (``python -m caves query --list``)."""
+        return {"ID": self.id, "SECTION": self.section, "TITLE_FR": self.title["fr"], "TITLE_EN": self.title["en"]}
+
+    def _known_hint(self, name: str | None = None) -> str:
+        if not self.parameters:
+            return " (this query takes no parameters)"
+        close = difflib.get_close_matches(name, self.parameter_names, n=1) if name else []
+        if close:
+            return f" (did you mean {close[0]!r}? known: {', '.join(self.parameter_names)})"
+        return f" (known: {', '.join(self.parameter_names)})"
+
+
+# -------------------------------------------------------------------------------------------------- loading
+
+
+class _Problems:
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: list[tuple[Path, str]] = []
+
+    def add(self, message: str) -> None:
+        self.items.append((self.path, message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise CatalogError(self.items)
+
+
+def _split_header(text: str, problems: _Problems) -> tuple[Any, str] | None:
+    stripped = text.lstrip("\ufeff").lstrip()
+    if not stripped.startswith(HEADER_OPEN):
+        problems.add(f"the file must start with a metadata header '{HEADER_OPEN} ... {HEADER_CLOSE}'")
+        return None
+    end = stripped.find(HEADER_CLOSE, len(HEADER_OPEN))
+    if end < 0:
+        problems.add(f"the metadata header is not closed with '{HEADER_CLOSE}'")
+        return None
+    try:
+        meta = yaml.safe_load(stripped[len(HEADER_OPEN) : end])
+    except yaml.YAMLError as exc:
+        problems.add(f"the metadata header is not valid YAML: {exc}")
+        return None
+    return meta, stripped[end + len(HEADER_CLOSE) :]
+
+
+def _bilingual(meta: Mapping[str, Any], key: str, problems: _Problems) -> dict[str, str]:
+    value = meta.get(key)
+    if not isinstance(value, Mapping):
+        problems.add(f"{key!r} must be a mapping with 'fr' and 'en' texts")
+        return {"fr": "", "en": ""}
+    extra = sorted(set(value) - set(LANGUAGES))
+    if extra:
+        problems.add(f"{key!r} has unknown language keys: {', '.join(map(str, extra))}")
+    out = {}
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            problems.add(f"{key!r} needs a non-empty {lang!r} text")
+            text = ""
+        out[lang] = text.strip()
+    return out
+
+
+def _load_parameter(raw: Any, index: int, problems: _Problems) -> Parameter | None:
+    where = f"parameter #{index + 1}"
+    if not isinstance(raw, Mapping):
+        problems.add(f"{where} must be a mapping")
+        return None
+    name = raw.get("name")
+    if isinstance(name, str):
+        where = f"parameter {name!r}"
+    ok = True
+    unknown = sorted(set(map(str, raw)) - set(_PARAM_REQUIRED) - set(_PARAM_OPTIONAL))
+    if unknown:
+        problems.add(
+            f"{where}: unknown keys {', '.join(unknown)} (allowed: {', '.join(_PARAM_REQUIRED + _PARAM_OPTIONAL)})"
+        )
+        ok = False
+    missing = [k for k in _PARAM_REQUIRED if k not in raw]
+    if missing:
+        problems.add(f"{where}: missing required keys {', '.join(missing)}")
+        return None
+    if not isinstance(name, str) or not _PARAM_NAME_RE.match(name):
+        problems.add(f"{where}: the name must be lower_snake_case")
+        return None
+    kind = raw["type"]
+    if kind not in PARAM_TYPES:
+        problems.add(f"{where}: unknown type {kind!r} (one of {', '.join(PARAM_TYPES)})")
+        return None
+    label = raw["label"]
+    if not isinstance(label, Mapping) or not all(isinstance(label.get(k), str) and label.get(k) for k in LANGUAGES):
+        problems.add(f"{where}: 'label' must give non-empty 'fr' and 'en' texts")
+        ok = False
+    help_ = raw.get("help")
+    if help_ is not None and not isinstance(help_, Mapping):
+        problems.add(f"{where}: 'help' must be a mapping of fr/en texts")
+        ok = False
+    choices = raw.get("choices")
+    if kind == "enum":
+        if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
+            problems.add(f"{where}: an enum needs 'choices', a non-empty list of strings")
+            return None
+        if len(set(choices)) != len(choices):
+            problems.add(f"{where}: duplicate choices")
+            ok = False
+        choices = tuple(choices)
+    elif choices is not None:
+        problems.add(f"{where}: 'choices' is only allowed for enum parameters")
+        ok = False
+        choices = None
+    low, high = raw.get("min"), raw.get("max")
+    if (low is not None or high is not None) and kind in ("boolean", "enum"):
+        problems.add(f"{where}: 'min'/'max' are not allowed for {kind} parameters")
+        ok = False
+    for bound_name, bound in (("min", low), ("max", high)):
+        if bound is None:
+            continue
+        if kind == "date":
+            try:
+                _as_date(bound)
+            except ValueError as exc:
+                problems.add(f"{where}: bad {bound_name}: {exc}")
+                ok = False
+        elif kind in ("integer", "string") and (isinstance(bound, bool) or not isinstance(bound, int)):
+            problems.add(f"{where}: {bound_name} must be an integer")
+            ok = False
+        elif kind == "number" and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+            problems.add(f"{where}: {bound_name} must be a number")
+            ok = False
+    if not ok:
+        return None
+    param = Parameter(
+        name=name,
+        type=kind,
+        default=raw["default"],
+        label=dict(label),
+        min=low,
+        max=high,
+        choices=choices,
+        help=dict(help_) if help_ else None,
+    )
+    if low is not None and high is not None:
+        lo = _as_date(low) if kind == "date" else low
+        hi = _as_date(high) if kind == "date" else high
+        if lo > hi:
+            problems.add(f"{where}: min {low} is greater than max {high}")
+            return None
+    try:
+        param.default_value()
+    except ParameterError as exc:
+        problems.add(f"{where}: invalid default {raw['default']!r}: {str(exc).split(': ', 1)[-1]}")
+        return None
+    return param
+
+
+def load_query(path: Path | str, section: str | None = None) -> Query:
+    """Read and validate one query file. ``section`` defaults to the name of its folder."""
+    path = Path(path)
+    problems = _Problems(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the file: {exc}", path) from None
+    split = _split_header(text, problems)
+    problems.raise_if_any()
+    assert split is not None
+    meta, body = split
+    if not isinstance(meta, Mapping):
+        raise CatalogError("the metadata header must be a YAML mapping", path)
+
+    unknown = sorted(set(map(str, meta)) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
+    if unknown:
+        problems.add(
+            f"unknown header keys: {', '.join(unknown)} (allowed: {', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)})"
+        )
+    missing = [k for k in _REQUIRED_KEYS if k not in meta]
+    if missing:
+        problems.add(f"missing required header keys: {', '.join(missing)}")
+        problems.raise_if_any()
+
+    query_id = meta["id"]
+    if not isinstance(query_id, str) or not _ID_RE.match(query_id):
+        problems.add(f"id {query_id!r} must be lower_snake_case")
+    elif query_id != path.stem:
+        problems.add(f"id {query_id!r} does not match the file name {path.name!r}")
+    expected_section = section or path.parent.name
+    sec = meta["section"]
+    if not isinstance(sec, str) or not _SECTION_RE.match(sec):
+        problems.add(f"section {sec!r} must look like '01_kpi'")
+    elif sec != expected_section:
+        problems.add(f"section {sec!r} does not match the folder {expected_section!r}")
+
+    title = _bilingual(meta, "title", problems)
+    description = _bilingual(meta, "description", problems)
+
+    audience = meta["audience"]
+    if not isinstance(audience, list) or not audience or not all(a in AUDIENCES for a in audience):
+        problems.add(f"audience must be a non-empty list drawn from {', '.join(AUDIENCES)}; got {audience!r}")
+        audience = []
+
+    columns = meta["columns"]
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+        problems.add("columns must be a non-empty list of column names")
+        columns = []
+    else:
+        bad = [c for c in columns if not _COLUMN_RE.match(c)]
+        if bad:
+            problems.add(f"columns must be UPPER_SNAKE_CASE: {', '.join(bad)}")
+        dupes = sorted({c for c in columns if columns.count(c) > 1})
+        if dupes:
+            problems.add(f"duplicate columns: {', '.join(dupes)}")
+
+    chart = meta["chart"]
+    if not isinstance(chart, Mapping) or chart.get("type") not in CHART_TYPES:
+        problems.add(f"chart must be a mapping whose type is one of {', '.join(CHART_TYPES)}")
+        chart = {"type": "table"}
+    else:
+        extra = sorted(set(map(str, chart)) - set(_CHART_KEYS))
+        if extra:
+            problems.add(f"chart has unknown keys: {', '.join(extra)} (allowed: {', '.join(_CHART_KEYS)})")
+        for key in ("x", "y", "color"):
+            refs = chart.get(key)
+            if refs is None:
+                continue
+            for ref in refs if isinstance(refs, list) else [refs]:
+                if ref not in columns:
+                    problems.add(f"chart {key} {ref!r} is not one of the declared columns")
+
+    tags = meta.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        problems.add("tags must be a list of strings")
+        tags = []
+
+    raw_params = meta.get("parameters") or []
+    params: list[Parameter] = []
+    if not isinstance(raw_params, list):
+        problems.add("parameters must be a list")
+    else:
+        for i, raw in enumerate(raw_params):
+            p = _load_parameter(raw, i, problems)
+            if p is not None:
+                params.append(p)
+        names = [p.name for p in params]
+        for dupe in sorted({n for n in names if names.count(n) > 1}):
+            problems.add(f"parameter {dupe!r} is declared twice")
+
+    sql = body.strip()
+    if not sql:
+        problems.add("the SQL body is empty")
+        problems.raise_if_any()
+    try:
+        tokens = Snowflake().tokenize(sql)
+        placeholders = find_placeholders(sql)
+    except TokenError as exc:
+        problems.add(f"the SQL cannot be tokenized: {exc}")
+        problems.raise_if_any()
+        raise AssertionError("unreachable") from exc
+    semicolons = [t for t in tokens if t.token_type == TokenType.SEMICOLON]
+    if semicolons:
+        if len(semicolons) > 1 or semicolons[0] is not tokens[-1]:
+            problems.add("a query file must hold exactly one statement")
+        else:
+            sql = sql[: semicolons[0].start].rstrip()
+    if not tokens:
+        problems.add("the SQL body is empty")
+
+    for ph in placeholders:
+        if sql.startswith("::", ph.end):
+            problems.add(
+                f"parameter :{ph.name} is cast with '::': write cast(:{ph.name} as <type>) instead "
+                "(a bound '?::type' does not parse)"
+            )
+    used = {ph.name for ph in placeholders}
+    declared = {p.name for p in params}
+    for name in sorted(used - declared):
+        problems.add(f"parameter :{name} is used in the SQL but not declared in the header")
+    for name in sorted(declared - used):
+        problems.add(f"parameter {name!r} is declared but never used in the SQL")
+    problems.raise_if_any()
+
+    return Query(
+        id=query_id,
+        section=sec,
+        path=path,
+        title=title,
+        description=description,
+        audience=tuple(audience),
+        chart=dict(chart),
+        parameters=tuple(params),
+        columns=tuple(columns),
+        sql=sql,
+        tags=tuple(tags),
+        placeholders=tuple(placeholders),
+    )
+
+
+# -------------------------------------------------------------------------------------------------- catalog
+
+
+class Catalog:
+    """All packaged queries, ordered by section then id."""
+
+    def __init__(self, queries: Iterable[Query], root: Path | None = None):
+        self.root = root
+        ordered = sorted(queries, key=lambda q: (q.section, q.id))
+        self._by_id: dict[str, Query] = {}
+        problems: list[tuple[Path | None, str]] = []
+        for q in ordered:
+            if q.id in self._by_id:
+                problems.append((q.path, f"duplicate query id {q.id!r} (also in {self._by_id[q.id].path})"))
+            else:
+                self._by_id[q.id] = q
+        if problems:
+            raise CatalogError(problems)
+
+    def get(self, query_id: str) -> Query:
+        try:
+            return self._by_id[query_id]
+        except KeyError:
+            raise UnknownQueryError(query_id, self._by_id) from None
+
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def sections(self) -> list[str]:
+        return sorted({q.section for q in self._by_id.values()})
+
+    def by_section(self) -> dict[str, list[Query]]:
+        out: dict[str, list[Query]] = {}
+        for q in self._by_id.values():
+            out.setdefault(q.section, []).append(q)
+        return out
+
+    def rows(self) -> list[dict[str, str]]:
+        """One ``{ID, SECTION, TITLE_FR, TITLE_EN}`` dict per query (the ``query --list`` listing)."""
+        return [q.row() for q in self._by_id.values()]
+
+    def for_audience(self, audience: str) -> list[Query]:
+        return [q for q in self._by_id.values() if audience in q.audience]
+
+    def __iter__(self) -> Iterator[Query]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, query_id: object) -> bool:
+        return query_id in self._by_id
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self)} queries, {len(self.sections())} sections, root={str(self.root)!r})"
+
+
+def load_catalog(root: Path | str = DEFAULT_ROOT) -> Catalog:
+    """Load and validate every ``<root>/<section>/<id>.sql``. All problems of all files are reported together
+    in one :class:`CatalogError`."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CatalogError(f"query folder not found: {root}", root)
+    queries: list[Query] = []
+    problems: list[tuple[Path | None, str]] = []
+    for path in sorted(root.glob("*/*.sql")):
+        try:
+            queries.append(load_query(path))
+        except CatalogError as exc:
+            problems.extend(exc.problems)
+    stray = sorted(p for p in root.glob("*.sql"))
+    for path in stray:
+        problems.append((path, "a query file must sit in a section folder: queries/<section>/<id>.sql"))
+    if problems:
+        raise CatalogError(problems)
+    return Catalog(queries, root)

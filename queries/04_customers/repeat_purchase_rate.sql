@@ -1,0 +1,52 @@
+/*---
+id: repeat_purchase_rate
+section: 04_customers
+title: {fr: "Taux de réachat", en: "Repeat purchase rate"}
+description:
+  fr: >-
+    Part des clients qui ont commandé plus d'une fois, commandes moyennes par client et délai moyen entre deux
+    commandes d'un même client (en jours). Hors commandes annulées.
+  en: >-
+    Share of customers who ordered more than once, average orders per customer and average gap between two orders
+    of the same customer (in days). Cancelled orders excluded.
+audience: [manager]
+chart: {type: kpi}
+parameters: []
+columns: [CUSTOMER_COUNT, REPEAT_CUSTOMERS, REPEAT_RATE_PCT, AVG_ORDERS_PER_CUSTOMER, AVG_DAYS_BETWEEN_ORDERS]
+---*/
+
+with
+
+ORDER_GAPS as (
+
+    select
+        CUSTOMER_ID,
+        ORDER_ID,
+        datediff(
+            second,
+            lag(ORDER_DATE) over (partition by CUSTOMER_ID order by ORDER_DATE asc, ORDER_ID asc),
+            ORDER_DATE
+        ) / 86400 as DAYS_SINCE_PREVIOUS
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+
+),
+
+CUSTOMER_TOTALS as (
+
+    select
+        CUSTOMER_ID,
+        count(ORDER_ID) as ORDER_COUNT,
+        avg(DAYS_SINCE_PREVIOUS) as AVG_GAP_DAYS
+    from ORDER_GAPS
+    group by CUSTOMER_ID
+
+)
+
+select
+    count(CUSTOMER_ID) as CUSTOMER_COUNT,
+    count_if(ORDER_COUNT > 1) as REPEAT_CUSTOMERS,
+    round(count_if(ORDER_COUNT > 1) * 100 / nullifzero(count(CUSTOMER_ID)), 1) as REPEAT_RATE_PCT,
+    round(avg(ORDER_COUNT), 2) as AVG_ORDERS_PER_CUSTOMER,
+    round(avg(AVG_GAP_DAYS), 1) as AVG_DAYS_BETWEEN_ORDERS
+from CUSTOMER_TOTALS

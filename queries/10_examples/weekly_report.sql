@@ -1,0 +1,144 @@
+/*---
+id: weekly_report
+section: 10_examples
+title: {fr: "Rapport hebdomadaire", en: "Weekly report"}
+description:
+  fr: >-
+    Une ligne par semaine ISO (lundi, UTC) sur les N dernières semaines : commandes, chiffre d'affaires et son
+    évolution sur la semaine précédente, clients dont nouveaux clients (première commande cette semaine-là),
+    panier moyen et catégorie la plus vendue. Hors commandes annulées.
+  en: >-
+    One row per ISO week (Monday, UTC) over the last N weeks: orders, revenue and its change on the week before,
+    customers including new ones (first order that week), average basket and best-selling category. Cancelled
+    orders excluded.
+audience: [manager]
+chart: {type: bar, x: WEEK_START, y: REVENUE}
+parameters:
+  - name: weeks
+    type: integer
+    default: 8
+    min: 1
+    max: 260
+    label: {fr: "Nombre de semaines", en: "Number of weeks"}
+columns:
+  - WEEK_START
+  - ORDER_COUNT
+  - REVENUE
+  - REVENUE_DELTA_PCT
+  - CUSTOMER_COUNT
+  - NEW_CUSTOMERS
+  - AVG_BASKET
+  - TOP_CATEGORY
+---*/
+
+with
+
+CLOCK as (
+
+    select date_trunc(week, convert_timezone('UTC', current_timestamp())::date)::date as CURRENT_WEEK_START
+
+),
+
+VALID_ORDERS as (
+
+    select
+        ORDER_ID,
+        CUSTOMER_ID,
+        PRODUCT_CATEGORY,
+        TOTAL_AMOUNT,
+        ORDER_DATE,
+        date_trunc(week, ORDER_DATE)::date as WEEK_START
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+
+),
+
+FIRST_WEEKS as (
+
+    select
+        CUSTOMER_ID,
+        min(WEEK_START) as FIRST_WEEK_START
+    from VALID_ORDERS
+    group by CUSTOMER_ID
+
+),
+
+-- one week more than shown, so that the first week shown has a previous week to compare with
+WINDOWED_ORDERS as (
+
+    select
+        VO.ORDER_ID,
+        VO.CUSTOMER_ID,
+        VO.PRODUCT_CATEGORY,
+        VO.TOTAL_AMOUNT,
+        VO.WEEK_START,
+        CLOCK.CURRENT_WEEK_START,
+        VO.WEEK_START = FW.FIRST_WEEK_START as IS_FIRST_WEEK
+    from VALID_ORDERS as VO
+    inner join FIRST_WEEKS as FW
+        on VO.CUSTOMER_ID = FW.CUSTOMER_ID
+    cross join CLOCK
+    where VO.WEEK_START >= dateadd(week, -:weeks, CLOCK.CURRENT_WEEK_START)
+
+),
+
+WEEKLY as (
+
+    select
+        WEEK_START,
+        max(CURRENT_WEEK_START) as CURRENT_WEEK_START,
+        count(ORDER_ID) as ORDER_COUNT,
+        sum(TOTAL_AMOUNT) as REVENUE,
+        count(distinct CUSTOMER_ID) as CUSTOMER_COUNT,
+        count(distinct iff(IS_FIRST_WEEK, CUSTOMER_ID, null)) as NEW_CUSTOMERS
+    from WINDOWED_ORDERS
+    group by WEEK_START
+
+),
+
+TOP_CATEGORIES as (
+
+    select
+        WEEK_START,
+        PRODUCT_CATEGORY as TOP_CATEGORY
+    from WINDOWED_ORDERS
+    group by WEEK_START, PRODUCT_CATEGORY
+    qualify row_number() over (partition by WEEK_START order by sum(TOTAL_AMOUNT) desc, PRODUCT_CATEGORY asc) = 1
+
+),
+
+COMPARED as (
+
+    select
+        WKL.WEEK_START,
+        WKL.CURRENT_WEEK_START,
+        WKL.ORDER_COUNT,
+        WKL.REVENUE,
+        lag(WKL.REVENUE) over (order by WKL.WEEK_START asc) as PREVIOUS_REVENUE,
+        lag(WKL.WEEK_START) over (order by WKL.WEEK_START asc) as PREVIOUS_WEEK_START,
+        WKL.CUSTOMER_COUNT,
+        WKL.NEW_CUSTOMERS,
+        TCA.TOP_CATEGORY
+    from WEEKLY as WKL
+    inner join TOP_CATEGORIES as TCA
+        on WKL.WEEK_START = TCA.WEEK_START
+
+)
+
+select
+    WEEK_START,
+    ORDER_COUNT,
+    REVENUE,
+    -- only against the calendar week right before (a week without sales leaves the change empty)
+    iff(
+        PREVIOUS_WEEK_START = dateadd(week, -1, WEEK_START),
+        round((REVENUE - PREVIOUS_REVENUE) * 100 / nullifzero(PREVIOUS_REVENUE), 1),
+        null
+    ) as REVENUE_DELTA_PCT,
+    CUSTOMER_COUNT,
+    NEW_CUSTOMERS,
+    round(REVENUE / ORDER_COUNT, 2) as AVG_BASKET,
+    TOP_CATEGORY
+from COMPARED
+where WEEK_START > dateadd(week, -:weeks, CURRENT_WEEK_START)
+order by WEEK_START asc
