@@ -220,6 +220,36 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         wh.close()
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    from .catalog import CatalogError, ParameterError, load_catalog
+    from .output import format_frame, format_rows
+
+    catalog = load_catalog()
+    if args.list:
+        rows = catalog.rows()
+        print(format_rows(["ID", "SECTION", "TITLE_FR", "TITLE_EN"], [tuple(r.values()) for r in rows], args.format))
+        return 0
+    if not args.id:
+        raise CliError("give a query ID, or --list")
+    values: dict[str, str] = {}
+    for item in args.param or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CliError(f"--param expects name=value, got {item!r}")
+        values[key.strip()] = value
+    try:
+        query = catalog.get(args.id)
+        sql, params = query.bind(values)
+    except (CatalogError, ParameterError) as exc:
+        raise CliError(str(exc)) from None
+    wh = _local_warehouse(args)
+    try:
+        print(format_frame(wh.query(sql, params), args.format))
+    finally:
+        wh.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caves", description="Les Caves d'Albert pipeline console")
     common = argparse.ArgumentParser(add_help=False)
@@ -270,6 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-last", action="store_true", help="execute: EXECUTE TASK ... RETRY LAST")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("query", parents=[common], help="run a packaged query, or list the catalog")
+    p.add_argument("id", nargs="?", help="the query id (see --list)")
+    p.add_argument("--param", action="append", metavar="NAME=VALUE", help="a parameter value (repeatable)")
+    p.add_argument("--list", action="store_true", help="list the catalog: ID, SECTION, TITLE_FR, TITLE_EN")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("sql", parents=[common], help="run Snowflake SQL (a statement, or -f FILE)")
     p.add_argument("statement", nargs="?")

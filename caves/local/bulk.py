@@ -37,7 +37,7 @@ def batch_insert_sql(sql: str) -> str | None:
         select = source.copy()
     else:
         return None
-    placeholders = list(select.find_all(exp.Placeholder))
+    placeholders = list(select.find_all(exp.Placeholder, bfs=False))
     if not placeholders:
         return None
     for i, ph in enumerate(placeholders, start=1):

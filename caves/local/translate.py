@@ -477,7 +477,7 @@ class Translator:
         """
         alias = target.alias_or_name
         target_sql = target.sql(dialect="snowflake")
-        placeholders = list(tree.find_all(exp.Placeholder))
+        placeholders = list(tree.find_all(exp.Placeholder, bfs=False))
         if kind in {"update", "delete"}:
             sources = [target_sql]
             frm = tree.args.get("from_")
@@ -489,22 +489,53 @@ class Translator:
             where = tree.args.get("where")
             cond = f" WHERE {where.this.sql(dialect='snowflake')}" if where is not None else ""
             text = f"SELECT DISTINCT {alias}.* FROM {sources_sql} {joins}{cond}"
-            set_binds = sum(len(list(e.find_all(exp.Placeholder))) for e in tree.expressions) if kind == "update" else 0
+            set_binds = (
+                sum(len(list(e.find_all(exp.Placeholder, bfs=False))) for e in tree.expressions)
+                if kind == "update"
+                else 0
+            )
             binds = (set_binds, len(placeholders))
         else:
             using = tree.args["using"].sql(dialect="snowflake")
             on = tree.args["on"].sql(dialect="snowflake")
             text = f"SELECT DISTINCT {alias}.* FROM {target_sql} WHERE EXISTS (SELECT 1 FROM {using} WHERE {on})"
-            used = len(list(tree.args["using"].find_all(exp.Placeholder))) + len(
-                list(tree.args["on"].find_all(exp.Placeholder))
+            used = len(list(tree.args["using"].find_all(exp.Placeholder, bfs=False))) + len(
+                list(tree.args["on"].find_all(exp.Placeholder, bfs=False))
             )
             binds = (0, used)
         select = normalize_identifiers(sqlglot.parse_one(text, read="snowflake"), dialect="snowflake")
+        for ph in select.find_all(exp.Placeholder, bfs=False):
+            ph.set("this", str(int(ph.name) - binds[0]))  # the pre-image gets only its slice of the binds
         raw_target = select.args["from_"].this
         sub = Translator(self.catalog, self.database, self.schema)
         sub._rewrite_tables(select, cte_names, raw_target)
         select = select.transform(sub._rewrite_node, copy=False)
         return select.sql(dialect="duckdb"), binds
+
+
+def number_binds(sql: str) -> str:
+    """``?`` -> ``:1, :2, ...`` in the text, before parsing.
+
+    sqlglot expands some functions at parse time (NULLIFZERO, DIV0 repeat their argument); numbered
+    binds stay right when an expression, and the bind inside it, is repeated.
+    """
+    from sqlglot.dialects.snowflake import Snowflake
+    from sqlglot.tokens import TokenType
+
+    tokens = [
+        t
+        for t in Snowflake().tokenizer_class().tokenize(sql)
+        if t.token_type == TokenType.PLACEHOLDER and t.text == "?"
+    ]
+    if not tokens:
+        return sql
+    out, last = [], 0
+    for i, tok in enumerate(tokens, start=1):
+        out.append(sql[last : tok.start])
+        out.append(f":{i}")
+        last = tok.end + 1
+    out.append(sql[last:])
+    return "".join(out)
 
 
 def _statement_kind(tree: exp.Expression) -> tuple[str, exp.Table | None]:
@@ -562,7 +593,7 @@ def _drop_unenforced_constraints(tree: exp.Expression) -> None:
 def parse(sql: str) -> exp.Expression:
     """Parse one Snowflake statement; a parse error becomes Snowflake's 001003 syntax error."""
     try:
-        trees = sqlglot.parse(sql, read="snowflake")
+        trees = sqlglot.parse(number_binds(sql), read="snowflake")
     except sqlglot.errors.ParseError as exc:
         first = exc.errors[0] if exc.errors else {}
         line, col = first.get("line", 1), first.get("col", 1)
