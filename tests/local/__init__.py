@@ -1,0 +1,1 @@
+"""Tests of the embedded Snowflake (caves.local); a package so test module names never clash with tests/."""

@@ -1,0 +1,172 @@
+"""Two OS processes on one warehouse file (DuckDB lets one process open a file at a time; the engine hands
+the file over between statements, see caves/local/lease.py).
+
+Mirrors SNOWFLAKE_SEMANTICS.md §1.4 (every committed change reaches the stream exactly once; offsets move
+only with committed consuming DML) for concurrent sessions living in different processes, as the CLI, the
+app and the scheduler do. Each child is a small Python snippet run with ``subprocess``; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+
+from caves.local import Engine
+
+SETUP = """
+CREATE DATABASE MP;
+CREATE TABLE EVENTS (ID INT, WHO VARCHAR);
+CREATE STREAM EVENTS_S ON TABLE EVENTS;
+CREATE TABLE SINK (ID INT, WHO VARCHAR);
+"""
+
+# Both children wait for a "go" file so that their loops overlap.
+WRITER = textwrap.dedent(
+    """
+    import json, os, sys, time
+    from caves.local import Engine
+    path, go, duration = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    engine = Engine(path, wait_timeout_s=30)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(go):
+        assert time.monotonic() < deadline, "no go signal"
+        time.sleep(0.01)
+    start = time.monotonic()
+    n = 0
+    with engine.session("MP", "PUBLIC") as s:
+        while time.monotonic() - start < duration:
+            s.execute("INSERT INTO EVENTS VALUES (?, 'writer')", [n])
+            n += 1
+    engine.close()
+    print(json.dumps({"written": n, "seconds": time.monotonic() - start}))
+    """
+)
+
+READER_WRITER = textwrap.dedent(
+    """
+    import json, os, sys, time
+    from caves.local import Engine
+    path, go, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    engine = Engine(path, wait_timeout_s=30)
+    deadline = time.monotonic() + 30
+    while not os.path.exists(go):
+        assert time.monotonic() < deadline, "no go signal"
+        time.sleep(0.01)
+    start = time.monotonic()
+    seen, consumed = [], 0
+    with engine.session("MP", "PUBLIC") as s:
+        for j in range(rounds):
+            seen.append(s.execute("SELECT count(*) FROM EVENTS").scalar())
+            s.execute("INSERT INTO EVENTS VALUES (?, 'reader')", [100000 + j])
+            consumed += s.execute(
+                "INSERT INTO SINK SELECT ID, WHO FROM EVENTS_S WHERE METADATA$ACTION = 'INSERT'"
+            ).rows[0][0]
+    engine.close()
+    print(json.dumps({"seen": seen, "consumed": consumed, "seconds": time.monotonic() - start}))
+    """
+)
+
+
+def _spawn(code: str, args: list[str], env: dict, cwd) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(cwd),
+    )
+
+
+def _finish(proc: subprocess.Popen, timeout: float) -> dict:
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        raise AssertionError(f"child process did not finish in {timeout} s; stderr:\n{err}") from None
+    assert proc.returncode == 0, f"child process failed (rc={proc.returncode}):\n{err}"
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_writer_and_reader_writer_processes_share_one_warehouse(tmp_path, child_env):
+    """§1.4 across processes: one process inserts rows in a loop while another reads, inserts and consumes the
+    stream. No crash, no lost write (every insert of both processes is in the table), every change reaches
+    the stream's consumer exactly once, the reader gets turns while the writer is still writing, and the whole
+    exchange finishes in bounded time."""
+    db = tmp_path / "wh.duckdb"
+    go = tmp_path / "go"
+    eng = Engine(str(db))
+    with eng.session() as s:
+        s.execute_script(SETUP)
+    eng.close()
+
+    rounds = 15
+    writer = _spawn(WRITER, [str(db), str(go), "3.0"], child_env, tmp_path)
+    reader = _spawn(READER_WRITER, [str(db), str(go), str(rounds)], child_env, tmp_path)
+    time.sleep(0.5)
+    started = time.monotonic()
+    go.write_text("go")
+    w = _finish(writer, timeout=60)
+    r = _finish(reader, timeout=60)
+    elapsed = time.monotonic() - started
+    assert elapsed < 45, f"the two processes took {elapsed:.1f} s"
+
+    assert w["written"] > 0
+    # The reader got the file while the writer was still looping: it saw a count below the writer's total.
+    assert min(r["seen"]) < w["written"], r["seen"]
+    assert r["seen"] == sorted(r["seen"])  # committed rows never disappear
+
+    eng = Engine(str(db))
+    try:
+        with eng.session("MP", "PUBLIC") as s:
+            ids = s.execute("SELECT WHO, ID FROM EVENTS").rows
+            writer_ids = sorted(i for who, i in ids if who == "writer")
+            reader_ids = sorted(i for who, i in ids if who == "reader")
+            assert writer_ids == list(range(w["written"]))
+            assert reader_ids == [100000 + j for j in range(rounds)]
+
+            sink = s.execute("SELECT ID, WHO FROM SINK").rows
+            pending = s.execute("SELECT ID, WHO FROM EVENTS_S WHERE METADATA$ACTION = 'INSERT'").rows
+            assert s.execute("SELECT count(*) FROM EVENTS_S WHERE METADATA$ACTION = 'DELETE'").scalar() == 0
+            assert len(sink) == r["consumed"]
+            # Exactly once: consumed + still pending = every row ever inserted, no duplicates.
+            assert sorted(sink + pending) == sorted((i, who) for who, i in ids)
+    finally:
+        eng.close()
+
+
+def test_a_second_process_sees_committed_stream_offsets(tmp_path, child_env):
+    """§1.4: a stream's offset is warehouse state: a consumption committed in one process is visible to the
+    next process, and changes committed after it are what that process reads."""
+    db = tmp_path / "wh.duckdb"
+    eng = Engine(str(db))
+    with eng.session() as s:
+        s.execute_script(SETUP)
+        s.execute("INSERT INTO EVENTS VALUES (1, 'before')")
+    eng.close()
+
+    consume = textwrap.dedent(
+        """
+        import json, sys
+        from caves.local import Engine
+        engine = Engine(sys.argv[1], wait_timeout_s=30)
+        with engine.session("MP", "PUBLIC") as s:
+            n = s.execute("INSERT INTO SINK SELECT ID, WHO FROM EVENTS_S").rows[0][0]
+            s.execute("INSERT INTO EVENTS VALUES (2, 'after')")
+        engine.close()
+        print(json.dumps({"consumed": n}))
+        """
+    )
+    assert _finish(_spawn(consume, [str(db)], child_env, tmp_path), timeout=60) == {"consumed": 1}
+
+    eng = Engine(str(db))
+    try:
+        with eng.session("MP", "PUBLIC") as s:
+            assert s.execute("SELECT ID, WHO, METADATA$ACTION FROM EVENTS_S").rows == [(2, "after", "INSERT")]
+            assert s.execute("SELECT ID, WHO FROM SINK").rows == [(1, "before")]
+    finally:
+        eng.close()
