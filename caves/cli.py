@@ -66,8 +66,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     from .deploy import deploy
+    from .targets import warehouse_for
 
-    wh = _local_warehouse(args)
+    wh = warehouse_for(args)
     try:
         statements = deploy(wh, dry_run=args.dry_run)
         if args.dry_run:
@@ -266,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deploy", parents=[common], help="plan and apply deploy_sql/")
     p.add_argument("--dry-run", action="store_true", help="print the statements in order, change nothing")
+    p.add_argument("--connection-file", help="--target snowflake: TOML connection settings (see README)")
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")

@@ -1,0 +1,259 @@
+"""Administration safety, the same on every backend: who is an administrator, identifiers that are safe to
+paste into SQL, messages without secrets, and the audit trail of admin actions.
+
+No Streamlit import: the app, the services and the CLI call these. Values are always bound; only
+identifiers (which Snowflake cannot bind) go through :func:`quote_identifier`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .settings import Settings
+from .warehouse.base import Warehouse
+
+__all__ = [
+    "AUDIT_OUTCOMES",
+    "AUDIT_TABLE",
+    "audit",
+    "audit_statement",
+    "is_admin",
+    "quote_identifier",
+    "redact",
+]
+
+AUDIT_TABLE = "CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG"
+AUDIT_OUTCOMES = ("started", "succeeded", "failed", "refused")
+
+# VALUES cannot hold PARSE_JSON in Snowflake, hence INSERT ... SELECT.
+_AUDIT_SQL = (
+    f"insert into {AUDIT_TABLE} "
+    "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT) "
+    "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?"
+)
+
+# ---------------------------------------------------------------------------------------------------- admins
+
+
+def is_admin(user: str | None, roles: Iterable[str], settings: Settings, *, backend: str | None = None) -> bool:
+    """Whether this viewer may use the administration actions (deploy, suspend, resume, execute, retention).
+
+    Args:
+        user: the viewer's user name: ``st.user.user_name`` in Streamlit in Snowflake (``CURRENT_USER()`` is
+            the app owner there), the Snowflake user of the connection standalone, the OS user for the CLI.
+            ``None`` or empty when unknown.
+        roles: the viewer's own Snowflake roles (standalone: the connection's ``CURRENT_ROLE()``); may be empty.
+        settings: ``load_settings()``; its allow-list is ``admin.users``, ``admin.roles`` and
+            ``admin.local_is_admin`` of ``config/caves.yaml``.
+        backend: ``"local"``, ``"snowflake"`` or ``"sis"``: the backend the action would run on.
+
+    Rules, in order:
+
+    * on the ``local`` backend with ``admin.local_is_admin``, everyone is an administrator (the developer's own
+      machine and file);
+    * a user listed in ``admin.users`` is one (case-insensitive, as Snowflake user names are);
+    * a role listed in ``admin.roles`` makes one, **except in Streamlit in Snowflake**, where every viewer runs
+      with the owner's role (owner's rights) so a role says nothing about who the viewer is: there, ``roles``
+      is ignored and only ``admin.users`` counts.
+
+    Anything else, including an unknown ``backend`` or no user at all, is refused (fail closed).
+    """
+    if backend == "local" and settings.local_is_admin:
+        return True
+    if user and user.strip().casefold() in {u.strip().casefold() for u in settings.admin_users}:
+        return True
+    if backend in ("local", "snowflake"):
+        allowed_roles = {r.strip().upper() for r in settings.admin_roles}
+        return any(str(role).strip().upper() in allowed_roles for role in roles)
+    return False
+
+
+# ----------------------------------------------------------------------------------------------- identifiers
+
+_UNQUOTED_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_QUOTED_PART = re.compile(r'"((?:[^"]|"")+)"')
+_MAX_IDENTIFIER = 255  # Snowflake's limit for one identifier
+
+
+def _parts(name: str) -> list[str]:
+    """Split ``db.schema."Odd.Name"`` into its parts (dots inside double quotes don't split)."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        match = _QUOTED_PART.match(name, pos) or _UNQUOTED_PART.match(name, pos)
+        if match is None:
+            raise ValueError(f"not a Snowflake identifier: {name!r}")
+        parts.append(match.group(0))
+        pos = match.end()
+        if pos == len(name):
+            return parts
+        if name[pos] != ".":
+            raise ValueError(f"not a Snowflake identifier: {name!r}")
+        pos += 1
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as a double-quoted identifier (or a dotted name of up to three), safe to paste into SQL.
+
+    Snowflake's rules decide what the name means:
+
+    * an unquoted identifier (a letter or ``_``, then letters, digits, ``_`` or ``$``) is case-insensitive and
+      stands for its upper-case form: ``my_task`` -> ``"MY_TASK"``;
+    * a double-quoted identifier is taken exactly, inner quotes doubled: ``"Ma Cave"`` -> ``"Ma Cave"``;
+    * ``db.schema.object`` is quoted part by part: ``caves_albert_db.ops.t`` -> ``"CAVES_ALBERT_DB"."OPS"."T"``.
+
+    Raises ValueError for anything else (empty, spaces or punctuation outside quotes, a stray quote, control
+    characters, more than three parts, a part longer than 255 characters): such text is refused, never
+    "cleaned", so a typo cannot silently name another object.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"not a Snowflake identifier: {name!r}")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ValueError(f"not a Snowflake identifier (control character): {name!r}")
+    parts = _parts(name)
+    if len(parts) > 3:
+        raise ValueError(f"not a Snowflake identifier (more than database.schema.object): {name!r}")
+    quoted: list[str] = []
+    for part in parts:
+        exact = part[1:-1].replace('""', '"') if part.startswith('"') else part.upper()
+        if len(exact) > _MAX_IDENTIFIER:
+            raise ValueError(f"identifier longer than {_MAX_IDENTIFIER} characters: {part[:40]!r}...")
+        quoted.append('"' + exact.replace('"', '""') + '"')
+    return ".".join(quoted)
+
+
+# --------------------------------------------------------------------------------------------------- secrets
+
+_MASK = "***"
+_PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.DOTALL)
+# A key whose value is secret: password, pwd, passphrase, token, secret, api key, private key (not a path to it).
+_SECRET_KEY = (
+    r"[\w.-]*(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|private[_-]?key(?![_-]?(?:file|path)\b))[\w.-]*"
+)
+_KEY_VALUE = re.compile(
+    rf"""(?P<key>["']?\b{_SECRET_KEY}["']?)(?P<sep>\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&)}}\]]+)""",
+    re.IGNORECASE,
+)
+_AUTH_HEADER = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+(?P<value>[A-Za-z0-9+/=._~-]{8,})", re.IGNORECASE)
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)(?P<value>[^\s@/]+)(?=@)", re.IGNORECASE)
+_JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]+")
+
+
+def _mask_value(value: str) -> str:
+    # keep the quotes so a redacted JSON or TOML text stays well-formed
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[0] + _MASK + value[0]
+    return _MASK
+
+
+def redact(text: object) -> str:
+    """``text`` (an error, a message, a dict's repr) without secrets, for logs, the audit table and the screen.
+
+    Masks with ``***``: PEM private keys; the value of any ``key=value`` / ``key: value`` / ``"key": "value"``
+    whose key names a secret (``password``, ``pwd``, ``private_key_file_pwd``, ``passphrase``, ``token``,
+    ``secret``, ``api_key``, ``private_key``); ``Bearer``/``Basic`` credentials; the
+    password of a ``scheme://user:password@host`` URL; JWTs. Paths (``private_key_file``), account and user
+    names stay: they are what one needs to fix a connection, and they are not secret.
+    """
+    out = _PEM.sub("[private key redacted]", str(text))
+    out = _KEY_VALUE.sub(lambda m: m.group("key") + m.group("sep") + _mask_value(m.group("value")), out)
+    out = _AUTH_HEADER.sub(lambda m: m.group("scheme") + " " + _mask_value(m.group("value")), out)
+    out = _URL_PASSWORD.sub(lambda m: m.group("head") + _MASK, out)
+    return _JWT.sub(_MASK, out)
+
+
+def _redact_details(value: Any) -> Any:
+    """Secrets out of a JSON-able structure: secret-named keys masked, every string redacted."""
+    if isinstance(value, Mapping):
+        return {
+            str(k): _MASK if re.fullmatch(_SECRET_KEY, str(k), re.IGNORECASE) else _redact_details(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple, set)):
+        return [_redact_details(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+# ----------------------------------------------------------------------------------------------------- audit
+
+
+def _utc_naive(value: dt.datetime | None) -> dt.datetime | None:
+    """TIMESTAMP_NTZ in UTC, like every timestamp of the warehouse: aware values are converted first."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def audit_statement(
+    actor: str,
+    action: str,
+    target: str | None,
+    outcome: str,
+    error: str | None,
+    started_at: dt.datetime,
+    finished_at: dt.datetime | None,
+    details: Mapping[str, Any] | None = None,
+    *,
+    audit_id: str | None = None,
+) -> tuple[str, list[Any]]:
+    """The INSERT that :func:`audit` runs and its bound values (exposed so the SQL can be shown and tested)."""
+    if not actor or not str(actor).strip():
+        raise ValueError("audit: the actor is required (who did it)")
+    if not action or not str(action).strip():
+        raise ValueError("audit: the action is required")
+    if outcome not in AUDIT_OUTCOMES:
+        raise ValueError(f"audit: outcome must be one of {', '.join(AUDIT_OUTCOMES)}, not {outcome!r}")
+    payload = json.dumps(_redact_details(dict(details or {})), default=str, sort_keys=True)
+    return _AUDIT_SQL, [
+        audit_id or str(uuid.uuid4()),
+        str(actor).strip(),
+        str(action).strip(),
+        target,
+        payload,
+        outcome,
+        redact(error) if error else None,
+        _utc_naive(started_at),
+        _utc_naive(finished_at),
+    ]
+
+
+def audit(
+    warehouse: Warehouse,
+    actor: str,
+    action: str,
+    target: str | None,
+    outcome: str,
+    error: str | None,
+    started_at: dt.datetime,
+    finished_at: dt.datetime | None,
+    details: Mapping[str, Any] | None = None,
+) -> str:
+    """Write one row of ``CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG`` and return its ``AUDIT_ID``.
+
+    Args:
+        warehouse: any backend (the row goes where the action ran).
+        actor: who did it (``st.user.user_name`` in Streamlit in Snowflake, never ``CURRENT_USER()``, which is
+            the app owner there); required.
+        action: ``deploy``, ``suspend``, ``resume``, ``execute``, ``retry_last``, ``retention``, ``sql``, ...
+        target: the object acted upon, e.g. a fully-qualified task name; may be None.
+        outcome: ``started``, ``succeeded``, ``failed`` or ``refused``.
+        error: the error message of a failed or refused action (redacted before it is stored).
+        started_at / finished_at: when it began and ended; naive values are taken as UTC, aware ones are
+            converted to UTC (the table holds TIMESTAMP_NTZ in UTC). ``finished_at`` may be None.
+        details: free-form JSON (parameters, the statements run, row counts); keys naming a secret are
+            masked and strings redacted before it is stored.
+
+    Every value is a bound parameter. Raises ValueError for a missing actor or action or an unknown outcome,
+    and the backend's own error if the INSERT fails: an admin action whose audit cannot be written should
+    not be reported as done.
+    """
+    sql, params = audit_statement(actor, action, target, outcome, error, started_at, finished_at, details)
+    warehouse.execute(sql, params)
+    return params[0]
