@@ -1,0 +1,16 @@
+-- OPS: the console's own tables. (The task graph also lives in this schema,
+-- see 60_tasks.sql.)
+
+create table if not exists CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG (
+    AUDIT_ID varchar not null default uuid_string(),
+    ACTOR varchar not null comment 'Who did it: the viewer''s user name (st.user), the CLI user, or a task',
+    -- ACTION is a Snowflake non-reserved keyword; the name is the console's contract.
+    ACTION varchar not null comment 'deploy, suspend, resume, execute, retention, sql, ...',  -- noqa: RF04
+    TARGET varchar comment 'The object acted upon, e.g. a fully-qualified task name',
+    DETAILS variant comment 'Free-form JSON: parameters, plan, row counts',
+    OUTCOME varchar not null comment 'started, succeeded, failed, refused',
+    ERROR_MESSAGE varchar,
+    STARTED_AT timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz,
+    FINISHED_AT timestamp_ntz
+)
+comment = 'Every admin action taken from the console or the CLI (never purged)';
