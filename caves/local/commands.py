@@ -16,7 +16,7 @@ from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
 from .info_schema import information_schema_sql
 from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
 from .result import Result
-from .streams import initial_rows_table, log_table, parse_create_stream
+from .streams import initial_rows_table, log_table, parse_create_stream, stale_after
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -457,13 +457,9 @@ SHOW_STREAMS_COLUMNS = [
     "base_tables", "type", "stale", "mode", "stale_after", "invalid_reason", "owner_role_type",
 ]  # fmt: skip
 
-# §1.5: STALE_AFTER = last consumption + max(DATA_RETENTION_TIME_IN_DAYS, MAX_DATA_EXTENSION_TIME_IN_DAYS)
-_STALE_AFTER_DAYS = 14
-
 
 def show_streams(session: Session, like, database, schema, terse: bool) -> Result:
-    import datetime as dt
-
+    now = session.engine.clock()
     rows = session.query_internal(
         f"SELECT CREATED_ON, NAME, DATABASE_NAME, SCHEMA_NAME, COMMENT, TABLE_FQN, MODE, STALE, INVALID_REASON, "
         f"coalesce(LAST_CONSUMED_ON, CREATED_ON) FROM {_S}.STREAMS ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
@@ -472,10 +468,11 @@ def show_streams(session: Session, like, database, schema, terse: bool) -> Resul
     for created, name, db, sch, comment, table, mode, stale, reason, consumed in rows:
         if (database and db != database) or (schema and sch != schema) or not _like(name, like):
             continue
-        stale_after = consumed + dt.timedelta(days=_STALE_AFTER_DAYS) if consumed else None
+        limit = stale_after(consumed)
+        is_stale = bool(stale) or (limit is not None and now > limit)
         out.append(
             (created, name, db, sch, "SYSADMIN", comment or "", table, "Table", table, "DELTA",
-             "true" if stale else "false", mode, stale_after, reason or "N/A", "ROLE")
+             "true" if is_stale else "false", mode, limit, reason or "N/A", "ROLE")
         )  # fmt: skip
     if terse:
         return Result.of(
@@ -528,7 +525,7 @@ def _create_stream(session: Session, text: str, params) -> Result:
         if not exists:
             raise ObjectNotFound("Table", table.fqn)
         enable_change_tracking(session, cur, table, "inserts" if spec.append_only else "all")
-        now_version = cur.execute(f"SELECT CHANGE_VERSION FROM {_S}.STATE").fetchone()[0]
+        now_version = session.read_version
         cur.execute(
             f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
             [name.database, name.schema, name.name],

@@ -15,8 +15,7 @@ Tables whose streams are all APPEND_ONLY capture inserts only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -32,7 +31,7 @@ _S = quote(INTERNAL_SCHEMA)
 _PRE = '"_caves_pre_image"'
 
 
-def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
     binds = list(params) if params else None
     if tr.kind == "ddl":
         return run_ddl(session, cur, tr, binds)
@@ -43,6 +42,9 @@ def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translat
         rows = cur.fetchall()
         desc = cur.description or []
         return Result(columns=[d[0] for d in desc], rows=rows, types=[str(d[1]) for d in desc])
+    if tr.kind == "merge":
+        actions = [r[0] for r in cur.fetchall()]
+        return _dml_result("merge", actions.count("INSERT"), actions.count("UPDATE"), actions.count("DELETE"))
     if tr.is_dml:
         count = cur.fetchone()[0]
         return _dml_result(tr.kind, count)
@@ -96,11 +98,13 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
     before_max = _max_row_id(cur, info) if tr.kind in {"insert", "merge"} else 0
 
     cur.execute(tr.sql, binds)
-    if tr.kind == "merge" and tr.returning:
+    if tr.kind == "merge":
         actions = cur.fetchall()
-        updated = [r[1] for r in actions if r[0] == "UPDATE"]
-        deleted = [r[1] for r in actions if r[0] == "DELETE"]
-        inserted = len(actions) - len(updated) - len(deleted)
+        updated = [r[1] for r in actions if r[0] == "UPDATE"] if tr.pre_image_sql else []
+        deleted = [r[1] for r in actions if r[0] == "DELETE"] if tr.pre_image_sql else []
+        inserted = sum(1 for r in actions if r[0] == "INSERT")
+        n_updated = sum(1 for r in actions if r[0] == "UPDATE")
+        n_deleted = sum(1 for r in actions if r[0] == "DELETE")
     else:
         count = cur.fetchone()[0]
         updated, deleted, inserted = [], [], count
@@ -112,12 +116,12 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
         _log_from(cur, info, version, stmt, "UPD_NEW", f"{table} WHERE {rid} IN (SELECT {rid} FROM {_PRE})")
     if tr.kind == "delete" and tr.pre_image_sql is not None:
         _log_from(cur, info, version, stmt, "DEL", _PRE)
-    if tr.kind == "merge" and tr.returning:
+    if tr.kind == "merge" and tr.pre_image_sql is not None:
         _log_merge_changes(cur, info, version, stmt, updated, deleted)
     if tr.pre_image_sql is not None:
         cur.execute(f"DROP TABLE IF EXISTS {_PRE}")
     if tr.kind == "merge":
-        return _dml_result("merge", inserted, len(updated), len(deleted))
+        return _dml_result("merge", inserted, n_updated, n_deleted)
     return _dml_result(tr.kind, inserted)
 
 
@@ -141,12 +145,21 @@ def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: l
 
 def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
     """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
+    dropped_id = None
     if tr.dropped_table is not None and tr.object_kind == "TABLE":
-        _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
+        dropped_id = _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
     cur.execute(tr.sql, binds)
+    if dropped_id is not None:
+        # Only now: the old table's row-id default depended on this sequence.
+        cur.execute(f"DROP SEQUENCE IF EXISTS {_row_id_sequence(dropped_id)}")
     if tr.created_table is not None and tr.object_kind == "TABLE":
         _register_table(session, cur, tr.created_table, tr.table_options)
-    if tr.table_options.get("tracked_alter") and tr.target is not None:
+        if tr.table_options.get("temporary"):
+            session.temporary_tables.append(tr.created_table)
+    renamed = tr.table_options.get("renamed_to")
+    if renamed is not None and tr.target is not None:
+        _rename_table(cur, tr.target, renamed)
+    elif tr.table_options.get("tracked_alter") and tr.target is not None:
         sync_log_columns(cur, tr.target.name)
     session.engine.catalog_changed(cur)
     kind = tr.object_kind.title()
@@ -176,8 +189,19 @@ def _register_table(session: Session, cur, name: ObjectName, options: dict) -> N
     )
 
 
-def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> None:
-    """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1)."""
+def _row_id_sequence(table_id: int) -> str:
+    return f"{_S}.{quote(f'ROWID:{table_id}')}"
+
+
+def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> int | None:
+    """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1).
+
+    Returns the engine's id of the table (its row-id sequence is dropped after the table itself).
+    """
+    row = cur.execute(
+        f"SELECT TABLE_ID FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [name.database, name.schema, name.name],
+    ).fetchone()
     reason = "base table was replaced" if replaced else "base table was dropped"
     cur.execute(f"UPDATE {_S}.STREAMS SET STALE = TRUE, INVALID_REASON = ? WHERE TABLE_FQN = ?", [reason, name.fqn])
     cur.execute(
@@ -185,24 +209,36 @@ def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> No
         [name.database, name.schema, name.name],
     )
     cur.execute(f"DROP TABLE IF EXISTS {log_table(name)}")
-    cur.execute(f"DROP SEQUENCE IF EXISTS {_S}.{quote('ROWID:' + name.fqn)}")
+    return row[0] if row else None
+
+
+def _rename_table(cur, info: TableInfo, new: ObjectName) -> None:
+    """Renaming a source is harmless for its streams (§1.1): registry, log and streams follow the name."""
+    old = info.name
+    cur.execute(
+        f"UPDATE {_S}.TABLES SET NAME = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [new.name, old.database, old.schema, old.name],
+    )
+    cur.execute(f"UPDATE {_S}.STREAMS SET TABLE_FQN = ? WHERE TABLE_FQN = ?", [new.fqn, old.fqn])
+    if info.tracked:
+        cur.execute(f"ALTER TABLE {log_table(old)} RENAME TO {quote('LOG:' + new.fqn)}")
 
 
 def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str) -> None:
     """Snowflake turns CHANGE_TRACKING on at the first stream; here that adds the hidden row id and the log."""
-    row = cur.execute(
-        f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [name.database, name.schema, name.name],
-    ).fetchone()
+    lookup = (
+        f"SELECT CHANGE_TRACKING, CAPTURE, TABLE_ID FROM {_S}.TABLES "
+        "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?"
+    )
+    row = cur.execute(lookup, [name.database, name.schema, name.name]).fetchone()
     if row is None:
         _register_table(session, cur, name, {})
-        row = (False, "none")
+        row = cur.execute(lookup, [name.database, name.schema, name.name]).fetchone()
     if not row[0]:
-        seq = f"{_S}.{quote('ROWID:' + name.fqn)}"
+        seq = _row_id_sequence(row[2])
         cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {seq}")
-        cur.execute(
-            f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT nextval('{_S}.\"ROWID:{name.fqn}\"')"
-        )
+        default = "nextval('" + seq.replace("'", "''") + "')"
+        cur.execute(f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT {default}")
         cur.execute(
             f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, * FROM {name.duck} LIMIT 0"
         )
@@ -228,7 +264,3 @@ def sync_log_columns(cur, name: ObjectName) -> None:
     ).fetchall():
         if col not in have:
             cur.execute(f"ALTER TABLE {log_table(name)} ADD COLUMN {quote(col)} {dtype}")
-
-
-def bind_list(params: Sequence[Any] | None) -> list | None:
-    return list(params) if params else None

@@ -118,7 +118,12 @@ class Engine:
     ) -> None:
         self.path = str(path)
         self.clock = clock
+        # Serialises this process's writing statements (DuckDB would otherwise report write conflicts
+        # between, say, the scheduler thread and an admin action); explicit transactions do not hold it
+        # between statements, so two sessions may interleave as in Snowflake.
         self.write_lock = threading.RLock()
+        self._inflight: set[int] = set()
+        self._version_lock = threading.Lock()
         self._translations: dict[tuple, Translation] = {}
         self._catalog_version = -1
         self._cache_lock = threading.Lock()
@@ -142,6 +147,8 @@ class Engine:
             conn.execute(meta.BOOTSTRAP_SQL)
             conn.execute(meta.MACROS_SQL)
             conn.execute(TABLE_MACROS)
+            start = conn.execute(f"SELECT coalesce(max(CHANGE_VERSION), 0) + 1 FROM {_S}.STATE").fetchone()[0]
+            conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {_S}.CHANGE_VERSIONS START WITH {int(start)}")
             conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]
@@ -160,6 +167,34 @@ class Engine:
             self._translations.clear()
             self._catalog_version = version
 
+    # --- change versions -----------------------------------------------------------------------------
+
+    def allocate_version(self, cur: duckdb.DuckDBPyConnection) -> int:
+        with self._version_lock:
+            version = cur.execute(f"SELECT nextval('{INTERNAL_SCHEMA}.CHANGE_VERSIONS')").fetchone()[0]
+            self._inflight.add(version)
+            return version
+
+    def release_version(self, version: int) -> None:
+        with self._version_lock:
+            self._inflight.discard(version)
+
+    def read_boundary(self, cur: duckdb.DuckDBPyConnection) -> int:
+        """The highest change version whose changes are all committed (no older transaction in flight).
+
+        In-flight versions are this process's only: another process cannot hold an open transaction
+        on the file while this one holds it.
+        """
+        with self._version_lock:
+            if self._inflight:
+                return min(self._inflight) - 1
+            row = cur.execute(
+                "SELECT last_value FROM duckdb_sequences() WHERE schema_name = ? AND sequence_name = 'CHANGE_VERSIONS' "
+                "AND database_name = current_database()",
+                [INTERNAL_SCHEMA],
+            ).fetchone()
+            return int(row[0] or 0) if row else 0
+
     def session(self, database: str | None = None, schema: str | None = None) -> Session:
         return Session(self, database=database, schema=schema)
 
@@ -174,7 +209,9 @@ class Engine:
 
     # --- translation cache -----------------------------------------------------------------------
 
-    def translate(self, cur: duckdb.DuckDBPyConnection, sql: str, database: str | None, schema: str | None):
+    def translate(
+        self, cur: duckdb.DuckDBPyConnection, sql: str, database: str | None, schema: str | None
+    ) -> Translation:
         key = (sql, database, schema)
         with self._cache_lock:
             cached = self._translations.get(key)
@@ -203,6 +240,8 @@ class Session:
         self._txn_write_version: int | None = None
         self._txn_statement = 0
         self._txn_consumed: dict[ObjectName, None] = {}
+        self._txn_log: list[tuple[str, Any]] = []
+        self.temporary_tables: list[ObjectName] = []
         self._closed = False
 
     # --- public API ------------------------------------------------------------------------------
@@ -240,6 +279,9 @@ class Session:
         if self.in_transaction:
             with contextlib.suppress(Exception):
                 self.rollback()
+        for table in self.temporary_tables:
+            with contextlib.suppress(Exception):
+                self.execute(f"DROP TABLE IF EXISTS {quote(table.database)}.{quote(table.schema)}.{quote(table.name)}")
         self._closed = True
         self._release()
 
@@ -275,26 +317,28 @@ class Session:
             self.engine.lease.release()
 
     # --- transactions ------------------------------------------------------------------------------
+    #
+    # Change versions come from a DuckDB sequence (never a contended row), taken at a transaction's
+    # first tracked write. A transaction reads streams up to its *read version*, fixed at BEGIN:
+    # one less than the oldest version still in flight, so every change at or below it is committed
+    # and visible to its snapshot. Consuming moves the offset there (§1.4: the transaction's start).
 
     def begin(self) -> Result:
         if self.in_transaction:
             return Result.message("Statement executed successfully.")
-        # Explicit transactions are serialised per process: the change version they assign and
-        # the stream offsets they move must follow commit order.
-        self.engine.write_lock.acquire()
-        try:
-            conn = self.engine.lease.acquire()
-        except BaseException:
-            self.engine.write_lock.release()
-            raise
+        conn = self.engine.lease.acquire()
         self._held = True
-        self.in_transaction = True  # from here on, _end_txn_state releases the file and the lock
+        self.in_transaction = True  # from here on, _end_txn_state releases the file
         try:
             if self._cursor is None or self._generation != self.engine.lease.generation:
                 self._cursor = conn.cursor()
                 self._generation = self.engine.lease.generation
             self._cursor.execute("BEGIN TRANSACTION")
-            self._start_txn_state(self._cursor)
+            self._txn_read_version = self.engine.read_boundary(self._cursor)
+            self._txn_write_version = None
+            self._txn_statement = 0
+            self._txn_consumed = {}
+            self._txn_log = []
             self._cursor.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
         except duckdb.Error as exc:
             self._end_txn_state()
@@ -308,18 +352,14 @@ class Session:
         if not self.in_transaction:
             return Result.message("Statement executed successfully.")
         try:
-            cur = self._cursor
-            self._advance_consumed(cur)
-            cur.execute("COMMIT")
-        except duckdb.Error as exc:
+            self._advance_consumed(self._cursor)
+            self._cursor.execute("COMMIT")
+        except BaseException as exc:
             with contextlib.suppress(Exception):
                 self._cursor.execute("ROLLBACK")
             self._end_txn_state()
-            raise _duck_error(exc) from None
-        except BaseException:
-            with contextlib.suppress(Exception):
-                self._cursor.execute("ROLLBACK")
-            self._end_txn_state()
+            if isinstance(exc, duckdb.Error):
+                raise _duck_error(exc) from None
             raise
         self._end_txn_state()
         return Result.message("Statement executed successfully.")
@@ -333,23 +373,21 @@ class Session:
             self._end_txn_state()
         return Result.message("Statement executed successfully.")
 
-    def _start_txn_state(self, cur: duckdb.DuckDBPyConnection) -> None:
-        self._txn_read_version = cur.execute(f"SELECT CHANGE_VERSION FROM {_S}.STATE").fetchone()[0]
-        self._txn_write_version = None
-        self._txn_statement = 0
-        self._txn_consumed = {}
+    @property
+    def read_version(self) -> int | None:
+        return self._txn_read_version
 
     def _end_txn_state(self) -> None:
-        was_open = self.in_transaction
+        if self._txn_write_version is not None:
+            self.engine.release_version(self._txn_write_version)
         self.in_transaction = False
         self._txn_read_version = self._txn_write_version = None
         self._txn_consumed = {}
+        self._txn_log = []
         if self._cursor is not None:
             with contextlib.suppress(Exception):
                 self._cursor.execute("RESET VARIABLE CAVES_READ_VERSION")
         self._release()
-        if was_open:
-            self.engine.write_lock.release()
 
     @contextlib.contextmanager
     def _autocommit_txn(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -365,9 +403,7 @@ class Session:
     def write_version(self, cur: duckdb.DuckDBPyConnection) -> int:
         """The change version of the current transaction, taken at its first tracked write."""
         if self._txn_write_version is None:
-            self._txn_write_version = cur.execute(
-                f"UPDATE {_S}.STATE SET CHANGE_VERSION = CHANGE_VERSION + 1 RETURNING CHANGE_VERSION"
-            ).fetchone()[0]
+            self._txn_write_version = self.engine.allocate_version(cur)
         return self._txn_write_version
 
     def _advance_consumed(self, cur: duckdb.DuckDBPyConnection) -> None:
@@ -381,14 +417,18 @@ class Session:
         for stream in self._txn_consumed:
             row = cur.execute(
                 f"UPDATE {_S}.STREAMS SET OFFSET_VERSION = ?, LAST_CONSUMED_ON = ?, INITIAL_PENDING = FALSE "
-                "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ? RETURNING TABLE_FQN",
+                "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ? RETURNING TABLE_FQN, INITIAL_PENDING",
                 [self._txn_read_version, self.engine.clock(), stream.database, stream.schema, stream.name],
             ).fetchone()
             if row is None:
                 continue
             sources.add(row[0])
-            cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(stream)}")
-            dropped_initial = True
+            if cur.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+                [INTERNAL_SCHEMA, "INIT:" + stream.fqn],
+            ).fetchone()[0]:
+                cur.execute(f"DROP TABLE {initial_rows_table(stream)}")
+                dropped_initial = True
         for fqn in sources:
             low = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [fqn]).fetchone()[0]
             if low is not None:
@@ -401,15 +441,15 @@ class Session:
     def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
-        if translation.kind == "select" and not translation.streams:
+        if translation.kind == "select" and not translation.streams and not translation.has_data:
             return self._run_query(translation.sql, params)
         if translation.kind == "ddl" and self.in_transaction:
             self.commit()  # Snowflake: DDL commits the open transaction first.
         if self.in_transaction:
-            with self.cursor() as cur:
-                return self._run_in_txn(cur, translation, text, params)
+            with self.engine.write_lock, self.cursor() as cur:
+                return self._run_recoverable(cur, translation, text, params)
         with self.engine.write_lock, self._autocommit_txn() as cur:
-            return self._run_in_txn(cur, translation, text, params)
+            return self._run_in_txn(cur, translation, params)
 
     def _run_query(self, sql: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
@@ -417,22 +457,68 @@ class Session:
                 cur.execute(sql, list(params) if params else None)
                 rows = cur.fetchall()
             except duckdb.Error as exc:
-                raise _duck_error(exc) from None
+                raise self._after_error(exc) from None
             desc = cur.description or []
         return Result(columns=[d[0] for d in desc], rows=rows, types=[str(d[1]) for d in desc])
 
-    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+    def _after_error(self, exc: duckdb.Error) -> SnowflakeError:
+        """A DuckDB error aborts its whole transaction; Snowflake only fails the statement (see _recover)."""
+        if self.in_transaction:
+            self._recover()
+        return _duck_error(exc)
+
+    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
         from .dml import run_statement
+        from .streams import prepare_stream_reads
 
         self._txn_statement += 1
         try:
-            result = run_statement(self, cur, tr, text, params)
+            prepare_stream_reads(self, cur, tr)
+            result = run_statement(self, cur, tr, params)
         except duckdb.Error as exc:
             raise _duck_error(exc) from None
         if tr.consumes_streams:
             for stream in tr.streams:
                 self._txn_consumed[stream] = None
         return result
+
+    def _run_recoverable(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+        """A statement inside an explicit transaction: if it fails, the transaction goes on without it."""
+        try:
+            result = self._run_in_txn(cur, tr, params)
+        except SnowflakeError:
+            self._recover()
+            raise
+        self._txn_log.append((text, params))
+        return result
+
+    def _recover(self) -> None:
+        """Undo the failed statement only: roll DuckDB back and replay the transaction's earlier statements.
+
+        The replay runs under the same write version and read version, in the same process that holds
+        the warehouse file, so it rebuilds the same state (defaults such as UUID_STRING() aside).
+        """
+        replay = list(self._txn_log)
+        cur = self._cursor
+        with contextlib.suppress(duckdb.Error):
+            cur.execute("ROLLBACK")
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            cur.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
+            self._txn_statement = 0
+            self._txn_consumed = {}
+            self._txn_log = []
+            for text, params in replay:
+                tr = self.engine.translate(cur, text, self.database, self.schema)
+                self._run_in_txn(cur, tr, params)
+                self._txn_log.append((text, params))
+        except Exception:
+            with contextlib.suppress(Exception):
+                cur.execute("ROLLBACK")
+            self._end_txn_state()
+            raise SnowflakeError(
+                "The transaction could not be restored after a failed statement and was rolled back.", errno=90233
+            ) from None
 
     @property
     def statement_index(self) -> int:

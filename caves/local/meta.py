@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 _S = quote(INTERNAL_SCHEMA)
 

@@ -33,6 +33,7 @@ def _started_roots(engine: Engine) -> list[tuple]:
         return s.query_internal(
             f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME, CONDITION "
             f"FROM {_S}.TASKS WHERE STATE = 'started' AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') "
+            "AND FINALIZE IS NULL "
             "ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
         )
 

@@ -12,11 +12,19 @@ of the table's streams each time one of them is consumed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import duckdb
+
+from .errors import SnowflakeError
 from .names import INTERNAL_SCHEMA, ObjectName, quote
-from .translate import ROW_ID, StreamInfo
+from .translate import ROW_ID, StreamInfo, Translation
+
+if TYPE_CHECKING:
+    from .engine import Session
 
 _S = quote(INTERNAL_SCHEMA)
 
@@ -44,7 +52,14 @@ def offset_sql(stream: ObjectName) -> str:
 
 # The upper bound of a read: inside an explicit transaction the session pins it to the version at
 # the transaction's start (repeatable read, §1.4); otherwise it is the latest committed version.
-READ_VERSION_SQL = f"COALESCE(getvariable('CAVES_READ_VERSION'), (SELECT CHANGE_VERSION FROM {_S}.STATE))"
+READ_VERSION_SQL = (
+    "COALESCE(getvariable('CAVES_READ_VERSION'), (SELECT last_value FROM duckdb_sequences() "
+    f"WHERE schema_name = '{INTERNAL_SCHEMA}' AND sequence_name = 'CHANGE_VERSIONS'))"
+)
+
+# §1.5: STALE_AFTER = last consumption + max(DATA_RETENTION_TIME_IN_DAYS, MAX_DATA_EXTENSION_TIME_IN_DAYS);
+# with Snowflake's defaults (1, 14) that is 14 days.
+STALE_AFTER_DAYS = 14
 
 
 def _range(stream: StreamInfo) -> str:
@@ -90,6 +105,51 @@ FROM (
     FROM ({_entries_sql(stream, pending)}) AS e
 ) AS n
 WHERE (_RN = 1 AND _FIRST IN ('DEL', 'UPD_OLD')) OR (_RN = _CNT AND _LAST IN ('INS', 'UPD_NEW'))"""
+
+
+def has_data_variable(index: int) -> str:
+    return f"CAVES_HAS_DATA_{index}"
+
+
+def prepare_stream_reads(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation) -> None:
+    """Before a statement that reads streams or calls SYSTEM$STREAM_HAS_DATA.
+
+    A stream past STALE_AFTER (engine clock) cannot be read (§1.5). SYSTEM$STREAM_HAS_DATA is
+    evaluated here, once per call site, so that a FALSE answer can refresh the stream's staleness.
+    """
+    for name in tr.streams:
+        _check_not_stale(session, cur, name)
+    for index, (name, sql) in enumerate(tr.has_data):
+        _check_not_stale(session, cur, name)
+        answer = bool(cur.execute(f"SELECT {sql}").fetchone()[0])
+        if not answer:
+            cur.execute(
+                f"UPDATE {_S}.STREAMS SET LAST_CONSUMED_ON = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+                [session.engine.clock(), name.database, name.schema, name.name],
+            )
+        cur.execute(f"SET VARIABLE {has_data_variable(index)} = ?", [answer])
+
+
+def stale_after(last_consumed: dt.datetime | None) -> dt.datetime | None:
+    return last_consumed + dt.timedelta(days=STALE_AFTER_DAYS) if last_consumed else None
+
+
+def _check_not_stale(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName) -> None:
+    row = cur.execute(
+        f"SELECT STALE, INVALID_REASON, coalesce(LAST_CONSUMED_ON, CREATED_ON) FROM {_S}.STREAMS "
+        "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [name.database, name.schema, name.name],
+    ).fetchone()
+    if row is None:
+        return
+    stale, reason, base = row
+    limit = stale_after(base)
+    if stale or (limit is not None and session.engine.clock() > limit):
+        raise SnowflakeError(
+            f"Stream {name.fqn} has become stale ({reason or 'unconsumed past its STALE_AFTER time'}); "
+            "recreate it with CREATE OR REPLACE STREAM.",
+            errno=91901,
+        )
 
 
 def stream_has_data_sql(stream: StreamInfo) -> str:

@@ -270,7 +270,12 @@ def graph_of(tasks: dict[str, Task], root: Task) -> list[Task]:
             order.append(t)
             placed.add(t.name.fqn)
         remaining = [t for t in remaining if t.name.fqn not in placed]
-    return order
+    return order + finalizers_of(tasks, root)
+
+
+def finalizers_of(tasks: dict[str, Task], root: Task) -> list[Task]:
+    """The finalizer of a root (FINALIZE = root): part of its graph, run after everything else (§2.2)."""
+    return [t for t in tasks.values() if t.row.get("FINALIZE") == root.name.fqn]
 
 
 def _by_fqn(session: Session) -> dict[str, Task]:
@@ -309,6 +314,11 @@ def create_task(session: Session, sql: str) -> Result:
         raise SnowflakeError("TASK_AUTO_RETRY_ATTEMPTS can only be set on a root task.", errno=2214)
     if "SCHEDULE" in opts:
         parse_schedule(opts["SCHEDULE"])
+    finalize = None
+    if "FINALIZE" in opts:
+        if "SCHEDULE" in opts or task.after:
+            raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
+        finalize = resolve(split_name(opts["FINALIZE"]), name.database, name.schema).fqn
     preds = [resolve(split_name(p), name.database, name.schema).fqn for p in task.after]
 
     def apply(cur) -> Result:
@@ -320,6 +330,15 @@ def create_task(session: Session, sql: str) -> Result:
             if not task.or_replace:
                 raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
             _require_root_suspended(tasks, existing, "replace")
+        if finalize is not None:
+            if finalize not in tasks or tasks[finalize].predecessors:
+                raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
+            others = [t for t in finalizers_of(tasks, tasks[finalize]) if t.name.fqn != name.fqn]
+            if others:
+                raise SnowflakeError(
+                    f"Root task {finalize} already has a finalizer task ({others[0].name.name}).", errno=2214
+                )
+            _require_root_suspended(tasks, tasks[finalize], "add a finalizer to")
         for p in preds:
             parent = tasks.get(p)
             if parent is None:
@@ -353,7 +372,7 @@ def create_task(session: Session, sql: str) -> Result:
                 int(opts.get("TASK_AUTO_RETRY_ATTEMPTS", 0)),
                 int(opts.get("USER_TASK_TIMEOUT_MS", 3_600_000)),
                 opts.get("CONFIG"),
-                opts.get("FINALIZE"),
+                finalize,
                 now,
             ],
         )
@@ -435,11 +454,19 @@ def alter_task(session: Session, sql: str) -> Result:
     column, value = _alter_change(session, task, tasks, action)
 
     def apply(cur) -> Result:
+        now = session.engine.clock()
         cur.execute(
             f"UPDATE {_S}.TASKS SET {column} = ?, LAST_COMMITTED_ON = ?, GRAPH_VERSION = GRAPH_VERSION + 1 "
             "WHERE ID = ?",
-            [value, session.engine.clock(), task.id],
+            [value, now, task.id],
         )
+        if column == "PREDECESSORS" and task.predecessors and value == "[]":
+            # §2.3: removing every predecessor makes the task a root, suspended.
+            cur.execute(
+                f"UPDATE {_S}.TASKS SET STATE = 'suspended', LAST_SUSPENDED_ON = ?, "
+                "LAST_SUSPENDED_REASON = 'CHILD_BECAME_ROOT' WHERE ID = ?",
+                [now, task.id],
+            )
         return Result.message("Statement executed successfully.")
 
     return session.run_ddl(apply)
@@ -707,8 +734,15 @@ def _run_claimed(
     run_id = _next_run_id(control)
     outcome = RunOutcome(root.name.fqn, "SUCCEEDED")
     state: dict[str, str] = {}
+    finalizers = {t.name.fqn for t in finalizers_of(tasks, root)}
     for task in order:
         fqn = task.name.fqn
+        if fqn in finalizers:
+            if task.started:  # §2.2: after everything else, success or failure
+                outcome.tasks[fqn] = _run_one(
+                    engine, control, task, root, scheduled_time, scheduled_from, group_id, run_id, attempt
+                )
+            continue
         if rerun is not None and fqn not in rerun:
             state[fqn] = "SUCCEEDED"
             continue
@@ -868,12 +902,24 @@ def execute_task(session: Session, text: str) -> Result:
     if match.group(2):
         with session.cursor() as cur:
             row = cur.execute(
-                f"SELECT GRAPH_RUN_GROUP_ID, bool_or(STATE LIKE 'FAILED%') FROM {_S}.TASK_HISTORY "
+                f"SELECT GRAPH_RUN_GROUP_ID, bool_or(STATE LIKE 'FAILED%'), max(SCHEDULED_TIME) FROM {_S}.TASK_HISTORY "
                 "WHERE ROOT_TASK_ID = ? GROUP BY GRAPH_RUN_GROUP_ID ORDER BY max(SCHEDULED_TIME) DESC LIMIT 1",
                 [task.id],
             ).fetchone()
         if row is None or not row[1]:
             raise SnowflakeError(f"Cannot retry task {task.name.name}: its last graph run did not fail.", errno=91092)
+        tasks = _by_fqn(session)
+        changed = [
+            t.name.name
+            for t in graph_of(tasks, task)
+            if t.row["LAST_COMMITTED_ON"] is not None and t.row["LAST_COMMITTED_ON"] > row[2]
+        ]
+        if changed:
+            raise SnowflakeError(
+                f"Cannot retry task {task.name.name}: the task graph was modified since its last run "
+                f"({', '.join(changed)}). Execute it instead.",
+                errno=91093,
+            )
         retry_group = row[0]
         scheduled_from = "MANUAL RETRY"
     if session.in_transaction:

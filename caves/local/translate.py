@@ -65,10 +65,11 @@ class Translation:
     sql: str
     kind: str  # select | insert | update | delete | merge | ddl | other
     streams: tuple[ObjectName, ...] = ()
+    has_data: tuple[tuple[ObjectName, str], ...] = ()  # SYSTEM$STREAM_HAS_DATA calls: (stream, its SQL)
     target: TableInfo | None = None
     pre_image_sql: str | None = None  # UPDATE/DELETE/MERGE on a table capturing all changes: rows before
     pre_image_params: tuple[int, int] = (0, 0)  # the slice of the statement's binds the pre-image uses
-    returning: bool = False  # a MERGE returning (merge_action, row id) for the change log
+    returning: bool = False  # a MERGE returning merge_action (and the row id when changes are captured)
     created_table: ObjectName | None = None
     dropped_table: ObjectName | None = None
     object_kind: str = ""
@@ -215,6 +216,7 @@ class Translator:
         self.database = database
         self.schema = schema
         self.streams: list[ObjectName] = []
+        self.has_data: list[tuple[ObjectName, str]] = []
 
     # names ------------------------------------------------------------------------------------------
 
@@ -279,6 +281,21 @@ class Translator:
             if fname == "ARRAY_SIZE":
                 return exp.func("json_array_length", *node.expressions)
             return node
+        if isinstance(node, exp.CurrentDatabase):
+            return exp.Literal.string(self.database) if self.database else exp.null()
+        if isinstance(node, exp.CurrentSchema):
+            return exp.Literal.string(self.schema) if self.schema else exp.null()
+        if isinstance(node, exp.CurrentUser):
+            return exp.Literal.string(local_user())
+        if isinstance(node, exp.CurrentRole):
+            return exp.Literal.string("SYSADMIN")
+        if isinstance(node, exp.CurrentWarehouse):
+            return exp.Literal.string("LOCAL_WH")
+        if isinstance(node, exp.CurrentAccount):
+            return exp.Literal.string("LOCAL")
+        if isinstance(node, (exp.DateAdd, exp.TimestampTrunc, exp.DateTrunc)) and _is_date_valued(node.this):
+            # Snowflake keeps a DATE a DATE (DATEADD(day, 1, d), DATE_TRUNC('month', d)); DuckDB widens it.
+            return exp.cast(node, exp.DataType.build("DATE"))
         if isinstance(node, exp.Typeof):
             return exp.func("SF_TYPEOF", node.this)
         if isinstance(node, exp.ArraySize):
@@ -304,7 +321,7 @@ class Translator:
         return node
 
     def _stream_has_data(self, node: exp.Anonymous) -> exp.Expression:
-        from .streams import stream_has_data_sql
+        from .streams import has_data_variable, stream_has_data_sql
 
         arg = node.expressions[0] if node.expressions else None
         if not isinstance(arg, exp.Literal) or not arg.is_string:
@@ -315,7 +332,9 @@ class Translator:
         stream = self.catalog.stream(name)
         if stream is None:
             raise ObjectNotFound("Stream", name.fqn)
-        return sqlglot.parse_one(stream_has_data_sql(stream), read="duckdb")
+        # Evaluated by the session before the statement runs (see streams.prepare_stream_reads).
+        self.has_data.append((name, stream_has_data_sql(stream)))
+        return exp.func("getvariable", exp.Literal.string(has_data_variable(len(self.has_data) - 1)))
 
     def _rewrite_table_function(self, node: exp.TableFromRows) -> exp.Expression:
         """``TABLE(DB.INFORMATION_SCHEMA.TASK_HISTORY(K => v))`` -> the engine's table macro."""
@@ -381,17 +400,19 @@ class Translator:
         tree = tree.transform(self._rewrite_node, copy=False)
         _unqualify_set_targets(tree)
 
-        # A MERGE on a table whose updates and deletes are captured reports which rows it touched.
-        returning = kind == "merge" and pre_image_sql is not None
+        # A MERGE reports its inserted/updated/deleted counts (and, on a table whose updates are
+        # captured, which rows it touched).
+        returning = kind == "merge"
         if returning:
-            tree.set(
-                "returning",
-                exp.Returning(expressions=[exp.column("merge_action"), exp.column(ROW_ID, quoted=True)]),
-            )
+            columns = [exp.column("merge_action")]
+            if pre_image_sql is not None:
+                columns.append(exp.column(ROW_ID, quoted=True))
+            tree.set("returning", exp.Returning(expressions=columns))
         return Translation(
             sql=tree.sql(dialect="duckdb"),
             kind=kind,
             streams=tuple(dict.fromkeys(self.streams)),
+            has_data=tuple(self.has_data),
             target=target_info,
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
@@ -402,7 +423,7 @@ class Translator:
         self, tree: exp.Expression, cte_names: set[str], target: exp.Table | None, done: exp.Table | None = None
     ) -> None:
         for table in list(tree.find_all(exp.Table)):
-            if table is done:
+            if table is done or table.meta.get("caves_done"):
                 continue
             replacement = self._rewrite_table(table, cte_names, target)
             if replacement is not table:
@@ -435,6 +456,25 @@ class Translator:
             tree.set("this", stored)
         if info is not None and info.tracked and isinstance(tree, exp.Alter):
             options["tracked_alter"] = True
+        if isinstance(tree, exp.Alter):
+            for action in tree.args.get("actions") or []:
+                if isinstance(action, exp.AlterRename):
+                    # DuckDB renames within the schema: RENAME TO takes the bare new name.
+                    new_parts = _table_parts(action.this)
+                    options["renamed_to"] = (
+                        self.resolve(new_parts)
+                        if len(new_parts) > 1
+                        else ObjectName(name.database, name.schema, new_parts[-1])
+                    )
+                    action.set("this", exp.Table(this=exp.to_identifier(new_parts[-1], quoted=True)))
+                    action.this.meta["caves_done"] = True
+        if isinstance(tree, exp.Create) and isinstance(tree.args.get("properties"), exp.Properties):
+            props = tree.args["properties"]
+            if any(isinstance(p, exp.TemporaryProperty) for p in props.expressions):
+                # A temporary table is stored as an ordinary one in the session's schema and dropped
+                # when the session ends (DuckDB's temp catalog has no "DB.SCHEMA" schemas).
+                options["temporary"] = True
+                props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
         self._rewrite_tables(tree, cte_names, stored, done=stored)
         tree = tree.transform(self._rewrite_node, copy=False)
         created = name if isinstance(tree, exp.Create) else None
@@ -446,6 +486,7 @@ class Translator:
             sql=tree.sql(dialect="duckdb"),
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
+            has_data=tuple(self.has_data),
             target=info,
             created_table=created,
             dropped_table=dropped,
@@ -511,6 +552,23 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = select.transform(sub._rewrite_node, copy=False)
         return select.sql(dialect="duckdb"), binds
+
+
+def local_user() -> str:
+    """CURRENT_USER() locally: the operating-system user, upper-cased as Snowflake reports user names."""
+    import getpass
+
+    try:
+        return getpass.getuser().upper()
+    except (KeyError, OSError):
+        return "LOCAL_USER"
+
+
+def _is_date_valued(node: exp.Expression) -> bool:
+    """Known statically to be a DATE: a cast to DATE, CURRENT_DATE, TO_DATE(...)."""
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.this == exp.DataType.Type.DATE
+    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate, exp.Date, exp.DateFromParts))
 
 
 def number_binds(sql: str) -> str:
