@@ -135,8 +135,13 @@ _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 
 _SECRET_KEY = (
     r"[\w.-]*(?:passw(?:or)?d|pwd|passphrase|secret|token|api[_-]?key|private[_-]?key(?![_-]?(?:file|path)\b))[\w.-]*"
 )
-_KEY_VALUE = re.compile(
-    rf"""(?P<key>["']?\b{_SECRET_KEY}["']?)(?P<sep>\s*[:=]\s*)(?P<value>"[^"]*"|'[^']*'|[^\s,;&)}}\]]+)""",
+_QUOTED = r""""[^"]*"|'[^']*'"""
+# key=value ends at a space (several settings on one line); key: value runs to the end of the line (YAML, logs)
+_KEY_EQUALS = re.compile(
+    rf"""(?P<key>["']?\b{_SECRET_KEY}["']?)(?P<sep>\s*=\s*)(?P<value>{_QUOTED}|[^\s,;&)}}\]]+)""", re.IGNORECASE
+)
+_KEY_COLON = re.compile(
+    rf"""(?P<key>["']?\b{_SECRET_KEY}["']?)(?P<sep>[ \t]*:[ \t]*)(?P<value>{_QUOTED}|[^\n,;&)}}\]]*[^\s,;&)}}\]])""",
     re.IGNORECASE,
 )
 _AUTH_HEADER = re.compile(r"\b(?P<scheme>Bearer|Basic)\s+(?P<value>[A-Za-z0-9+/=._~-]{8,})", re.IGNORECASE)
@@ -161,7 +166,8 @@ def redact(text: object) -> str:
     names stay: they are what one needs to fix a connection, and they are not secret.
     """
     out = _PEM.sub("[private key redacted]", str(text))
-    out = _KEY_VALUE.sub(lambda m: m.group("key") + m.group("sep") + _mask_value(m.group("value")), out)
+    for pattern in (_KEY_COLON, _KEY_EQUALS):
+        out = pattern.sub(lambda m: m.group("key") + m.group("sep") + _mask_value(m.group("value")), out)
     out = _AUTH_HEADER.sub(lambda m: m.group("scheme") + " " + _mask_value(m.group("value")), out)
     out = _URL_PASSWORD.sub(lambda m: m.group("head") + _MASK, out)
     return _JWT.sub(_MASK, out)

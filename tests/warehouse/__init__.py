@@ -1,0 +1,1 @@
+"""Tests of the warehouse backends (caves.warehouse); a package so test module names never clash with tests/."""
