@@ -7,6 +7,7 @@ edge (``session.sql(sql, params=...)`` with ``to_pandas()`` / ``collect()``), or
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import yaml
 
 from caves.warehouse.base import Warehouse
 from caves.warehouse.select import choose_backend, open_warehouse, snowflake_settings, snowpark_session_active
@@ -209,3 +211,24 @@ def test_the_sis_path_imports_nothing_outside_the_snowflake_channel() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "sis []"
+
+
+# ------------------------------------------------------------------------------------------------- packaging
+
+
+def test_sis_packaging_files() -> None:
+    """snowflake.yml publishes what the app needs; environment.yml asks only the Snowflake Anaconda channel."""
+    environment = yaml.safe_load((REPO_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert environment["channels"] == ["snowflake"]
+    packages = {re.split(r"[=<> ]", dep, maxsplit=1)[0] for dep in environment["dependencies"]}
+    assert packages == {"streamlit", "pandas", "plotly", "pyyaml", "jsonschema", "sqlglot"}  # no duckdb
+
+    project = yaml.safe_load((REPO_ROOT / "snowflake.yml").read_text(encoding="utf-8"))
+    assert project["definition_version"] == 2
+    [app] = project["entities"].values()
+    assert app["type"] == "streamlit"
+    assert app["identifier"] == {"name": "CAVES_CONSOLE", "database": "CAVES_ALBERT_DB", "schema": "OPS"}
+    assert (app["main_file"], app["pages_dir"]) == ("app.py", "pages")
+    for artifact in app["artifacts"]:
+        assert (REPO_ROOT / artifact).exists(), artifact
+    assert {"app.py", "pages/", "caves/", "environment.yml"} <= set(app["artifacts"])
