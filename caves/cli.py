@@ -251,6 +251,24 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from .bench import PARTS, run
+
+    parts = args.part or None
+    if parts and any(p not in PARTS for p in parts):
+        raise CliError(f"unknown part; choose among {', '.join(PARTS)}")
+    progress = (lambda _msg: None) if args.json else (lambda msg: print(msg, file=sys.stderr))
+    results = run(quick=args.quick, parts=parts, progress=progress)
+    if args.json:
+        print(json.dumps(results, default=str))
+    else:
+        for key, value in results.items():
+            print(f"{key:32} {value:,.3f}" if isinstance(value, float) else f"{key:32} {value}")
+    return 1 if results.get("errors") else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caves", description="Les Caves d'Albert pipeline console")
     common = argparse.ArgumentParser(add_help=False)
@@ -309,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the catalog: ID, SECTION, TITLE_FR, TITLE_EN")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("bench", parents=[common], help="the benchmark suite (see BENCHMARKS.md)")
+    p.add_argument("--quick", action="store_true", help="smaller sizes: fits in a few minutes")
+    p.add_argument("--json", action="store_true", help="print one JSON object of figures")
+    p.add_argument("--part", action="append", help="run only this part (pipeline, queries, e2e, pages)")
+    p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("sql", parents=[common], help="run Snowflake SQL (a statement, or -f FILE)")
     p.add_argument("statement", nargs="?")

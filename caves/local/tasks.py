@@ -616,7 +616,7 @@ _HANDLER_RE = re.compile(r"\bEXCEPTION\s+(WHEN\s+.*)$", re.I | re.S)
 _WHEN_RE = re.compile(r"WHEN\s+([\w\s]+?)\s+THEN\b", re.I)
 
 
-def _split_handler(block: str) -> tuple[str, dict[str, str]]:
+def split_handler(block: str) -> tuple[str, dict[str, str]]:
     """``stmts EXCEPTION WHEN OTHER THEN stmts`` -> (main statements, {exception name: handler statements})."""
     match = _HANDLER_RE.search(block)
     if not match:
@@ -641,7 +641,7 @@ def run_body(session: Session, body: str) -> None:
     if not block or re.match(r"^BEGIN\s*$", text, re.I):
         session.execute(text)
         return
-    main, handlers = _split_handler(block.group(2))
+    main, handlers = split_handler(block.group(2))
     try:
         for stmt in split_statements(main):
             session.execute(stmt)
