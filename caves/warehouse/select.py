@@ -43,7 +43,12 @@ def snowflake_settings(secrets: Mapping[str, Any] | None) -> dict[str, Any] | No
     table = connections.get("snowflake") if isinstance(connections, Mapping) else None
     if not isinstance(table, Mapping) or not table:
         return None
-    return {str(key): value for key, value in table.items()}
+    return _plain(table)
+
+
+def _plain(table: Mapping[str, Any]) -> dict[str, Any]:
+    # st.secrets tables are read-only mappings; the connector type-checks some values (session_parameters) as dict
+    return {str(key): _plain(value) if isinstance(value, Mapping) else value for key, value in table.items()}
 
 
 def choose_backend(

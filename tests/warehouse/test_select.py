@@ -15,6 +15,7 @@ import types
 from collections.abc import Iterator, Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -70,6 +71,10 @@ def test_snowflake_settings_is_a_plain_copy() -> None:
     assert settings == {"account": "myorg-caves", "user": "CAVES_APP"}
     settings["user"] = "changed"
     assert SECRETS["connections"]["snowflake"]["user"] == "CAVES_APP"
+    # st.secrets tables are read-only mappings: nested ones become dicts, as the connector expects
+    frozen = MappingProxyType({"account": "a", "session_parameters": MappingProxyType({"QUERY_TAG": "caves"})})
+    nested = snowflake_settings({"connections": MappingProxyType({"snowflake": frozen})})
+    assert type(nested["session_parameters"]) is dict and nested["session_parameters"] == {"QUERY_TAG": "caves"}
 
 
 def test_no_snowpark_means_no_session() -> None:
@@ -216,19 +221,26 @@ def test_the_sis_path_imports_nothing_outside_the_snowflake_channel() -> None:
 # ------------------------------------------------------------------------------------------------- packaging
 
 
+def read(name: str) -> str:
+    return (REPO_ROOT / name).read_text(encoding="utf-8")
+
+
 def test_sis_packaging_files() -> None:
     """snowflake.yml publishes what the app needs; environment.yml asks only the Snowflake Anaconda channel."""
-    environment = yaml.safe_load((REPO_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    environment = yaml.safe_load(read("environment.yml"))
     assert environment["channels"] == ["snowflake"]
     packages = {re.split(r"[=<> ]", dep, maxsplit=1)[0] for dep in environment["dependencies"]}
     assert packages == {"streamlit", "pandas", "plotly", "pyyaml", "jsonschema", "sqlglot"}  # no duckdb
 
-    project = yaml.safe_load((REPO_ROOT / "snowflake.yml").read_text(encoding="utf-8"))
+    project = yaml.safe_load(read("snowflake.yml"))
     assert project["definition_version"] == 2
     [app] = project["entities"].values()
     assert app["type"] == "streamlit"
     assert app["identifier"] == {"name": "CAVES_CONSOLE", "database": "CAVES_ALBERT_DB", "schema": "OPS"}
-    assert (app["main_file"], app["pages_dir"]) == ("app.py", "pages")
+    assert app["main_file"] == "app.py"
     for artifact in app["artifacts"]:
         assert (REPO_ROOT / artifact).exists(), artifact
-    assert {"app.py", "pages/", "caves/", "environment.yml"} <= set(app["artifacts"])
+    # every page app.py navigates to is uploaded
+    folders = {Path(page).parts[0] + "/" for page in re.findall(r"st\.Page\(\s*\"([^\"]+)\"", read("app.py"))}
+    assert folders and folders <= set(app["artifacts"])
+    assert {"app.py", "caves/", "queries/", "deploy_sql/", "config/", "environment.yml"} <= set(app["artifacts"])
