@@ -109,9 +109,13 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
         count = cur.fetchone()[0]
         updated, deleted, inserted = [], [], count
 
-    if tr.kind in {"insert", "merge"}:
+    if tr.kind in {"insert", "merge"} and info.capture == "inserts":
+        _log_insert_range(cur, info, version, stmt, before_max)
+    elif tr.kind in {"insert", "merge"}:
         _log_from(cur, info, version, stmt, "INS", f"{table} WHERE {rid} > ?", [before_max])
-    if tr.kind == "update" and tr.pre_image_sql is not None:
+    if info.capture == "inserts" and tr.pre_image_sql is not None:
+        _keep_deleted_pending_rows(cur, info, deleted if tr.kind == "merge" else None)
+    elif tr.kind == "update" and tr.pre_image_sql is not None:
         _log_from(cur, info, version, stmt, "UPD_OLD", _PRE)
         _log_from(cur, info, version, stmt, "UPD_NEW", f"{table} WHERE {rid} IN (SELECT {rid} FROM {_PRE})")
     if tr.kind == "delete" and tr.pre_image_sql is not None:
@@ -123,6 +127,41 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
     if tr.kind == "merge":
         return _dml_result("merge", inserted, n_updated, n_deleted)
     return _dml_result(tr.kind, inserted)
+
+
+def _log_insert_range(cur, info: TableInfo, version: int, stmt: int, before_max: int) -> None:
+    """Inserts-only capture logs the new rows' id range, not their values: row ids come from a
+    sequence, so the rows a statement added are those above the table's highest id before it."""
+    rid = quote(ROW_ID)
+    lo, hi = cur.execute(
+        f"SELECT min({rid}), max({rid}) FROM {info.name.duck} WHERE {rid} > ?", [before_max]
+    ).fetchone()
+    if lo is not None:
+        cur.execute(
+            f"INSERT INTO {log_table(info.name)} (_V, _S, _OP, {rid}, _HI) VALUES (?, ?, 'INS_RANGE', ?, ?)",
+            [version, stmt, lo, hi],
+        )
+
+
+def _keep_deleted_pending_rows(cur, info: TableInfo, merge_deleted: list | None) -> None:
+    """Rows deleted before an append-only stream returned them keep their values in the log, under
+    their insert's version (§1.2: "insert 10 then delete 5 before consuming: all 10 are returned")."""
+    rid = quote(ROW_ID)
+    cols = _cols(info)
+    source = _PRE
+    if merge_deleted is not None:
+        if not merge_deleted:
+            return
+        cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')
+        cur.executemany('INSERT INTO "_caves_ids" VALUES (?)', [[i] for i in merge_deleted])
+        source = f'(SELECT * FROM {_PRE} WHERE {rid} IN (SELECT ID FROM "_caves_ids"))'
+    log = log_table(info.name)
+    cur.execute(
+        f"INSERT INTO {log} (_V, _S, _OP, {cols}) "
+        f"SELECT r._V, r._S, 'INS', {', '.join('p.' + quote(c) for c in (*info.columns, ROW_ID))} "
+        f"FROM {source} AS p JOIN (SELECT _V, _S, unnest(range({rid}, _HI + 1)) AS _RID FROM {log} "
+        f"WHERE _OP = 'INS_RANGE') AS r ON p.{rid} = r._RID"
+    )
 
 
 def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: list, deleted: list) -> None:
@@ -240,7 +279,8 @@ def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str
         default = "nextval('" + seq.replace("'", "''") + "')"
         cur.execute(f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT {default}")
         cur.execute(
-            f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, * FROM {name.duck} LIMIT 0"
+            f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, "
+            f"NULL::BIGINT AS _HI, * FROM {name.duck} LIMIT 0"
         )
     new_capture = "all" if capture == "all" or row[1] == "all" else "inserts"
     cur.execute(

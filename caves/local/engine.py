@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -135,6 +136,9 @@ class Engine:
 
     def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute("SET TimeZone = 'UTC'")
+        conn.execute("SET enable_progress_bar = false")
+        # Bounded so that the engine and the app fit a small machine; DuckDB spills beyond it.
+        conn.execute("SET memory_limit = ?", [os.environ.get("CAVES_MEMORY_LIMIT", "1GB")])
         exists = conn.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'STATE'", [INTERNAL_SCHEMA]
         ).fetchone()[0]
@@ -149,6 +153,12 @@ class Engine:
             conn.execute(TABLE_MACROS)
             start = conn.execute(f"SELECT coalesce(max(CHANGE_VERSION), 0) + 1 FROM {_S}.STATE").fetchone()[0]
             conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {_S}.CHANGE_VERSIONS START WITH {int(start)}")
+            for (log_name,) in conn.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND starts_with(table_name, 'LOG:') "
+                "AND table_name NOT IN (SELECT table_name FROM duckdb_columns() WHERE schema_name = ? AND column_name = '_HI')",
+                [INTERNAL_SCHEMA, INTERNAL_SCHEMA],
+            ).fetchall():
+                conn.execute(f"ALTER TABLE {_S}.{quote(log_name)} ADD COLUMN _HI BIGINT")
             conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]

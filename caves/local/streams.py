@@ -81,10 +81,20 @@ def stream_read_sql(stream: StreamInfo) -> str:
     cols = ", ".join(quote(c) for c in stream.columns)
     row_id = f"CAST({quote(ROW_ID)} AS VARCHAR) AS {quote(ROW_ID)}"
     if stream.mode == "APPEND_ONLY":
-        # §1.2: inserts only; a later update or delete of the row is not reported.
+        # §1.2: inserts only. Rows inserted while the table captured inserts only are logged as id
+        # ranges and read back from the table (a hash join on ids: work proportional to the changes);
+        # rows deleted since, or logged with their values, come from the log itself.
+        rid = quote(ROW_ID)
+        table_cols = ", ".join(f"t.{quote(c)}" for c in stream.columns)
+        from_ranges = (
+            f"SELECT {table_cols}, t.{rid} FROM {stream.source.duck} AS t JOIN ("
+            f"SELECT DISTINCT unnest(range({rid}, _HI + 1)) AS _RID FROM {log_table(stream.source)} "
+            f"WHERE _OP = 'INS_RANGE' AND {_range(stream)}) AS r ON t.{rid} = r._RID"
+        )
+        with_values = f"SELECT {cols}, {rid} FROM ({_entries_sql(stream, pending)}) WHERE _OP = 'INS'"
         return (
             f'SELECT {cols}, \'INSERT\' AS "METADATA$ACTION", FALSE AS "METADATA$ISUPDATE", {row_id} '
-            f"FROM ({_entries_sql(stream, pending)}) WHERE _OP = 'INS'"
+            f"FROM ({from_ranges} UNION ALL {with_values})"
         )
     # §1.3 net change per row id: the first entry in the range tells whether the row existed at the
     # offset (DEL/UPD_OLD carry its values then), the last whether it exists now (INS/UPD_NEW).
@@ -156,7 +166,7 @@ def stream_has_data_sql(stream: StreamInfo) -> str:
     """SYSTEM$STREAM_HAS_DATA (§1.6): any log entry past the offset. False positives allowed, never false negatives."""
     if stream.initial_pending:
         return "TRUE"
-    only_inserts = " AND _OP = 'INS'" if stream.mode == "APPEND_ONLY" else ""
+    only_inserts = " AND _OP IN ('INS', 'INS_RANGE')" if stream.mode == "APPEND_ONLY" else ""
     return f"EXISTS (SELECT 1 FROM {log_table(stream.source)} WHERE {_range(stream)}{only_inserts})"
 
 

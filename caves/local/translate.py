@@ -405,7 +405,7 @@ class Translator:
 
         # Pre-images must be read from the target before the change, with the source as written.
         pre_image_sql, pre_image_params = None, (0, 0)
-        if target_info is not None and target_info.capture == "all" and kind in {"update", "delete", "merge"}:
+        if target_info is not None and _needs_pre_image(target_info.capture, kind, tree):
             pre_image_sql, pre_image_params = self._pre_image_sql(tree, kind, target_node, cte_names)
 
         if kind == "select":
@@ -567,6 +567,24 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = select.transform(sub._rewrite_node, copy=False)
         return select.sql(dialect="duckdb"), binds
+
+
+def _needs_pre_image(capture: str, kind: str, tree: exp.Expression) -> bool:
+    """Whether a DML statement must read the rows it changes before changing them.
+
+    Capturing every change (a standard stream exists): UPDATE, DELETE and MERGE log the old values.
+    Capturing inserts only (append-only streams): a DELETE must keep the values of rows that a
+    stream has not returned yet (§1.2: an append-only stream still returns rows deleted since).
+    """
+    if capture == "all":
+        return kind in {"update", "delete", "merge"}
+    if capture == "inserts":
+        deletes_in_merge = kind == "merge" and any(
+            isinstance(w.args.get("then"), exp.Var) and w.args["then"].name.upper() == "DELETE"
+            for w in tree.find_all(exp.When)
+        )
+        return kind == "delete" or deletes_in_merge
+    return False
 
 
 def local_user() -> str:
