@@ -1,0 +1,57 @@
+"""Les Caves d'Albert — the pipeline console. ``streamlit run app.py``
+
+The entry point: page setup, the backend (chosen once, prepared on first start with a progress bar),
+the language switch, and the navigation grouped by audience. Pages live in ``pages/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from caves.services import cache
+from components.context import language_switch, t
+from components.feedback import error_box
+
+st.set_page_config(page_title="Les Caves d'Albert", page_icon="🍷", layout="wide")
+
+language_switch()
+
+backend = cache.backend()
+if not backend.ready:
+    # First start of this process: deploy, and on an empty local warehouse seed history through the pipeline.
+    progress = st.progress(0.0, text=t("app.starting"))
+    try:
+        backend.prepare(lambda fraction, message: progress.progress(min(max(fraction, 0.0), 1.0), text=message))
+    except Exception as exc:  # shown as one readable line; the next rerun tries again
+        progress.empty()
+        error_box(t("app.start_failed"), exc)
+        st.stop()
+    progress.empty()
+
+navigation = st.navigation(
+    {
+        t("nav.direction"): [
+            st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+            st.Page("app_pages/sales.py", title=t("page.sales"), icon=":material/wine_bar:"),
+            st.Page("app_pages/customers.py", title=t("page.customers"), icon=":material/groups:"),
+            st.Page("app_pages/finance.py", title=t("page.finance"), icon=":material/euro:"),
+        ],
+        t("nav.warehouse"): [
+            st.Page("app_pages/stock.py", title=t("page.stock"), icon=":material/inventory_2:"),
+        ],
+        t("nav.operations"): [
+            st.Page("app_pages/pipeline.py", title=t("page.pipeline"), icon=":material/monitor_heart:"),
+            st.Page("app_pages/explorer.py", title=t("page.explorer"), icon=":material/query_stats:"),
+        ],
+        t("nav.admin"): [
+            st.Page("app_pages/admin.py", title=t("page.admin"), icon=":material/admin_panel_settings:"),
+        ],
+    }
+)
+
+with st.sidebar:
+    st.caption(t(f"app.backend.{backend.kind}"))
+    if st.button(t("app.refresh"), icon=":material/refresh:"):
+        cache.clear()
+
+navigation.run()

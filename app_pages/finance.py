@@ -1,0 +1,50 @@
+"""Finance: month-end projection, payment methods, basket by category, month over month."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from caves.services import dashboard_service
+from components import charts, kpi, tables
+from components.context import lang, t
+from components.data import description, load
+
+language = lang()
+
+st.title(t("page.finance"))
+days = st.segmented_control(t("common.days"), (30, 90, 365), default=90, key="finance.days") or 90
+
+st.subheader(t("finance.projection"))
+projection = load("month_end_projection")
+if projection is not None:
+    kpi.kpi_row(
+        dashboard_service.row_tiles(
+            projection,
+            [
+                ("REVENUE_MTD", "finance.revenue_mtd", "money"),
+                ("PROJECTED_REVENUE", "finance.projected", "money"),
+                ("PREVIOUS_MONTH_REVENUE", "finance.previous_month", "money"),
+                ("PROJECTED_DELTA_PCT", "finance.projected_delta", "percent"),
+            ],
+            language,
+        )
+    )
+
+payments_col, basket_col = st.columns(2, gap="large")
+with payments_col:
+    st.subheader(t("finance.payments"))
+    payments = load("revenue_by_payment_method")
+    charts.query_chart("revenue_by_payment_method", payments, height=300)
+    tables.table(payments)
+with basket_col:
+    st.subheader(t("finance.basket"))
+    basket = load("basket_by_category", days=days)
+    charts.query_chart("basket_by_category", basket, height=300)
+    tables.table(basket)
+
+st.subheader(t("finance.mom"))
+st.caption(description("month_over_month"))
+months = st.slider(t("finance.months"), 2, 24, 12, key="finance.months")
+month_over_month = load("month_over_month", months=months)
+charts.query_chart("month_over_month", month_over_month)
+tables.table(month_over_month)

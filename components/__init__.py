@@ -1,0 +1,1 @@
+"""Reusable Streamlit pieces of the console: layout only, fed by caves.services."""

@@ -1,0 +1,266 @@
+"""Plotly charts built from a query's ``chart`` hint (``{type, x, y, color}`` in its catalog header).
+
+Plotly figures render with the plotly.js bundled in Streamlit's frontend: no external script, so they
+work in Streamlit in Snowflake too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from caves.i18n import column_label
+from caves.services import query_service
+from caves.services.format import column_kind
+from components.context import lang, t
+from components.feedback import empty_state
+from components.tables import table
+
+# The console's colours: wine red, gold, vine green, cork, slate blue, plum, rosé, charcoal.
+PALETTE = ("#7B1E3A", "#C9A227", "#4F6D3A", "#B5651D", "#5B7DA8", "#8E5572", "#D98695", "#3E3A39")
+# Each wine category keeps its colour on every chart.
+CATEGORY_COLORS = {
+    "Rouge": "#7B1E3A",
+    "Blanc": "#E0C45C",
+    "Rosé": "#E58FA5",
+    "Champagne": "#B8912A",
+    "Effervescent": "#8FB3C9",
+    "Liquoreux": "#D0803A",
+    "Spiritueux": "#6B4226",
+}
+ABC_COLORS = {"A": "#7B1E3A", "B": "#C9A227", "C": "#B8AFA9"}
+_FIXED_COLORS = {"PRODUCT_CATEGORY": CATEGORY_COLORS, "ABC_CLASS": ABC_COLORS}
+
+# Category labels longer than this read better on horizontal bars, and are cut beyond _MAX_LABEL.
+_LONG_LABEL = 14
+_MAX_LABEL = 34
+_HEIGHT = 340
+_PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def _color(column: str | None, value: Any, index: int) -> str:
+    fixed = _FIXED_COLORS.get(column or "", {})
+    return fixed.get(str(value), PALETTE[index % len(PALETTE)])
+
+
+def _series(frame: pd.DataFrame, ys: list[str], color: str | None) -> Iterator[tuple[str, pd.DataFrame, str, str]]:
+    """``(legend name, rows, y column, colour)`` per trace: one per colour group, else one per y column."""
+    if color:
+        for index, (value, group) in enumerate(frame.groupby(color, sort=False)):
+            yield str(value), group, ys[0], _color(color, value, index)
+    else:
+        for index, y in enumerate(ys):
+            yield column_label(y, lang()), frame, y, PALETTE[index % len(PALETTE)]
+
+
+def _axis_format(column: str, language: str) -> dict[str, Any]:
+    kind = column_kind(column)
+    if kind == "money":
+        affix = {"ticksuffix": "\u00a0€"} if language == "fr" else {"tickprefix": "€"}
+        return {"tickformat": ",.0f", **affix}
+    if kind == "count":
+        return {"tickformat": ",.0f"}
+    if kind == "percent":
+        return {"ticksuffix": "\u00a0%" if language == "fr" else "%"}
+    if kind == "share":
+        return {"tickformat": ".0%"}
+    return {}
+
+
+def _hover(column: str, language: str, axis: str) -> str:
+    kind = column_kind(column)
+    if kind == "money":
+        return f"%{{{axis}:,.2f}}\u00a0€" if language == "fr" else f"€%{{{axis}:,.2f}}"
+    if kind == "percent":
+        return f"%{{{axis}:,.1f}}\u00a0%"
+    return f"%{{{axis}:,}}"
+
+
+def _is_long_text(series: pd.Series) -> bool:
+    return (
+        not pd.api.types.is_numeric_dtype(series)
+        and not pd.api.types.is_datetime64_any_dtype(series)
+        and bool(series.astype(str).str.len().max() > _LONG_LABEL)
+    )
+
+
+def _short_labels(series: pd.Series) -> pd.Series:
+    """Category labels cut to fit beside a bar (the hover shows the full text)."""
+    text = series.astype(str)
+    return text.where(text.str.len() <= _MAX_LABEL, text.str.slice(0, _MAX_LABEL - 1) + "…")
+
+
+def _date_axis(series: pd.Series, language: str) -> dict[str, Any]:
+    """Day-first dates in French; months as ``11/2026`` when every value is the first of a month."""
+    values = series.dropna()
+    monthly = not values.empty and bool((values.dt.day == 1).all()) and values.dt.month.nunique() > 1
+    if monthly:
+        return {"tickformat": "%m/%Y" if language == "fr" else "%b %Y", "hoverformat": "%m/%Y"}
+    return {"tickformat": "%d/%m" if language == "fr" else "%b %d", "hoverformat": "%d/%m/%Y"}
+
+
+def _layout(fig: go.Figure, language: str, height: int, **extra: Any) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 28, "b": 8},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None, "traceorder": "normal"},
+        separators=", " if language == "fr" else ".,",
+        colorway=list(PALETTE),
+        hoverlabel={"namelength": -1},
+        **extra,
+    )
+    return fig
+
+
+def build_figure(
+    hint: Mapping[str, Any], frame: pd.DataFrame, language: str, height: int = _HEIGHT
+) -> go.Figure | None:
+    """A figure for ``frame`` following ``hint``; None for the ``kpi`` and ``table`` hints (or a hint
+    without axes), which are shown as tables."""
+    kind = hint.get("type")
+    x = hint.get("x")
+    ys = hint.get("y")
+    ys = [ys] if isinstance(ys, str) else list(ys or [])
+    color = hint.get("color")
+    if kind in (None, "kpi", "table") or not x or not ys:
+        return None
+    if kind == "pie":
+        colors = [_color(x, value, i) for i, value in enumerate(frame[x])]
+        pie = go.Pie(
+            labels=frame[x].astype(str),
+            values=frame[ys[0]],
+            hole=0.45,
+            sort=False,
+            marker={"colors": colors},
+            hovertemplate=f"%{{label}}<br>{_hover(ys[0], language, 'value')}<extra></extra>",
+        )
+        return _layout(go.Figure(pie), language, height)
+
+    horizontal = kind == "bar" and _is_long_text(frame[x])
+    fig = go.Figure()
+    for name, rows, y, trace_color in _series(frame, ys, color):
+        if horizontal:
+            hover = f"%{{customdata}}<br>{_hover(y, language, 'x')}"
+        else:
+            hover = f"%{{x}}<br>{_hover(y, language, 'y')}"
+        common = {"name": name, "hovertemplate": f"{hover}<extra>{name}</extra>"}
+        if kind == "bar":
+            if horizontal:
+                fig.add_trace(
+                    go.Bar(
+                        x=rows[y],
+                        y=_short_labels(rows[x]),
+                        customdata=rows[x].astype(str),
+                        orientation="h",
+                        marker_color=trace_color,
+                        **common,
+                    )
+                )
+            else:
+                fig.add_trace(go.Bar(x=rows[x], y=rows[y], marker_color=trace_color, **common))
+        elif kind == "scatter":
+            fig.add_trace(
+                go.Scatter(x=rows[x], y=rows[y], mode="markers", marker={"color": trace_color, "size": 7}, **common)
+            )
+        else:  # line, area
+            area = {"stackgroup": "one"} if kind == "area" else {}
+            # markers help read a single short series; on several series they only add noise
+            mode = "lines+markers" if kind == "line" and len(rows) <= 31 and not color else "lines"
+            fig.add_trace(go.Scatter(x=rows[x], y=rows[y], mode=mode, line={"color": trace_color}, **area, **common))
+    value_axis = {"title": None, **_axis_format(ys[0], language)}
+    category_axis = {"title": None}
+    if horizontal:
+        # the catalog orders rows best first: keep the first row on top
+        return _layout(
+            fig, language, height, barmode="stack", xaxis=value_axis, yaxis={**category_axis, "autorange": "reversed"}
+        )
+    barmode = "group" if len(ys) > 1 else "stack"
+    x_axis = {**category_axis, "title": column_label(x, language)} if kind == "scatter" else dict(category_axis)
+    if pd.api.types.is_datetime64_any_dtype(frame[x]):
+        x_axis.update(_date_axis(frame[x], language))
+    if kind == "scatter":
+        value_axis["title"] = column_label(ys[0], language)
+    return _layout(fig, language, height, barmode=barmode, xaxis=x_axis, yaxis=value_axis, showlegend=len(fig.data) > 1)
+
+
+def query_chart(
+    query_id: str, frame: pd.DataFrame | None, *, hint: Mapping[str, Any] | None = None, height: int = _HEIGHT
+) -> None:
+    """Chart a catalog query's result as its header suggests (``hint`` overrides it). A ``kpi`` or
+    ``table`` hint gives a table; nothing is drawn for ``None`` (its error was already shown)."""
+    if frame is None:
+        return
+    if frame.empty:
+        empty_state()
+        return
+    figure = build_figure(hint or query_service.catalog().get(query_id).chart, frame, lang(), height)
+    if figure is None:
+        table(frame)
+        return
+    st.plotly_chart(figure, config=_PLOTLY_CONFIG)
+
+
+def pareto_chart(abc: pd.DataFrame | None, height: int = 380) -> None:
+    """The ABC analysis as a Pareto chart: revenue per product (coloured by class, best first) and the
+    cumulative share of revenue, with the 80 % and 95 % class limits."""
+    if abc is None:
+        return
+    if abc.empty:
+        empty_state()
+        return
+    language = lang()
+    fig = go.Figure()
+    for cls, rows in abc.groupby("ABC_CLASS", sort=True):
+        fig.add_trace(
+            go.Bar(
+                x=rows["PRODUCT_NAME"],
+                y=rows["REVENUE"],
+                name=f"{column_label('ABC_CLASS', language)} {cls}",
+                marker_color=ABC_COLORS.get(str(cls), PALETTE[0]),
+                hovertemplate=f"%{{x}}<br>{_hover('REVENUE', language, 'y')}<extra>{cls}</extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=abc["PRODUCT_NAME"],
+            y=abc["CUMULATIVE_SHARE"],
+            name=t("sales.cumulative"),
+            yaxis="y2",
+            mode="lines",
+            line={"color": PALETTE[7], "width": 2},
+            hovertemplate="%{x}<br>%{y:.1%}<extra></extra>",
+        )
+    )
+    for limit in (0.8, 0.95):
+        fig.add_shape(
+            type="line",
+            xref="paper",
+            x0=0,
+            x1=1,
+            yref="y2",
+            y0=limit,
+            y1=limit,
+            line={"dash": "dot", "color": "#8A817C", "width": 1},
+        )
+    _layout(
+        fig,
+        language,
+        height,
+        barmode="stack",
+        bargap=0.05,
+        xaxis={"title": None, "showticklabels": False, "categoryorder": "array", "categoryarray": abc["PRODUCT_NAME"]},
+        yaxis={"title": None, **_axis_format("REVENUE", language)},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, 1.02],
+            "dtick": 0.2,
+            "tickformat": ".0%",
+            "showgrid": False,
+        },
+    )
+    st.plotly_chart(fig, config=_PLOTLY_CONFIG)
