@@ -19,22 +19,25 @@ log = logging.getLogger("caves.ingest")
 
 RAW_TABLE = "CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM"
 
-# :1 is the message, used several times (Snowflake's numeric binds); the top-level fields are
-# extracted for convenience only — RAW_MESSAGE is the record of what arrived.
+# The message is parsed once; the top-level fields are extracted for convenience only — RAW_MESSAGE
+# is the record of what arrived. :n are Snowflake's numeric binds.
 INSERT_RAW_SQL = f"""INSERT INTO {RAW_TABLE} (
     RAW_MESSAGE, EVENT_DATA, EVENT_ID, EVENT_TYPE, EVENT_TIMESTAMP,
     SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, INGESTION_TIMESTAMP
 )
 SELECT
-    :1,
-    TRY_PARSE_JSON(:1),
-    TRY_PARSE_JSON(:1):event_id::STRING,
-    TRY_PARSE_JSON(:1):event_type::STRING,
-    TRY_PARSE_JSON(:1):event_timestamp::STRING,
-    :2,
-    :3,
-    :4,
-    :5"""
+    M.MESSAGE,
+    M.DATA,
+    M.DATA:event_id::STRING,
+    M.DATA:event_type::STRING,
+    M.DATA:event_timestamp::STRING,
+    M.TOPIC,
+    M.PART,
+    M.OFFS,
+    M.INGESTED_AT
+FROM (
+    SELECT :1 AS MESSAGE, TRY_PARSE_JSON(:1) AS DATA, :2 AS TOPIC, :3 AS PART, :4 AS OFFS, :5 AS INGESTED_AT
+) AS M"""
 
 DEFAULT_BATCH_SIZE = 5_000
 

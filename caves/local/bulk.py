@@ -33,8 +33,13 @@ def batch_insert_sql(sql: str) -> str | None:
     source = tree.expression
     if isinstance(source, exp.Values) and len(source.expressions) == 1:
         select = exp.select(*[e.copy() for e in source.expressions[0].expressions])
-    elif isinstance(source, exp.Select) and source.args.get("from_") is None:
-        select = source.copy()
+        tree.set("expression", select)
+    elif isinstance(source, (exp.Select, exp.Subquery)):
+        # The SELECT holding the binds may be nested (INSERT ... SELECT ... FROM (SELECT ?, ...)).
+        holders = [s for s in source.find_all(exp.Select) if s.args.get("from_") is None and s.find(exp.Placeholder)]
+        if len(holders) != 1:
+            return None
+        select = holders[0]
     else:
         return None
     placeholders = list(select.find_all(exp.Placeholder, bfs=False))
@@ -44,10 +49,10 @@ def batch_insert_sql(sql: str) -> str | None:
         # ``?`` binds are positional; ``:n`` (Snowflake's numeric paramstyle) may repeat a value.
         position = int(ph.name) if ph.name and ph.name.isdigit() else i
         ph.replace(exp.column(f"P{position}", table="_B"))
-    select = select.from_(
-        exp.Table(this=exp.to_identifier(BATCH_TABLE, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("_B")))
+    batch = exp.Table(
+        this=exp.to_identifier(BATCH_TABLE, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("_B"))
     )
-    tree.set("expression", select)
+    select.from_(batch, copy=False)
     return tree.sql(dialect="snowflake")
 
 

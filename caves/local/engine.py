@@ -137,6 +137,7 @@ class Engine:
     def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute("SET TimeZone = 'UTC'")
         conn.execute("SET enable_progress_bar = false")
+        conn.execute("SET checkpoint_threshold = '256MB'")
         # Bounded so that the engine and the app fit a small machine; DuckDB spills beyond it.
         conn.execute("SET memory_limit = ?", [os.environ.get("CAVES_MEMORY_LIMIT", "1GB")])
         exists = conn.execute(
