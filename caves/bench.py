@@ -335,7 +335,7 @@ def bench_e2e(seconds: float, workdir: Path, rate: float = 200.0) -> dict[str, A
 
     def produce() -> None:
         writer = LocalWarehouse(db, engine=wh.engine)
-        live = LiveSimulator(SimConfig(seed=5, rate=rate), start=dt.datetime.now(dt.UTC))
+        live = LiveSimulator(SimConfig(seed=5, rate=rate, id_tag="E2E-"), start=dt.datetime.now(dt.UTC))
         offset = 0
         while not stop.wait(0.1):
             texts = live.next_batch(dt.datetime.now(dt.UTC))

@@ -124,6 +124,7 @@ def _sim_config(args: argparse.Namespace):
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     import contextlib
+    import dataclasses
     import datetime as dt
     import time
 
@@ -139,13 +140,22 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             out = sys.stdout
         elif args.output:
             out = stack.enter_context(open(args.output, "w", encoding="utf-8"))
-        wh = None if out is not None else _local_warehouse(args)
+        producer = None
+        if args.kafka:
+            from .kafka import EventProducer, parse_config
+
+            producer = stack.enter_context(EventProducer(args.kafka, args.topic, parse_config(args.kafka_config)))
+        wh = None if out is not None or producer is not None else _local_warehouse(args)
         if wh is not None:
             stack.callback(wh.close)
 
         def deliver(texts: list[str]) -> None:
             nonlocal sent
-            if out is not None:
+            if producer is not None:
+                from .kafka import keyed
+
+                producer.send_all(keyed(texts))
+            elif out is not None:
                 out.writelines(text + "\n" for text in texts)
                 out.flush()
             else:
@@ -156,13 +166,37 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             deliver([text for _, text in generate_history(config, days=args.days, end=now)])
             print(f"Simulated {args.days} days: {sent} messages.", file=sys.stderr)
             return 0
-        live = LiveSimulator(config, start=now)
+        live = LiveSimulator(dataclasses.replace(config, id_tag=f"L{now:%H%M%S}-"), start=now)
         deadline = time.monotonic() + args.duration if args.duration else None
         print(f"Live simulation at {args.rate} events/s (Ctrl-C to stop)…", file=sys.stderr)
         while deadline is None or time.monotonic() < deadline:
             time.sleep(1.0)
             deliver(live.next_batch(dt.datetime.now(dt.UTC)))
         print(f"Sent {sent} messages.", file=sys.stderr)
+    return 0
+
+
+def cmd_consume(args: argparse.Namespace) -> int:
+    from .kafka import consume, parse_config, stop_on_signals
+    from .targets import warehouse_for
+
+    config = parse_config(args.kafka_config)
+    wh = warehouse_for(args)
+    try:
+        with stop_on_signals() as stop:
+            report = consume(
+                wh,
+                args.bootstrap_servers,
+                args.topic,
+                group=args.group,
+                batch_size=args.batch_size,
+                batch_seconds=args.batch_seconds,
+                stop=stop,
+                config=config,
+            )
+        print(f"Consumed {report.messages} messages in {report.batches} batches ({report.per_second:,.0f} msg/s).")
+    finally:
+        wh.close()
     return 0
 
 
@@ -305,7 +339,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--late-rate", type=float, default=0.0, help="share of status events delivered late")
     p.add_argument("--broken-rate", type=float, default=0.0, help="share of extra malformed messages")
     p.add_argument("--output", default=None, help="write JSON lines to FILE or - instead of ingesting")
+    p.add_argument("--kafka", metavar="HOST:PORT", default=None, help="produce to Kafka/Redpanda instead of ingesting")
+    p.add_argument("--topic", default="shop-events", help="--kafka: the topic to produce to")
+    p.add_argument("-X", dest="kafka_config", action="append", metavar="KEY=VALUE", help="--kafka: librdkafka property")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("consume", parents=[common], help="land a Kafka/Redpanda topic in RAW_DATA.RAW_EVENTS_STREAM")
+    p.add_argument("--bootstrap-servers", required=True, metavar="HOST:PORT", help="Kafka/Redpanda brokers")
+    p.add_argument("--topic", default="shop-events")
+    p.add_argument("--group", default="caves-raw-loader", help="consumer group id")
+    p.add_argument("--batch-size", type=int, default=5000, help="flush after this many messages")
+    p.add_argument("--batch-seconds", type=float, default=5.0, help="... or when the batch is this old")
+    p.add_argument("--connection-file", help="--target snowflake: TOML connection settings (see README)")
+    p.add_argument("-X", dest="kafka_config", action="append", metavar="KEY=VALUE", help="librdkafka property")
+    p.set_defaults(func=cmd_consume)
 
     pipeline = sub.add_parser("pipeline", help="the task graphs")
     pipeline_sub = pipeline.add_subparsers(dest="pipeline_command", required=True)

@@ -95,9 +95,10 @@ class LocalRuntime:
 
     def _simulate_live(self) -> None:
         now = dt.datetime.now(dt.UTC)
-        live = LiveSimulator(
-            SimConfig(seed=self.settings.seed + 1, rate=self.settings.live_rate), start=now
-        )
+        # A second shop on the same warehouse: its own seed, and ids tagged so they never collide with
+        # the seeded history's orders and adjustments.
+        config = SimConfig(seed=self.settings.seed + 1, rate=self.settings.live_rate, id_tag=f"L{now:%H%M%S}-")
+        live = LiveSimulator(config, start=now)
         writer = LocalWarehouse(self.path, engine=self.engine)
         while not self._stop.wait(1.0):
             try:

@@ -62,6 +62,9 @@ class SimConfig:
     cancel_rate: float = 0.05
     return_rate: float = 0.02
     customers: int = 2000
+    # Put into order and adjustment ids (ORD-<tag><date>-n): a second shop run on the same warehouse,
+    # such as the console's live simulator after the seeded history, must not reuse the first run's ids.
+    id_tag: str = ""
 
     def __post_init__(self) -> None:
         for name in ("redelivery_rate", "late_rate", "broken_rate", "cancel_rate", "return_rate"):
@@ -669,7 +672,7 @@ class _Shop:
         """Record a stock change. Units leave the sellable stock when decided, and join it when recorded."""
         if change > 0:
             self.stock[wine.product_id] += change
-        adjustment_id = f"ADJ-{_iso(self.now)[:10]}-{self.serial('ADJ'):04d}"
+        adjustment_id = f"ADJ-{self.config.id_tag}{_iso(self.now)[:10]}-{self.serial('ADJ'):04d}"
         self.send(_adjustment_event(_event_id(self.rng), self.now, adjustment_id, wine, kind, change, reason))
 
     def reorder_if_low(self, wine: Wine) -> None:
@@ -694,7 +697,7 @@ class _Shop:
             floor = 6 if wine.discontinued else 72
             units = _case_of_six(max(floor, self.daily_units(wine) * days_of_stock))
             self.at(moment, self.adjust, wine, "restock", units, "stock initial")
-            moment += self.rng.randint(SECOND, 4 * SECOND)  # one scan after the other
+            moment += self.rng.randint(5, 20)  # one scan after the other, a few milliseconds apart
         self.at(self.next_arrival(moment), self.place_order)
         self.at((self.now // DAY + 1) * DAY, self.plan_day)
 
@@ -763,7 +766,7 @@ class _Shop:
         if self.rng.random() < self.config.cancel_rate:
             cancel_after = "pending" if self.rng.random() < 0.6 else "confirmed"
         order = _Order(
-            order_id=f"ORD-{_iso(self.now)[:10].replace('-', '')}-{self.serial('ORD'):06d}",
+            order_id=f"ORD-{self.config.id_tag}{_iso(self.now)[:10].replace('-', '')}-{self.serial('ORD'):06d}",
             customer=customer,
             wine=wine,
             quantity=quantity,
