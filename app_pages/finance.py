@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from caves.i18n import payment_method
 from caves.services import dashboard_service
 from components import charts, kpi, tables
 from components.context import lang, t
@@ -34,6 +35,8 @@ payments_col, basket_col = st.columns(2, gap="large")
 with payments_col:
     st.subheader(t("finance.payments"))
     payments = load("revenue_by_payment_method")
+    if payments is not None:
+        payments = payments.assign(PAYMENT_METHOD=payments["PAYMENT_METHOD"].map(lambda c: payment_method(c, language)))
     charts.query_chart("revenue_by_payment_method", payments, height=300)
     tables.table(payments)
 with basket_col:

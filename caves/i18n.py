@@ -7,7 +7,7 @@ the key itself, so a missing translation shows up as a readable key rather than 
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "column_label", "t", "weekday"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "column_label", "payment_method", "t", "weekday"]
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -382,6 +382,20 @@ WEEKDAYS = {
     "fr": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
+
+
+PAYMENT_METHODS = {
+    "card": {"fr": "Carte bancaire", "en": "Card"},
+    "paypal": {"fr": "PayPal", "en": "PayPal"},
+    "bank_transfer": {"fr": "Virement", "en": "Bank transfer"},
+    "apple_pay": {"fr": "Apple Pay", "en": "Apple Pay"},
+}
+
+
+def payment_method(code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A payment method of the event contract (``card``...) as customers say it; unknown codes unchanged."""
+    entry = PAYMENT_METHODS.get(code)
+    return code if entry is None else entry.get(lang) or entry[DEFAULT_LANGUAGE]
 
 
 def weekday(iso_day: int, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from caves.security import redact
 from components.context import t
 
 
@@ -13,6 +14,7 @@ def empty_state(message: str | None = None) -> None:
 
 
 def error_box(title: str, error: BaseException | str) -> None:
-    """A failure explained in one readable line under a title."""
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    """A failure explained in one readable line under a title (secrets masked: a connection error may
+    quote its settings)."""
+    text = redact(str(error).strip().splitlines()[0]) if str(error).strip() else type(error).__name__
     st.error(f"**{title}**  \n{text}", icon=":material/error:")

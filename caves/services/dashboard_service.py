@@ -68,6 +68,7 @@ def today_tiles(kpi_vs_yesterday: pd.DataFrame, lang: str) -> list[KpiTile]:
     """One tile per metric of ``kpi_today_vs_yesterday`` (in its METRIC_ORDER): today's value, and the change
     against yesterday in percent (no delta when yesterday was zero)."""
     rows = kpi_vs_yesterday.sort_values("METRIC_ORDER") if "METRIC_ORDER" in kpi_vs_yesterday else kpi_vs_yesterday
+    colon = f"{fmt.NBSP}:" if lang == "fr" else ":"
     tiles = []
     for row in rows.itertuples():
         kind = "money" if row.METRIC in _MONEY_METRICS else "count"
@@ -78,7 +79,7 @@ def today_tiles(kpi_vs_yesterday: pd.DataFrame, lang: str) -> list[KpiTile]:
                 value=format_value(row.TODAY, kind, lang),
                 delta=fmt.percent(row.DELTA_PCT, lang, signed=True) if has_delta else None,
                 delta_description=i18n.t("common.vs_yesterday", lang) if has_delta else None,
-                help=f"{i18n.column_label('YESTERDAY', lang)} : {format_value(row.YESTERDAY, kind, lang)}",
+                help=f"{i18n.column_label('YESTERDAY', lang)}{colon} {format_value(row.YESTERDAY, kind, lang)}",
             )
         )
     return tiles

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -65,7 +65,12 @@ def euros(value: Any, lang: str = "fr", decimals: int = 2) -> str:
     """``1 234,56 €`` in French, ``€1,234.56`` in English; negative amounts keep their sign in front."""
     if is_missing(value):
         return MISSING
-    amount = float(value) if not isinstance(value, Decimal) else float(value.quantize(Decimal(1).scaleb(-decimals)))
+    # Decimals (NUMBER columns) are rounded half up, as amounts are on an invoice
+    amount = (
+        float(value.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+        if isinstance(value, Decimal)
+        else float(value)
+    )
     sign = "-" if amount < 0 else ""
     body = _grouped(abs(amount), decimals, lang)
     return f"{sign}{body}{NBSP}€" if lang == "fr" else f"{sign}€{body}"
@@ -148,7 +153,7 @@ def duration(seconds: Any, lang: str = "fr") -> str:
         return f"{sign}{hours}{NBSP}h" + (f" {minutes:02d}{NBSP}min" if minutes else "")
     days, hours = divmod(hours, 24)
     day_unit = "j" if lang == "fr" else "d"
-    return f"{sign}{days}{NBSP}{day_unit} {hours}{NBSP}h"
+    return f"{sign}{days}{NBSP}{day_unit}" + (f" {hours}{NBSP}h" if hours else "")
 
 
 def column_kind(name: str) -> str:

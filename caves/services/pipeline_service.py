@@ -18,10 +18,10 @@ import pandas as pd
 
 from caves.services import query_service
 from caves.services.format import is_missing
+from caves.taskctl import DATABASE
 from caves.warehouse.base import Warehouse
 
 __all__ = [
-    "DATABASE",
     "GRADES",
     "HealthSnapshot",
     "Reconciliation",
@@ -38,7 +38,6 @@ __all__ = [
     "worst_by_layer",
 ]
 
-DATABASE = "CAVES_ALBERT_DB"
 SHOW_TASKS_SQL = f"SHOW TASKS IN DATABASE {DATABASE}"
 SHOW_STREAMS_SQL = f"SHOW STREAMS IN DATABASE {DATABASE}"
 

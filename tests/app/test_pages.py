@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from caves.i18n import payment_method
 from caves.services import cache, pipeline_service, query_service
 from caves.services import format as fmt
 from caves.warehouse.local import LocalWarehouse
@@ -128,7 +129,7 @@ def test_finance_shows_the_month_to_date(warehouse: LocalWarehouse) -> None:
     assert metric(at, "CA du mois") == fmt.euros(projection["REVENUE_MTD"])
     payments = expected(warehouse, "revenue_by_payment_method")
     tables = [df.value for df in at.dataframe if "PAYMENT_METHOD" in df.value.columns]
-    assert tables and set(tables[0]["PAYMENT_METHOD"]) == set(payments["PAYMENT_METHOD"])
+    assert tables and set(tables[0]["PAYMENT_METHOD"]) == {payment_method(c) for c in payments["PAYMENT_METHOD"]}
 
 
 def test_pipeline_health_shows_graph_reconciliation_and_latency(warehouse: LocalWarehouse) -> None:

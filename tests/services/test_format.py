@@ -1,0 +1,109 @@
+"""caves.services.format: euros, numbers, percents, dates and durations, French first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from caves.services import format as fmt
+
+NB = fmt.NBSP
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "text"),
+    [
+        (1234.56, "fr", f"1{NB}234,56{NB}€"),
+        (Decimal("1234.565"), "fr", f"1{NB}234,57{NB}€"),
+        (0, "fr", f"0,00{NB}€"),
+        (-1234567.891, "fr", f"-1{NB}234{NB}567,89{NB}€"),
+        (1234.56, "en", "€1,234.56"),
+        (-5, "en", "-€5.00"),
+    ],
+)
+def test_euros(value: object, lang: str, text: str) -> None:
+    assert fmt.euros(value, lang) == text
+
+
+def test_the_french_euro_reads_as_written_in_the_brief() -> None:
+    # no-break spaces: the amount never wraps, and reads "1 234,56 €"
+    assert fmt.euros(1234.56).replace(NB, " ") == "1 234,56 €"
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
+def test_missing_values_print_as_a_dash(missing: object) -> None:
+    assert fmt.euros(missing) == fmt.MISSING
+    assert fmt.number(missing) == fmt.MISSING
+    assert fmt.percent(missing) == fmt.MISSING
+    assert fmt.datetime(missing) == fmt.MISSING
+    assert fmt.duration(missing) == fmt.MISSING
+
+
+def test_numbers_and_percents() -> None:
+    assert fmt.number(1234567) == f"1{NB}234{NB}567"
+    assert fmt.number(1234.5, "en", decimals=1) == "1,234.5"
+    assert fmt.percent(12.345) == f"12,3{NB}%"
+    assert fmt.percent(12.345, signed=True) == f"+12,3{NB}%"
+    assert fmt.percent(-3, "en", signed=True) == "-3.0%"
+    assert fmt.percent(0, signed=True) == f"0,0{NB}%"
+
+
+def test_dates_day_first_in_french() -> None:
+    moment = dt.datetime(2026, 11, 25, 14, 3, 9)
+    assert fmt.datetime(moment) == "25/11/2026 14:03"
+    assert fmt.datetime(pd.Timestamp(moment), seconds=True) == "25/11/2026 14:03:09"
+    assert fmt.datetime(moment, "en") == "2026-11-25 14:03"
+    assert fmt.date(dt.date(2026, 1, 5)) == "05/01/2026"
+
+
+def test_moment_is_short_for_recent_timestamps() -> None:
+    now = dt.datetime(2026, 11, 25, 18, 0)
+    assert fmt.moment(dt.datetime(2026, 11, 25, 14, 3), now=now) == "14:03"
+    assert fmt.moment(dt.datetime(2026, 3, 2, 9, 30), now=now) == "02/03 09:30"
+    assert fmt.moment(dt.datetime(2025, 3, 2, 9, 30), now=now) == "02/03/2025"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, f"0{NB}s"),
+        (0.44, f"0,4{NB}s"),
+        (42, f"42{NB}s"),
+        (120, f"2{NB}min"),
+        (185, f"3{NB}min 05{NB}s"),
+        (7620, f"2{NB}h 07{NB}min"),
+        (3 * 86400 + 4 * 3600, f"3{NB}j 4{NB}h"),
+        (math.inf, fmt.MISSING),
+    ],
+)
+def test_duration(seconds: float, text: str) -> None:
+    assert fmt.duration(seconds) == text
+
+
+def test_duration_in_english_uses_days() -> None:
+    assert fmt.duration(2 * 86400 + 3600, "en") == f"2{NB}d 1{NB}h"
+    assert fmt.duration(2 * 86400, "en") == f"2{NB}d"
+
+
+@pytest.mark.parametrize(
+    ("column", "kind"),
+    [
+        ("REVENUE", "money"),
+        ("LIFETIME_VALUE", "money"),
+        ("AVG_BASKET", "money"),
+        ("REVENUE_SHARE_PCT", "percent"),
+        ("CUMULATIVE_SHARE", "share"),
+        ("REVENUE_RANK", "other"),
+        ("CURRENT_STOCK_LEVEL", "stock"),
+        ("DURATION_SEC", "seconds"),
+        ("ORDER_COUNT", "count"),
+        ("UNITS_SOLD", "count"),
+        ("PRODUCT_NAME", "other"),
+    ],
+)
+def test_column_kind(column: str, kind: str) -> None:
+    assert fmt.column_kind(column) == kind

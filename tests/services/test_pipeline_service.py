@@ -1,0 +1,124 @@
+"""caves.services.pipeline_service: task graph, run states, latency grades, streams, reconciliation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from caves.services import pipeline_service as ps
+from caves.warehouse.local import LocalWarehouse
+
+TASKS = pd.DataFrame(
+    {
+        "NAME": ["ROOT", "CHILD", "GRANDCHILD", "NIGHTLY"],
+        "STATE": ["started", "started", "started", "suspended"],
+        "SCHEDULE": ["1 MINUTE", None, None, "USING CRON 0 3 * * * UTC"],
+        "PREDECESSORS": [(), ("ROOT",), ("CHILD",), ()],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "grade"),
+    [(0, "ok"), (119.9, "ok"), (120, "warning"), (299, "warning"), (300, "stale"), (None, "unknown")],
+)
+def test_grade_against_the_thresholds(seconds: float | None, grade: str) -> None:
+    assert ps.grade(seconds, 120, 300) == grade
+
+
+def test_edges_and_dot_show_every_task_with_its_state() -> None:
+    assert ps.graph_edges(TASKS) == [("CHILD", "GRANDCHILD"), ("ROOT", "CHILD")]
+    dot = ps.graph_dot(TASKS, {"ROOT": "SUCCEEDED", "CHILD": "FAILED"}, state_label=str.upper)
+    assert dot.startswith("digraph tasks {") and dot.rstrip().endswith("}")
+    assert '"ROOT" -> "CHILD";' in dot and '"CHILD" -> "GRANDCHILD";' in dot
+    assert 'label="CHILD\\nSTARTED\\nFAILED", fillcolor="#B0282F"' in dot  # failed: red
+    assert 'label="NIGHTLY\\nSUSPENDED · USING CRON 0 3 * * * UTC", fillcolor="#D9D3CC"' in dot  # grey
+
+
+def test_a_skipped_run_does_not_hide_the_previous_outcome() -> None:
+    history = pd.DataFrame(
+        {"NAME": ["ROOT", "ROOT", "CHILD", "OTHER"], "STATE": ["SKIPPED", "FAILED", "SUCCEEDED", "SKIPPED"]}
+    )
+    assert ps.last_run_states(history) == {"ROOT": "FAILED", "CHILD": "SUCCEEDED", "OTHER": "SKIPPED"}
+
+
+def test_current_lag() -> None:
+    now = dt.datetime(2026, 11, 25, 12, 0, 0)
+    caught_up = pd.DataFrame({"LAST_RAW_INGESTION": [now], "LAST_PROD_UPDATE": [now], "IS_CAUGHT_UP": [True]})
+    assert ps.current_lag_seconds(caught_up, now) == 0.0
+    behind = caught_up.assign(LAST_PROD_UPDATE=[now - dt.timedelta(minutes=3)], IS_CAUGHT_UP=[False])
+    assert ps.current_lag_seconds(behind, now) == 180.0
+    empty = caught_up.assign(LAST_RAW_INGESTION=[pd.NaT])
+    assert ps.current_lag_seconds(empty, now) is None
+    assert ps.current_lag_seconds(caught_up.iloc[0:0], now) is None
+
+
+def test_layers_graded_on_their_worst_event_producer_delay_ungraded() -> None:
+    latency = pd.DataFrame(
+        {
+            "LAYER": ["source_to_raw", "raw_to_staging", "raw_to_staging", "raw_to_production"],
+            "FLOW": ["orders", "orders", "inventory", "orders"],
+            "MAX_LATENCY_SEC": [9999.0, 10.0, 150.0, 400.0],
+            "LAYER_ORDER": [1, 2, 2, 4],
+        }
+    )
+    graded = ps.grade_layers(latency, 120, 300)
+    assert graded["GRADE"].tolist() == ["unknown", "ok", "warning", "stale"]
+    worst = ps.worst_by_layer(graded)
+    assert worst.to_dict("records")[1] == {"LAYER": "raw_to_staging", "MAX_LATENCY_SEC": 150.0, "GRADE": "warning"}
+
+
+def test_reconciliation_balances_raw_against_its_destinations() -> None:
+    recon = pd.DataFrame(
+        {
+            "RAW_ROWS": [10],
+            "STAGED_ORDERS": [6],
+            "STAGED_ADJUSTMENTS": [3],
+            "REJECTED": [1],
+            "UNACCOUNTED": [0],
+            "STATUS": ["ok"],
+            "WINDOW_START": [pd.Timestamp("2026-11-18")],
+        }
+    )
+    counts = pd.DataFrame({"TABLE_NAME": ["ORDERS", "INVENTORY_HISTORY"], "ROW_COUNT": [4, 3]})
+    result = ps.reconciliation(recon, counts)
+    assert result is not None and result.balanced
+    assert (result.production_orders, result.production_adjustments) == (4, 3)
+    assert not ps.reconciliation(recon.assign(UNACCOUNTED=[2]), counts).balanced
+    assert ps.reconciliation(recon.iloc[0:0], counts) is None
+
+
+def test_health_snapshot_on_a_live_warehouse(seeded: LocalWarehouse) -> None:
+    snapshot = ps.health_snapshot(seeded, hours=24)
+    assert snapshot.errors == {}
+    assert set(snapshot.tasks["NAME"]) >= {
+        "TASK_RAW_TO_STAGING_ORDERS",
+        "TASK_STAGING_TO_PROD_ORDERS",
+        "TASK_RAW_TO_STAGING_INVENTORY",
+        "TASK_STAGING_TO_PROD_INVENTORY_HISTORY",
+        "TASK_STAGING_TO_PROD_INVENTORY_CURRENT",
+    }
+    assert ("TASK_RAW_TO_STAGING_ORDERS", "TASK_STAGING_TO_PROD_ORDERS") in ps.graph_edges(snapshot.tasks)
+    assert snapshot.run_states()["TASK_STAGING_TO_PROD_ORDERS"] == "SUCCEEDED"
+    assert snapshot.reconciliation is not None and snapshot.reconciliation.balanced
+    assert snapshot.reconciliation.raw_rows > 0
+    assert {"STALE", "STALE_AFTER", "HAS_PENDING_DATA"} <= set(snapshot.streams.columns)
+    assert not snapshot.streams["HAS_PENDING_DATA"].any()  # the pipeline ran until idle
+    assert set(snapshot.latency["GRADE"]) <= set(ps.GRADES)
+
+
+def test_a_failing_part_is_reported_without_blanking_the_rest(seeded: LocalWarehouse) -> None:
+    class NoShowStreams:
+        backend = "local"
+
+        def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+            if sql.startswith("SHOW STREAMS"):
+                raise RuntimeError("SQL access control error:\nInsufficient privileges")
+            return seeded.query(sql, params)
+
+    snapshot = ps.health_snapshot(NoShowStreams(), hours=24)  # type: ignore[arg-type]
+    assert snapshot.errors == {"streams": "SHOW STREAMS: SQL access control error:"}
+    assert not snapshot.tasks.empty and snapshot.reconciliation is not None
+    assert snapshot.streams["STALE"].isna().all()
