@@ -71,7 +71,7 @@ except ParameterError as exc:  # e.g. a date bound relative to today that moved 
 
 result = load(query_id, **values)
 if result is not None:
-    st.caption(t("explorer.rows", count=len(result)))
+    st.caption(t("explorer.one_row") if len(result) == 1 else t("explorer.rows", count=len(result)))
     if query.chart.get("type") == "kpi" and len(result) == 1:
         kpi.kpi_row(dashboard_service.kpi_tiles(result, language))
     else:

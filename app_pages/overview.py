@@ -42,9 +42,7 @@ if latency is not None:
         column.metric(
             t(label),
             fmt.MISSING if seconds is None else t("overview.ago", duration=fmt.duration(seconds, language)),
-            delta=fmt.datetime(when, language, seconds=True) if when else None,
-            delta_color="off",
-            delta_arrow="off",
+            help=fmt.datetime(when, language, seconds=True) + " (UTC)" if when else None,
             border=True,
         )
     lag_col.metric(

@@ -14,8 +14,6 @@ DEFAULT_LANGUAGE = "fr"
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- application shell
-    "app.title": {"fr": "Les Caves d'Albert", "en": "Les Caves d'Albert"},
-    "app.language": {"fr": "Langue", "en": "Language"},
     "app.backend.local": {"fr": "Entrepôt local (DuckDB)", "en": "Local warehouse (DuckDB)"},
     "app.backend.snowflake": {"fr": "Snowflake", "en": "Snowflake"},
     "app.backend.sis": {"fr": "Streamlit in Snowflake", "en": "Streamlit in Snowflake"},
@@ -39,7 +37,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "common.as_of": {"fr": "Données au {when} (UTC)", "en": "Data as of {when} (UTC)"},
     "common.days": {"fr": "Période (jours)", "en": "Period (days)"},
     "common.query_failed": {"fr": "« {title} » n'a pas pu être calculé.", "en": "“{title}” could not be computed."},
-    "common.details": {"fr": "Détail", "en": "Details"},
     "common.vs_yesterday": {"fr": "vs hier", "en": "vs yesterday"},
     # --- KPI labels (kpi_today_vs_yesterday METRIC values)
     "kpi.ORDERS": {"fr": "Commandes", "en": "Orders"},
@@ -135,7 +132,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Per layer, over the last {hours} hours; thresholds: warning {warning}, stale {stale}.",
     },
     "pipeline.current_lag": {"fr": "Retard actuel", "en": "Current lag"},
-    "pipeline.last_raw": {"fr": "Dernier message RAW", "en": "Last RAW message"},
     "pipeline.history": {"fr": "Historique des exécutions", "en": "Run history"},
     "pipeline.show_skipped": {"fr": "Afficher les exécutions ignorées", "en": "Show skipped runs"},
     "pipeline.summary": {"fr": "Par tâche", "en": "Per task"},
@@ -225,12 +221,12 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- explorer
     "explorer.section": {"fr": "Rubrique", "en": "Section"},
     "explorer.query": {"fr": "Requête", "en": "Query"},
-    "explorer.parameters": {"fr": "Paramètres", "en": "Parameters"},
     "explorer.no_parameters": {"fr": "Cette requête n'a pas de paramètre.", "en": "This query takes no parameter."},
     "explorer.run": {"fr": "Exécuter", "en": "Run"},
     "explorer.download": {"fr": "Télécharger en CSV", "en": "Download CSV"},
     "explorer.sql": {"fr": "SQL exécuté", "en": "SQL run"},
     "explorer.rows": {"fr": "{count} lignes", "en": "{count} rows"},
+    "explorer.one_row": {"fr": "1 ligne", "en": "1 row"},
     "explorer.bad_parameter": {"fr": "Paramètre invalide", "en": "Invalid parameter"},
     "section.01_kpi": {"fr": "Indicateurs", "en": "KPIs"},
     "section.02_top": {"fr": "Classements", "en": "Top lists"},

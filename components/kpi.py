@@ -18,7 +18,6 @@ def kpi_row(tiles: Sequence[KpiTile]) -> None:
             tile.label,
             tile.value,
             delta=tile.delta,
-            delta_description=tile.delta_description,
             help=tile.help,
             border=True,
         )

@@ -60,26 +60,24 @@ def table(
     *,
     columns: Sequence[str] | None = None,
     stock_max: float | None = None,
-    height: int | str = "auto",
-    empty_message: str | None = None,
-    key: str | None = None,
+    height: int | None = None,
 ) -> None:
     """A result table. ``columns`` picks and orders the columns (default: all but the ``*_ORDER`` sort
-    keys); ``stock_max`` scales the stock progress bars (e.g. the low-stock threshold). Nothing is drawn
+    keys); ``stock_max`` scales the stock progress bars (e.g. the low-stock threshold); ``height`` (pixels)
+    applies to tables of more than a few rows, which then scroll. Nothing is drawn
     for ``None`` (the error was already shown); an empty result shows an empty state."""
     if frame is None:
         return
     if frame.empty:
-        empty_state(empty_message)
+        empty_state()
         return
     shown = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
-    if len(frame) <= _SMALL_TABLE_ROWS:
-        height = "auto"  # a fixed height would leave empty rows under a short table
+    # A fixed height would leave empty rows under a short table: short tables take their own height.
+    sized = {"height": height} if isinstance(height, int) and len(frame) > _SMALL_TABLE_ROWS else {}
     st.dataframe(
         frame,
         column_order=shown,
         column_config=column_config(frame[shown], stock_max=stock_max),
         hide_index=True,
-        height=height,
-        key=key,
+        **sized,
     )

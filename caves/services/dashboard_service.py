@@ -36,12 +36,11 @@ ABC_CLASSES = ("A", "B", "C")
 
 @dataclass(frozen=True)
 class KpiTile:
-    """One ``st.metric``: label, formatted value, optional formatted delta and its caption."""
+    """One ``st.metric``: label, formatted value, optional formatted delta (its sign gives the arrow)."""
 
     label: str
     value: str
     delta: str | None = None
-    delta_description: str | None = None
     help: str | None = None
 
 
@@ -77,8 +76,10 @@ def today_tiles(kpi_vs_yesterday: pd.DataFrame, lang: str) -> list[KpiTile]:
             KpiTile(
                 label=i18n.t(f"kpi.{row.METRIC}", lang),
                 value=format_value(row.TODAY, kind, lang),
-                delta=fmt.percent(row.DELTA_PCT, lang, signed=True) if has_delta else None,
-                delta_description=i18n.t("common.vs_yesterday", lang) if has_delta else None,
+                # "+12,5 % vs hier": st.metric reads the direction from the leading sign
+                delta=f"{fmt.percent(row.DELTA_PCT, lang, signed=True)} {i18n.t('common.vs_yesterday', lang)}"
+                if has_delta
+                else None,
                 help=f"{i18n.column_label('YESTERDAY', lang)}{colon} {format_value(row.YESTERDAY, kind, lang)}",
             )
         )

@@ -76,7 +76,7 @@ def test_overview_shows_today_against_yesterday(warehouse: LocalWarehouse) -> No
     deltas = {m.label: m.delta for m in at.metric}
     orders_delta = versus.loc["ORDERS", "DELTA_PCT"]
     if not fmt.is_missing(orders_delta):
-        assert deltas["Commandes"] == fmt.percent(orders_delta, signed=True)
+        assert deltas["Commandes"] == fmt.percent(orders_delta, signed=True) + " vs hier"
     assert metric(at, "Production à jour") == fmt.duration(0)  # nothing waits in RAW: the pipeline ran
 
 

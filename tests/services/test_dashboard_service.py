@@ -25,7 +25,7 @@ def test_today_tiles_follow_the_metric_order_with_deltas() -> None:
     orders, revenue = ds.today_tiles(versus, "fr")
     assert (orders.label, orders.value, orders.delta) == ("Commandes", "12", None)  # yesterday was zero
     assert revenue.value == f"1{NB}234,50{NB}€"
-    assert revenue.delta == f"+23,5{NB}%" and revenue.delta_description == "vs hier"
+    assert revenue.delta == f"+23,5{NB}% vs hier"
     assert revenue.help == f"Hier{NB}: 1{NB}000,00{NB}€"
     assert ds.today_tiles(versus, "en")[0].label == "Orders"
 
