@@ -1,0 +1,68 @@
+"""Page render times with Streamlit's AppTest, for the benchmark (``caves bench --part pages``).
+
+A seeded local warehouse (the default seed: 90 days x 200 orders/day through the real pipeline), the
+scheduler and live simulator off. For each page: *cold* is its first render with empty data caches
+(``st.cache_data`` cleared, a new AppTest), *warm* a rerun of the same page right after.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from .config import PROJECT_ROOT
+
+PAGES = ["overview", "sales", "customers", "finance", "stock", "pipeline", "explorer", "admin"]
+
+
+def _seed(path: Path) -> None:
+    from .runtime import LocalRuntime
+    from .settings import LocalSettings
+
+    runtime = LocalRuntime(str(path), LocalSettings(live_rate=0))
+    try:
+        runtime.prepare()
+    finally:
+        runtime.close()
+
+
+def time_pages(workdir: Path, runs: int = 3) -> dict[str, Any]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    db = workdir / "pages.duckdb"
+    start = time.perf_counter()
+    _seed(db)
+    seed_s = time.perf_counter() - start
+    os.environ["CAVES_DB"] = str(db)
+    os.environ["CAVES_BACKGROUND"] = "off"
+    app = str(PROJECT_ROOT / "app.py")
+    # The app's first run prepares the backend (deploy check, engine open): outside the page timings.
+    AppTest.from_file(app, default_timeout=120).run()
+    cold: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    for page in PAGES:
+        cold_runs, warm_runs = [], []
+        for _ in range(runs):
+            at = AppTest.from_file(app, default_timeout=120).run()
+            st.cache_data.clear()  # after the first run, which renders the default page
+            t0 = time.perf_counter()
+            at.switch_page(f"app_pages/{page}.py").run()
+            cold_runs.append(time.perf_counter() - t0)
+            if at.exception:
+                raise RuntimeError(f"page {page} raised: {at.exception[0].message}")
+            t0 = time.perf_counter()
+            at.run()
+            warm_runs.append(time.perf_counter() - t0)
+        cold[page] = statistics.median(cold_runs)
+        warm[page] = statistics.median(warm_runs)
+    return {
+        "pages_seed_s": seed_s,
+        "page_cold_s": cold,
+        "page_warm_s": warm,
+        "page_cold_s_max": max(cold.values()),
+        "page_warm_s_max": max(warm.values()),
+    }
