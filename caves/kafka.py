@@ -39,6 +39,9 @@ DEFAULT_TOPIC = "shop-events"
 DEFAULT_BATCH_SIZE = 5_000
 DEFAULT_BATCH_SECONDS = 5.0
 PROGRESS_SECONDS = 5.0
+# A failed RAW insert is retried (it is one statement: it landed nothing, or, if only its answer was lost,
+# a copy the pipeline discards) before the consumer gives up, leaving the batch uncommitted.
+INSERT_ATTEMPTS = 3
 # The longest a poll blocks: how quickly a stop request or a batch deadline is noticed.
 _POLL_SECONDS = 0.5
 
@@ -123,8 +126,10 @@ class EventProducer:
                 "bootstrap.servers": bootstrap,
                 "acks": "all",
                 "enable.idempotence": True,
-                # A few ms of batching costs no visible latency and multiplies throughput.
+                # A few ms of batching costs no visible latency and multiplies throughput; JSON events shrink
+                # several times under lz4 (broker disk and network), for little CPU.
                 "linger.ms": 20,
+                "compression.type": "lz4",
                 "client.id": "caves-simulator",
                 **(config or {}),
             },
@@ -232,7 +237,15 @@ class _RawLoader:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        load_batch(self.warehouse, batch)
+        for attempt in range(1, INSERT_ATTEMPTS + 1):
+            try:
+                load_batch(self.warehouse, batch)
+                break
+            except Exception as exc:
+                if attempt == INSERT_ATTEMPTS:
+                    raise
+                log.warning("RAW insert of %d messages failed (%s): retrying in %ds", len(batch), exc, attempt)
+                time.sleep(attempt)
         if self.crash_after_insert:
             os._exit(137)  # test hook, see CRASH_AFTER_INSERT_ENV
         next_offsets: dict[tuple[str, int], int] = {}
@@ -252,15 +265,18 @@ class _RawLoader:
             log.warning("offset commit failed (%s): %d messages will be redelivered", exc, len(batch))
         self.report.messages += len(batch)
         self.report.batches += 1
+        log.debug("landed %d messages (%d in all)", len(batch), self.report.messages)
 
     def on_assign(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
-        log.info("assigned %s", _describe(partitions))
+        if partitions:  # incremental rebalancing also reports empty changes
+            log.info("assigned %s", _describe(partitions))
 
     def on_revoke(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # Land and commit what was read before the partitions go to another member, so it does not read
         # them again.
         self.flush()
-        log.info("revoked %s", _describe(partitions))
+        if partitions:
+            log.info("revoked %s", _describe(partitions))
 
     def on_lost(self, _consumer: Consumer, partitions: list[TopicPartition]) -> None:
         # The group already gave these partitions away: a commit would be refused. The new owner starts from
@@ -275,18 +291,26 @@ class _RawLoader:
         assignment = self.consumer.assignment()
         if not assignment:
             return None
+        positions = self.consumer.position(assignment)
+        # A partition read from nothing yet has no position: it starts at the group's commit (one request).
+        unread = [tp for tp in positions if tp.offset < 0]
+        starts: dict[tuple[str, int], int] = {}
+        if unread:
+            with contextlib.suppress(KafkaException):
+                starts = {(tp.topic, tp.partition): tp.offset for tp in self.consumer.committed(unread, timeout=2.0)}
         total = 0
-        for tp in self.consumer.position(assignment):
+        for tp in positions:
             # Cached: the watermark comes with every fetch response, so this costs no request to the broker.
             low, high = self.consumer.get_watermark_offsets(tp, cached=True) or (-1, -1)
             if high < 0:
                 continue
-            total += high - (tp.offset if tp.offset >= 0 else max(low, 0))
+            offset = tp.offset if tp.offset >= 0 else starts.get((tp.topic, tp.partition), -1)
+            total += max(0, high - (offset if offset >= 0 else max(low, 0)))
         return total
 
 
 def _describe(partitions: list[TopicPartition]) -> str:
-    return ", ".join(f"{tp.topic}[{tp.partition}]" for tp in partitions) or "no partition"
+    return ", ".join(f"{tp.topic}[{tp.partition}]" for tp in partitions)
 
 
 def consume(
@@ -304,8 +328,8 @@ def consume(
 
     A batch is flushed when it holds ``batch_size`` messages or its first message is ``batch_seconds`` old,
     whichever comes first, and when ``stop`` is set (the batch in hand is landed before leaving the group).
-    Broker outages are ridden out by librdkafka's reconnects: the loop keeps polling. Warehouse errors are
-    raised, with the failed batch uncommitted, so a restarted consumer reads it again.
+    Broker outages are ridden out by librdkafka's reconnects: the loop keeps polling. A RAW insert that still
+    fails after :data:`INSERT_ATTEMPTS` tries is raised, its batch uncommitted: a restarted consumer reads it again.
     """
     if batch_size < 1 or batch_seconds <= 0:
         raise ValueError("batch_size must be >= 1 and batch_seconds > 0")
@@ -314,8 +338,12 @@ def consume(
     stop = stop or threading.Event()
 
     def on_error(err: KafkaError) -> None:
-        # Transport errors (a broker restarting) are retried by the client; only say so.
-        log.warning("kafka: %s", err)
+        # The client retries connections by itself (a broker restarting): the loop just keeps polling. Each
+        # failed connection attempt is already in the client's own log, so only the outage itself is a warning.
+        if err.code() == KafkaError._TRANSPORT:
+            log.debug("kafka: %s", err)
+        else:
+            log.warning("kafka: %s", err)
 
     consumer = Consumer(
         {
@@ -324,6 +352,12 @@ def consume(
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
             "client.id": "caves-raw-loader",
+            # While a broker is down, try again every second or so (the default 100 ms floods the log).
+            "reconnect.backoff.ms": 1000,
+            # Incremental rebalancing: a member joining or leaving moves only the partitions that change hands,
+            # and they are revoked once the group is stable again, so the commit made on revoke is accepted
+            # (the eager protocol revokes mid-rebalance, when a broker may refuse it).
+            "partition.assignment.strategy": "cooperative-sticky",
             "error_cb": on_error,
             **(config or {}),
         },
