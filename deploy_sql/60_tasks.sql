@@ -101,19 +101,21 @@ as
             select
                 R.RAW_ID,
                 R.EVENT_DATA,
-                R.EVENT_DATA:payload as PAYLOAD,
                 R.EVENT_TYPE as RAW_EVENT_TYPE,
                 R.INGESTION_TIMESTAMP,
                 R.SOURCE_PARTITION,
                 R.SOURCE_OFFSET,
-                iff(is_varchar(R.EVENT_DATA:event_id), R.EVENT_DATA:event_id::varchar, null) as PARSED_EVENT_ID,
-                iff(is_varchar(R.EVENT_DATA:event_type), R.EVENT_DATA:event_type::varchar, null) as PARSED_EVENT_TYPE,
-                iff(
-                    is_varchar(R.EVENT_DATA:event_timestamp), R.EVENT_DATA:event_timestamp::varchar, null
-                ) as EVENT_TIMESTAMP_TEXT,
-                iff(
-                    is_varchar(R.EVENT_DATA:payload.order_date), R.EVENT_DATA:payload.order_date::varchar, null
-                ) as ORDER_DATE_TEXT
+                -- Every VARIANT path the rules read is extracted once, as a column F_<field> holding the field's
+                -- VARIANT value (here the top-level fields, the payload's in FIELDS): each `:` reads the JSON
+                -- document again (on the local engine it re-parses the text), so the rules test these small
+                -- values instead of extracting the same path in every WHEN. A key holding JSON null gives a
+                -- VARIANT null (IS NULL is false), an absent key gives SQL NULL: the 'missing field ...' rules
+                -- rely on that difference, which the columns keep.
+                R.EVENT_DATA:event_id as F_EVENT_ID,
+                R.EVENT_DATA:event_type as F_EVENT_TYPE,
+                R.EVENT_DATA:event_timestamp as F_EVENT_TIMESTAMP,
+                R.EVENT_DATA:source as F_SOURCE,
+                R.EVENT_DATA:payload as F_PAYLOAD
             from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as R
             where
                 R.METADATA$ACTION = 'INSERT'
@@ -130,33 +132,76 @@ as
                 )
         ),
 
-        PARSED as (
+        FIELDS as (
+            -- the order payload's fields, in the schema's order, read from the (smaller) payload value: NULL
+            -- when the payload is absent or not an object
             select
                 N.*,
+                N.F_PAYLOAD:order_id as F_ORDER_ID,
+                N.F_PAYLOAD:customer_id as F_CUSTOMER_ID,
+                N.F_PAYLOAD:product_id as F_PRODUCT_ID,
+                N.F_PAYLOAD:product_name as F_PRODUCT_NAME,
+                N.F_PAYLOAD:product_category as F_PRODUCT_CATEGORY,
+                N.F_PAYLOAD:quantity as F_QUANTITY,
+                N.F_PAYLOAD:unit_price as F_UNIT_PRICE,
+                N.F_PAYLOAD:total_amount as F_TOTAL_AMOUNT,
+                N.F_PAYLOAD:currency as F_CURRENCY,
+                N.F_PAYLOAD:payment_method as F_PAYMENT_METHOD,
+                N.F_PAYLOAD:order_status as F_ORDER_STATUS,
+                N.F_PAYLOAD:order_date as F_ORDER_DATE,
+                N.F_PAYLOAD:shipping_country as F_SHIPPING_COUNTRY
+            from NEW_ROWS as N
+        ),
+
+        TYPED as (
+            -- The fields' values as SQL types, each cast or test written once. A string field's text is NULL
+            -- unless the value is a string; a number's FLOAT (N_<field>) is NULL unless the value is a number
+            -- (casting another VARIANT to FLOAT fails); the rules read N_<field> only after the field's type rule
+            -- has passed. IS_PAYLOAD_OBJECT is NULL when the payload is absent, as is_object() of it is.
+            select
+                F.*,
+                iff(is_varchar(F.F_EVENT_ID), F.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
+                iff(is_varchar(F.F_EVENT_TYPE), F.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
+                iff(is_varchar(F.F_EVENT_TIMESTAMP), F.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
+                is_object(F.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                iff(is_varchar(F.F_ORDER_DATE), F.F_ORDER_DATE::varchar, null) as ORDER_DATE_TEXT,
+                iff(typeof(F.F_QUANTITY) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_QUANTITY::float, null) as N_QUANTITY,
+                iff(
+                    typeof(F.F_UNIT_PRICE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_UNIT_PRICE::float, null
+                ) as N_UNIT_PRICE,
+                iff(
+                    typeof(F.F_TOTAL_AMOUNT) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_TOTAL_AMOUNT::float, null
+                ) as N_TOTAL_AMOUNT
+            from FIELDS as F
+        ),
+
+        PARSED as (
+            select
+                T.*,
                 iff(
                     -- RFC 3339 date-time (kept on one line, hence the noqa)
                     regexp_like(
-                        N.EVENT_TIMESTAMP_TEXT,
+                        T.EVENT_TIMESTAMP_TEXT,
                         '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'  -- noqa: LT05
                     ),
                     convert_timezone(
-                        'UTC', try_to_timestamp_tz(replace(upper(N.EVENT_TIMESTAMP_TEXT), 'Z', '+00:00'))
+                        'UTC', try_to_timestamp_tz(replace(upper(T.EVENT_TIMESTAMP_TEXT), 'Z', '+00:00'))
                     )::timestamp_ntz,
                     null
                 ) as EVENT_TIMESTAMP_UTC,
-                coalesce(N.PARSED_EVENT_TYPE = 'order' and is_object(N.PAYLOAD), false) as IS_ORDER_OBJECT,
+                coalesce(T.PARSED_EVENT_TYPE = 'order' and T.IS_PAYLOAD_OBJECT, false) as IS_ORDER_OBJECT,
                 iff(
                     -- RFC 3339 date-time (kept on one line, hence the noqa)
                     regexp_like(
-                        N.ORDER_DATE_TEXT,
+                        T.ORDER_DATE_TEXT,
                         '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'  -- noqa: LT05
                     ),
                     convert_timezone(
-                        'UTC', try_to_timestamp_tz(replace(upper(N.ORDER_DATE_TEXT), 'Z', '+00:00'))
+                        'UTC', try_to_timestamp_tz(replace(upper(T.ORDER_DATE_TEXT), 'Z', '+00:00'))
                     )::timestamp_ntz,
                     null
                 ) as ORDER_DATE_UTC
-            from NEW_ROWS as N
+            from TYPED as T
         ),
 
         CHECKED as (
@@ -167,98 +212,96 @@ as
                     when P.EVENT_DATA is null then 'not valid JSON'
                     when not is_object(P.EVENT_DATA) then 'not a JSON object'
                     -- depth 0: the required top-level fields
-                    when P.EVENT_DATA:event_id is null then 'missing field event_id'
-                    when P.EVENT_DATA:event_type is null then 'missing field event_type'
-                    when P.EVENT_DATA:event_timestamp is null then 'missing field event_timestamp'
-                    when P.PAYLOAD is null then 'missing field payload'
+                    when P.F_EVENT_ID is null then 'missing field event_id'
+                    when P.F_EVENT_TYPE is null then 'missing field event_type'
+                    when P.F_EVENT_TIMESTAMP is null then 'missing field event_timestamp'
+                    when P.F_PAYLOAD is null then 'missing field payload'
                     -- depth 1: the required payload fields (in the schema's order), then the top-level fields' types,
                     -- enum, minLength and format
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:order_id is null then 'missing field payload.order_id'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:customer_id is null then 'missing field payload.customer_id'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:product_id is null then 'missing field payload.product_id'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:product_name is null then 'missing field payload.product_name'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:product_category is null
+                    when P.IS_ORDER_OBJECT and P.F_ORDER_ID is null then 'missing field payload.order_id'
+                    when P.IS_ORDER_OBJECT and P.F_CUSTOMER_ID is null then 'missing field payload.customer_id'
+                    when P.IS_ORDER_OBJECT and P.F_PRODUCT_ID is null then 'missing field payload.product_id'
+                    when P.IS_ORDER_OBJECT and P.F_PRODUCT_NAME is null then 'missing field payload.product_name'
+                    when P.IS_ORDER_OBJECT and P.F_PRODUCT_CATEGORY is null
                         then 'missing field payload.product_category'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:quantity is null then 'missing field payload.quantity'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:unit_price is null then 'missing field payload.unit_price'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:total_amount is null then 'missing field payload.total_amount'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:payment_method is null
-                        then 'missing field payload.payment_method'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:order_status is null then 'missing field payload.order_status'
-                    when P.IS_ORDER_OBJECT and P.PAYLOAD:order_date is null then 'missing field payload.order_date'
-                    when not is_varchar(P.EVENT_DATA:event_id) then 'event_id must be a string'
+                    when P.IS_ORDER_OBJECT and P.F_QUANTITY is null then 'missing field payload.quantity'
+                    when P.IS_ORDER_OBJECT and P.F_UNIT_PRICE is null then 'missing field payload.unit_price'
+                    when P.IS_ORDER_OBJECT and P.F_TOTAL_AMOUNT is null then 'missing field payload.total_amount'
+                    when P.IS_ORDER_OBJECT and P.F_PAYMENT_METHOD is null then 'missing field payload.payment_method'
+                    when P.IS_ORDER_OBJECT and P.F_ORDER_STATUS is null then 'missing field payload.order_status'
+                    when P.IS_ORDER_OBJECT and P.F_ORDER_DATE is null then 'missing field payload.order_date'
+                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.EVENT_DATA:source is not null and not is_varchar(P.EVENT_DATA:source)
-                        then 'source must be a string'
-                    when not is_object(P.PAYLOAD) then 'payload must be an object'
+                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when coalesce(P.PARSED_EVENT_TYPE, '') <> 'order' then 'unknown event_type'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enum/const, then minLength/format, then
                     -- minimum/maxLength
-                    when not is_varchar(P.PAYLOAD:order_id) then 'payload.order_id must be a string'
-                    when not is_varchar(P.PAYLOAD:customer_id) then 'payload.customer_id must be a string'
-                    when not is_varchar(P.PAYLOAD:product_id) then 'payload.product_id must be a string'
-                    when not is_varchar(P.PAYLOAD:product_name) then 'payload.product_name must be a string'
-                    when typeof(P.PAYLOAD:quantity) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
+                    when not is_varchar(P.F_ORDER_ID) then 'payload.order_id must be a string'
+                    when not is_varchar(P.F_CUSTOMER_ID) then 'payload.customer_id must be a string'
+                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
+                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
+                    when typeof(P.F_QUANTITY) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
                         then 'payload.quantity must be an integer'
-                    when P.PAYLOAD:quantity::float <> floor(P.PAYLOAD:quantity::float)
-                        then 'payload.quantity must be an integer'
-                    when typeof(P.PAYLOAD:unit_price) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
+                    -- N_<field> is read only below its field's type rule (N_UNIT_PRICE, N_TOTAL_AMOUNT: next two)
+                    when P.N_QUANTITY <> floor(P.N_QUANTITY) then 'payload.quantity must be an integer'
+                    when typeof(P.F_UNIT_PRICE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
                         then 'payload.unit_price must be a number'
-                    when typeof(P.PAYLOAD:total_amount) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
+                    when typeof(P.F_TOTAL_AMOUNT) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
                         then 'payload.total_amount must be a number'
                     when P.ORDER_DATE_TEXT is null then 'payload.order_date must be a string'
-                    when P.PAYLOAD:shipping_country is not null and not is_varchar(P.PAYLOAD:shipping_country)
+                    when P.F_SHIPPING_COUNTRY is not null and not is_varchar(P.F_SHIPPING_COUNTRY)
                         then 'payload.shipping_country must be a string'
                     when
                         not (
-                            is_varchar(P.PAYLOAD:product_category)
-                            and P.PAYLOAD:product_category::varchar in (
+                            is_varchar(P.F_PRODUCT_CATEGORY)
+                            and P.F_PRODUCT_CATEGORY::varchar in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
                             )
                         )
                         then 'unknown payload.product_category'
                     when
-                        P.PAYLOAD:currency is not null
-                        and not (is_varchar(P.PAYLOAD:currency) and P.PAYLOAD:currency::varchar = 'EUR')
+                        P.F_CURRENCY is not null
+                        and not (is_varchar(P.F_CURRENCY) and P.F_CURRENCY::varchar = 'EUR')
                         then 'payload.currency must be ''EUR'''
                     when
                         not (
-                            is_varchar(P.PAYLOAD:payment_method)
-                            and P.PAYLOAD:payment_method::varchar in (
+                            is_varchar(P.F_PAYMENT_METHOD)
+                            and P.F_PAYMENT_METHOD::varchar in (
                                 'card', 'paypal', 'bank_transfer', 'apple_pay'
                             )
                         )
                         then 'unknown payload.payment_method'
                     when
                         not (
-                            is_varchar(P.PAYLOAD:order_status)
-                            and P.PAYLOAD:order_status::varchar in (
+                            is_varchar(P.F_ORDER_STATUS)
+                            and P.F_ORDER_STATUS::varchar in (
                                 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'
                             )
                         )
                         then 'unknown payload.order_status'
-                    when P.PAYLOAD:order_id::varchar = '' then 'payload.order_id must not be empty'
-                    when P.PAYLOAD:customer_id::varchar = '' then 'payload.customer_id must not be empty'
-                    when P.PAYLOAD:product_id::varchar = '' then 'payload.product_id must not be empty'
-                    when P.PAYLOAD:product_name::varchar = '' then 'payload.product_name must not be empty'
+                    when P.F_ORDER_ID::varchar = '' then 'payload.order_id must not be empty'
+                    when P.F_CUSTOMER_ID::varchar = '' then 'payload.customer_id must not be empty'
+                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
+                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
                     when P.ORDER_DATE_UTC is null then 'payload.order_date is not an ISO-8601 date-time'
-                    when length(P.PAYLOAD:shipping_country::varchar) < 2
+                    when length(P.F_SHIPPING_COUNTRY::varchar) < 2
                         then 'payload.shipping_country must have at least 2 characters'
-                    when P.PAYLOAD:quantity::float < 1 then 'payload.quantity must be >= 1'
-                    when P.PAYLOAD:unit_price::float <= 0 then 'payload.unit_price must be > 0'
-                    when P.PAYLOAD:total_amount::float < 0 then 'payload.total_amount must be >= 0'
-                    when length(P.PAYLOAD:shipping_country::varchar) > 2
+                    when P.N_QUANTITY < 1 then 'payload.quantity must be >= 1'
+                    when P.N_UNIT_PRICE <= 0 then 'payload.unit_price must be > 0'
+                    when P.N_TOTAL_AMOUNT < 0 then 'payload.total_amount must be >= 0'
+                    when length(P.F_SHIPPING_COUNTRY::varchar) > 2
                         then 'payload.shipping_country must have at most 2 characters'
                     -- the rule the schema states in prose
-                    when P.PAYLOAD:total_amount::float > P.PAYLOAD:quantity::float * P.PAYLOAD:unit_price::float + 0.01
+                    when P.N_TOTAL_AMOUNT > P.N_QUANTITY * P.N_UNIT_PRICE + 0.01
                         then 'payload.total_amount is higher than quantity * unit_price'
                     -- storage guards, beyond the contract: a value the typed columns cannot hold would make the task
                     -- fail
-                    when P.PAYLOAD:quantity::float >= 1e18 then 'payload.quantity is out of range'
-                    when P.PAYLOAD:unit_price::float >= 1e16 then 'payload.unit_price is out of range'
-                    when P.PAYLOAD:total_amount::float >= 1e16 then 'payload.total_amount is out of range'
+                    when P.N_QUANTITY >= 1e18 then 'payload.quantity is out of range'
+                    when P.N_UNIT_PRICE >= 1e16 then 'payload.unit_price is out of range'
+                    when P.N_TOTAL_AMOUNT >= 1e16 then 'payload.total_amount is out of range'
                 end as INVALID_RULE
             from PARSED as P
         ),
@@ -269,20 +312,19 @@ as
                 -- the offending value of an 'unknown ...' rule, shown as the reference validator does:
                 -- a string as text, anything else as JSON
                 case C.INVALID_RULE
-                    when 'unknown event_type'
-                        then iff(is_varchar(C.EVENT_DATA:event_type), C.EVENT_DATA:event_type::varchar, null)
+                    when 'unknown event_type' then C.PARSED_EVENT_TYPE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.PAYLOAD:product_category), C.PAYLOAD:product_category::varchar, null)
+                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
                     when 'unknown payload.payment_method'
-                        then iff(is_varchar(C.PAYLOAD:payment_method), C.PAYLOAD:payment_method::varchar, null)
+                        then iff(is_varchar(C.F_PAYMENT_METHOD), C.F_PAYMENT_METHOD::varchar, null)
                     when 'unknown payload.order_status'
-                        then iff(is_varchar(C.PAYLOAD:order_status), C.PAYLOAD:order_status::varchar, null)
+                        then iff(is_varchar(C.F_ORDER_STATUS), C.F_ORDER_STATUS::varchar, null)
                 end as INVALID_STRING,
                 case C.INVALID_RULE
-                    when 'unknown event_type' then to_json(C.EVENT_DATA:event_type)
-                    when 'unknown payload.product_category' then to_json(C.PAYLOAD:product_category)
-                    when 'unknown payload.payment_method' then to_json(C.PAYLOAD:payment_method)
-                    when 'unknown payload.order_status' then to_json(C.PAYLOAD:order_status)
+                    when 'unknown event_type' then to_json(C.F_EVENT_TYPE)
+                    when 'unknown payload.product_category' then to_json(C.F_PRODUCT_CATEGORY)
+                    when 'unknown payload.payment_method' then to_json(C.F_PAYMENT_METHOD)
+                    when 'unknown payload.order_status' then to_json(C.F_ORDER_STATUS)
                 end as INVALID_JSON,
                 row_number() over (
                     partition by C.PARSED_EVENT_ID, C.INVALID_RULE is null
@@ -504,16 +546,18 @@ as
             select
                 R.RAW_ID,
                 R.EVENT_DATA,
-                R.EVENT_DATA:payload as PAYLOAD,
                 R.EVENT_TYPE as RAW_EVENT_TYPE,
                 R.INGESTION_TIMESTAMP,
                 R.SOURCE_PARTITION,
                 R.SOURCE_OFFSET,
-                iff(is_varchar(R.EVENT_DATA:event_id), R.EVENT_DATA:event_id::varchar, null) as PARSED_EVENT_ID,
-                iff(is_varchar(R.EVENT_DATA:event_type), R.EVENT_DATA:event_type::varchar, null) as PARSED_EVENT_TYPE,
-                iff(
-                    is_varchar(R.EVENT_DATA:event_timestamp), R.EVENT_DATA:event_timestamp::varchar, null
-                ) as EVENT_TIMESTAMP_TEXT
+                -- Every VARIANT path the rules read is extracted once (F_<field>: here the top-level fields, the
+                -- payload's in FIELDS), as in TASK_RAW_TO_STAGING_ORDERS and for the same reasons: a JSON null
+                -- stays a VARIANT null, distinct from the SQL NULL of an absent key.
+                R.EVENT_DATA:event_id as F_EVENT_ID,
+                R.EVENT_DATA:event_type as F_EVENT_TYPE,
+                R.EVENT_DATA:event_timestamp as F_EVENT_TIMESTAMP,
+                R.EVENT_DATA:source as F_SOURCE,
+                R.EVENT_DATA:payload as F_PAYLOAD
             from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as R
             where
                 R.METADATA$ACTION = 'INSERT'
@@ -530,21 +574,51 @@ as
                 )
         ),
 
-        PARSED as (
+        FIELDS as (
+            -- the inventory_adjustment payload's fields, in the schema's order (NULL when the payload is absent or
+            -- not an object)
             select
                 N.*,
+                N.F_PAYLOAD:adjustment_id as F_ADJUSTMENT_ID,
+                N.F_PAYLOAD:product_id as F_PRODUCT_ID,
+                N.F_PAYLOAD:product_name as F_PRODUCT_NAME,
+                N.F_PAYLOAD:product_category as F_PRODUCT_CATEGORY,
+                N.F_PAYLOAD:warehouse_location as F_WAREHOUSE_LOCATION,
+                N.F_PAYLOAD:adjustment_type as F_ADJUSTMENT_TYPE,
+                N.F_PAYLOAD:quantity_change as F_QUANTITY_CHANGE,
+                N.F_PAYLOAD:reason as F_REASON
+            from NEW_ROWS as N
+        ),
+
+        TYPED as (
+            -- the fields' values as SQL types, each cast or test written once (see TASK_RAW_TO_STAGING_ORDERS)
+            select
+                F.*,
+                iff(is_varchar(F.F_EVENT_ID), F.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
+                iff(is_varchar(F.F_EVENT_TYPE), F.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
+                iff(is_varchar(F.F_EVENT_TIMESTAMP), F.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
+                is_object(F.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                iff(
+                    typeof(F.F_QUANTITY_CHANGE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_QUANTITY_CHANGE::float, null
+                ) as N_QUANTITY_CHANGE
+            from FIELDS as F
+        ),
+
+        PARSED as (
+            select
+                T.*,
                 iff(
                     -- RFC 3339 date-time (kept on one line, hence the noqa)
                     regexp_like(
-                        N.EVENT_TIMESTAMP_TEXT,
+                        T.EVENT_TIMESTAMP_TEXT,
                         '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'  -- noqa: LT05
                     ),
                     convert_timezone(
-                        'UTC', try_to_timestamp_tz(replace(upper(N.EVENT_TIMESTAMP_TEXT), 'Z', '+00:00'))
+                        'UTC', try_to_timestamp_tz(replace(upper(T.EVENT_TIMESTAMP_TEXT), 'Z', '+00:00'))
                     )::timestamp_ntz,
                     null
                 ) as EVENT_TIMESTAMP_UTC
-            from NEW_ROWS as N
+            from TYPED as T
         ),
 
         CHECKED as (
@@ -552,75 +626,72 @@ as
                 P.*,
                 case
                     -- depth 0: the required top-level fields
-                    when P.EVENT_DATA:event_id is null then 'missing field event_id'
-                    when P.EVENT_DATA:event_timestamp is null then 'missing field event_timestamp'
-                    when P.PAYLOAD is null then 'missing field payload'
+                    when P.F_EVENT_ID is null then 'missing field event_id'
+                    when P.F_EVENT_TIMESTAMP is null then 'missing field event_timestamp'
+                    when P.F_PAYLOAD is null then 'missing field payload'
                     -- depth 1: the required payload fields (in the schema's order), then the top-level fields' types,
                     -- enum, minLength and format
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:adjustment_id is null
-                        then 'missing field payload.adjustment_id'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:product_id is null then 'missing field payload.product_id'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:product_name is null
-                        then 'missing field payload.product_name'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:product_category is null
+                    when P.IS_PAYLOAD_OBJECT and P.F_ADJUSTMENT_ID is null then 'missing field payload.adjustment_id'
+                    when P.IS_PAYLOAD_OBJECT and P.F_PRODUCT_ID is null then 'missing field payload.product_id'
+                    when P.IS_PAYLOAD_OBJECT and P.F_PRODUCT_NAME is null then 'missing field payload.product_name'
+                    when P.IS_PAYLOAD_OBJECT and P.F_PRODUCT_CATEGORY is null
                         then 'missing field payload.product_category'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:warehouse_location is null
+                    when P.IS_PAYLOAD_OBJECT and P.F_WAREHOUSE_LOCATION is null
                         then 'missing field payload.warehouse_location'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:adjustment_type is null
+                    when P.IS_PAYLOAD_OBJECT and P.F_ADJUSTMENT_TYPE is null
                         then 'missing field payload.adjustment_type'
-                    when is_object(P.PAYLOAD) and P.PAYLOAD:quantity_change is null
+                    when P.IS_PAYLOAD_OBJECT and P.F_QUANTITY_CHANGE is null
                         then 'missing field payload.quantity_change'
-                    when not is_varchar(P.EVENT_DATA:event_id) then 'event_id must be a string'
+                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.EVENT_DATA:source is not null and not is_varchar(P.EVENT_DATA:source)
-                        then 'source must be a string'
-                    when not is_object(P.PAYLOAD) then 'payload must be an object'
+                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enums, then minLength
-                    when not is_varchar(P.PAYLOAD:product_id) then 'payload.product_id must be a string'
-                    when not is_varchar(P.PAYLOAD:product_name) then 'payload.product_name must be a string'
-                    when not is_varchar(P.PAYLOAD:adjustment_id) then 'payload.adjustment_id must be a string'
-                    when not is_varchar(P.PAYLOAD:warehouse_location) then 'payload.warehouse_location must be a string'
-                    when typeof(P.PAYLOAD:quantity_change) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
+                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
+                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
+                    when not is_varchar(P.F_ADJUSTMENT_ID) then 'payload.adjustment_id must be a string'
+                    when not is_varchar(P.F_WAREHOUSE_LOCATION) then 'payload.warehouse_location must be a string'
+                    when typeof(P.F_QUANTITY_CHANGE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
                         then 'payload.quantity_change must be an integer'
-                    when P.PAYLOAD:quantity_change::float <> floor(P.PAYLOAD:quantity_change::float)
+                    -- N_QUANTITY_CHANGE is read only below its field's type rule (just above)
+                    when P.N_QUANTITY_CHANGE <> floor(P.N_QUANTITY_CHANGE)
                         then 'payload.quantity_change must be an integer'
-                    when P.PAYLOAD:reason is not null and not is_varchar(P.PAYLOAD:reason)
-                        then 'payload.reason must be a string'
+                    when P.F_REASON is not null and not is_varchar(P.F_REASON) then 'payload.reason must be a string'
                     when
                         not (
-                            is_varchar(P.PAYLOAD:product_category)
-                            and P.PAYLOAD:product_category::varchar in (
+                            is_varchar(P.F_PRODUCT_CATEGORY)
+                            and P.F_PRODUCT_CATEGORY::varchar in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
                             )
                         )
                         then 'unknown payload.product_category'
                     when
                         not (
-                            is_varchar(P.PAYLOAD:adjustment_type)
-                            and P.PAYLOAD:adjustment_type::varchar in (
+                            is_varchar(P.F_ADJUSTMENT_TYPE)
+                            and P.F_ADJUSTMENT_TYPE::varchar in (
                                 'restock', 'sale', 'return', 'breakage', 'correction'
                             )
                         )
                         then 'unknown payload.adjustment_type'
-                    when P.PAYLOAD:product_id::varchar = '' then 'payload.product_id must not be empty'
-                    when P.PAYLOAD:product_name::varchar = '' then 'payload.product_name must not be empty'
-                    when P.PAYLOAD:adjustment_id::varchar = '' then 'payload.adjustment_id must not be empty'
-                    when P.PAYLOAD:warehouse_location::varchar = '' then 'payload.warehouse_location must not be empty'
+                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
+                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
+                    when P.F_ADJUSTMENT_ID::varchar = '' then 'payload.adjustment_id must not be empty'
+                    when P.F_WAREHOUSE_LOCATION::varchar = '' then 'payload.warehouse_location must not be empty'
                     -- the rules the schema states in prose
-                    when P.PAYLOAD:quantity_change::float = 0 then 'payload.quantity_change must not be 0'
+                    when P.N_QUANTITY_CHANGE = 0 then 'payload.quantity_change must not be 0'
                     when
-                        P.PAYLOAD:adjustment_type::varchar in ('restock', 'return')
-                        and P.PAYLOAD:quantity_change::float < 0
-                        then 'payload.quantity_change must be > 0 for a ' || P.PAYLOAD:adjustment_type::varchar
+                        P.F_ADJUSTMENT_TYPE::varchar in ('restock', 'return')
+                        and P.N_QUANTITY_CHANGE < 0
+                        then 'payload.quantity_change must be > 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
                     when
-                        P.PAYLOAD:adjustment_type::varchar in ('sale', 'breakage')
-                        and P.PAYLOAD:quantity_change::float > 0
-                        then 'payload.quantity_change must be < 0 for a ' || P.PAYLOAD:adjustment_type::varchar
+                        P.F_ADJUSTMENT_TYPE::varchar in ('sale', 'breakage')
+                        and P.N_QUANTITY_CHANGE > 0
+                        then 'payload.quantity_change must be < 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
                     -- storage guard, beyond the contract: a value QUANTITY_CHANGE cannot hold would make the task
                     -- fail
-                    when abs(P.PAYLOAD:quantity_change::float) >= 1e18 then 'payload.quantity_change is out of range'
+                    when abs(P.N_QUANTITY_CHANGE) >= 1e18 then 'payload.quantity_change is out of range'
                 end as INVALID_RULE
             from PARSED as P
         ),
@@ -632,13 +703,13 @@ as
                 -- a string as text, anything else as JSON
                 case C.INVALID_RULE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.PAYLOAD:product_category), C.PAYLOAD:product_category::varchar, null)
+                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
                     when 'unknown payload.adjustment_type'
-                        then iff(is_varchar(C.PAYLOAD:adjustment_type), C.PAYLOAD:adjustment_type::varchar, null)
+                        then iff(is_varchar(C.F_ADJUSTMENT_TYPE), C.F_ADJUSTMENT_TYPE::varchar, null)
                 end as INVALID_STRING,
                 case C.INVALID_RULE
-                    when 'unknown payload.product_category' then to_json(C.PAYLOAD:product_category)
-                    when 'unknown payload.adjustment_type' then to_json(C.PAYLOAD:adjustment_type)
+                    when 'unknown payload.product_category' then to_json(C.F_PRODUCT_CATEGORY)
+                    when 'unknown payload.adjustment_type' then to_json(C.F_ADJUSTMENT_TYPE)
                 end as INVALID_JSON,
                 row_number() over (
                     partition by C.PARSED_EVENT_ID, C.INVALID_RULE is null
