@@ -98,7 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             path = Path(args.file)
             if not path.exists():
                 raise CliError(f"no such file: {path}")
-            with path.open(encoding="utf-8", errors="surrogateescape") as fh:
+            with path.open(encoding="utf-8", errors="backslashreplace") as fh:
                 report = ingest(wh, lines_as_messages(fh, topic=args.topic or f"file:{path.name}"), args.batch_size)
         print(f"Ingested {report.messages} messages in {report.batches} batches ({report.per_second:,.0f} msg/s).")
     finally:

@@ -87,7 +87,11 @@ create or replace task CAVES_ALBERT_DB.OPS.TASK_RAW_TO_STAGING_ORDERS
     user_task_timeout_ms = 600000
     timezone = 'UTC'
     comment = 'RAW -> STAGING: order events, and every RAW row that is not an inventory_adjustment'
-when SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS')
+-- The graph also runs when only staging has pending rows (a child that failed and was repaired):
+-- without the second condition those rows would wait for the next RAW message.
+when
+    SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS')
+    or SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.STAGING.STREAM_STG_ORDERS')
 as
     begin
         begin transaction;
@@ -533,7 +537,11 @@ create or replace task CAVES_ALBERT_DB.OPS.TASK_RAW_TO_STAGING_INVENTORY
     user_task_timeout_ms = 600000
     timezone = 'UTC'
     comment = 'RAW -> STAGING: inventory_adjustment events'
-when SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY')
+-- Also when only a later step has pending rows (see the orders root).
+when
+    SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY')
+    or SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.STAGING.STREAM_STG_INVENTORY')
+    or SYSTEM$STREAM_HAS_DATA('CAVES_ALBERT_DB.PRODUCTION.STREAM_INVENTORY_HISTORY')
 as
     begin
         begin transaction;

@@ -7,6 +7,7 @@ to DuckDB as an Arrow table), so N rows cost one statement, not N.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -67,13 +68,15 @@ def executemany(session: Session, sql: str, rows: Sequence[Sequence[Any]]) -> Re
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             batch = None
         if batch is not None:
+            # Registered and used within one hold of the warehouse file: a hand-over to another
+            # process in between would drop the registration with the connection.
             with session.cursor() as cur:
                 cur.register(BATCH_TABLE, batch)
-            try:
-                return session.execute(rewritten)
-            finally:
-                with session.cursor() as cur:
-                    cur.unregister(BATCH_TABLE)
+                try:
+                    return session.execute(rewritten)
+                finally:
+                    with contextlib.suppress(Exception):
+                        cur.unregister(BATCH_TABLE)
     # Any other statement: one execution per row, all in one transaction.
     own_txn = not session.in_transaction
     if own_txn:

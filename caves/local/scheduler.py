@@ -110,6 +110,7 @@ def run_until_idle(engine: Engine, max_rounds: int = 1000) -> list[RunOutcome]:
     gated = {ObjectName(d, s, n) for d, s, n, *_r, condition in _started_roots(engine) if condition}
     outcomes = run_started_graphs(engine)
     last = outcomes
+    offsets = _stream_offsets(engine)
     for _ in range(max_rounds):
         if any(o.state.startswith("FAILED") for o in last):
             break  # a failing graph would fail again; stop and let the caller report it
@@ -118,7 +119,18 @@ def run_until_idle(engine: Engine, max_rounds: int = 1000) -> list[RunOutcome]:
             break
         last = run_started_graphs(engine, only=busy)
         outcomes = [*outcomes, *last]
+        moved = _stream_offsets(engine)
+        if moved == offsets:
+            break  # the graphs ran but consumed nothing (say, a suspended child's stream): no progress to make
+        offsets = moved
     return outcomes
+
+
+def _stream_offsets(engine: Engine) -> list[tuple]:
+    with engine.session() as s:
+        return s.query_internal(
+            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, OFFSET_VERSION FROM {_S}.STREAMS ORDER BY 1, 2, 3"
+        )
 
 
 class Scheduler:
