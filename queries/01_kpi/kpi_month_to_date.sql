@@ -47,6 +47,8 @@ TAGGED_ORDERS as (
     cross join PERIODS as PRD
     where
         ORD.ORDER_STATUS != 'cancelled'
+        -- the same lower bound as a constant expression, which (unlike the join to PERIODS) filters the scan itself
+        and ORD.ORDER_DATE >= dateadd(month, -1, date_trunc(month, convert_timezone('UTC', current_timestamp())::date))
         and (
             (ORD.ORDER_DATE >= PRD.CURRENT_START and ORD.ORDER_DATE <= PRD.CURRENT_END)
             or (ORD.ORDER_DATE >= PRD.PREVIOUS_START and ORD.ORDER_DATE <= PRD.PREVIOUS_END)

@@ -29,23 +29,26 @@ CLOCK as (
 
 ),
 
-CUSTOMER_MONTHS as (
-
-    select distinct
-        CUSTOMER_ID,
-        date_trunc(month, ORDER_DATE)::date as ACTIVITY_MONTH
-    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    where ORDER_STATUS != 'cancelled'
-
-),
-
+-- a customer's cohort is the month of their first (non-cancelled) order
 COHORTS as (
 
     select
         CUSTOMER_ID,
-        min(ACTIVITY_MONTH) as COHORT_MONTH
-    from CUSTOMER_MONTHS
+        date_trunc(month, min(ORDER_DATE))::date as COHORT_MONTH
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
     group by CUSTOMER_ID
+
+),
+
+RECENT_COHORTS as (
+
+    select
+        COH.CUSTOMER_ID,
+        COH.COHORT_MONTH
+    from COHORTS as COH
+    cross join CLOCK
+    where COH.COHORT_MONTH >= dateadd(month, 1 - :months, CLOCK.CURRENT_MONTH_START)
 
 ),
 
@@ -54,23 +57,27 @@ COHORT_SIZES as (
     select
         COHORT_MONTH,
         count(CUSTOMER_ID) as COHORT_SIZE
-    from COHORTS
+    from RECENT_COHORTS
     group by COHORT_MONTH
 
 ),
 
+-- A recent cohort's orders are all recent: the bound (a constant expression, so that it filters the scan) only
+-- spares reading older orders, and the join keeps the recent cohorts' customers before anything is counted.
 ACTIVITY as (
 
     select
         COH.COHORT_MONTH,
-        datediff(month, COH.COHORT_MONTH, CM.ACTIVITY_MONTH) as MONTH_NUMBER,
-        count(distinct CM.CUSTOMER_ID) as ACTIVE_CUSTOMERS
-    from CUSTOMER_MONTHS as CM
-    inner join COHORTS as COH
-        on CM.CUSTOMER_ID = COH.CUSTOMER_ID
-    cross join CLOCK
-    where COH.COHORT_MONTH >= dateadd(month, 1 - :months, CLOCK.CURRENT_MONTH_START)
-    group by COH.COHORT_MONTH, datediff(month, COH.COHORT_MONTH, CM.ACTIVITY_MONTH)
+        datediff(month, COH.COHORT_MONTH, date_trunc(month, ORD.ORDER_DATE)::date) as MONTH_NUMBER,
+        count(distinct ORD.CUSTOMER_ID) as ACTIVE_CUSTOMERS
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS as ORD
+    inner join RECENT_COHORTS as COH
+        on ORD.CUSTOMER_ID = COH.CUSTOMER_ID
+    where
+        ORD.ORDER_STATUS != 'cancelled'
+        and ORD.ORDER_DATE
+        >= dateadd(month, 1 - :months, date_trunc(month, convert_timezone('UTC', current_timestamp())::date))
+    group by COH.COHORT_MONTH, datediff(month, COH.COHORT_MONTH, date_trunc(month, ORD.ORDER_DATE)::date)
 
 )
 

@@ -25,26 +25,52 @@ CLOCK as (
 
 ),
 
-VALID_ORDERS as (
-
-    select
-        CUSTOMER_ID,
-        ORDER_ID,
-        ORDER_DATE,
-        PRODUCT_NAME,
-        TOTAL_AMOUNT
-    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    where ORDER_STATUS != 'cancelled'
-
-),
-
+-- One grouped pass finds each customer's first order (no window over every order); only the new customers' orders
+-- go on to the first-product window and the totals.
 FIRST_ORDERS as (
 
     select
         CUSTOMER_ID,
-        ORDER_DATE as FIRST_ORDER_AT,
+        min(ORDER_DATE) as FIRST_ORDER_AT
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+    group by CUSTOMER_ID
+
+),
+
+NEW_CUSTOMERS as (
+
+    select
+        FST.CUSTOMER_ID,
+        FST.FIRST_ORDER_AT
+    from FIRST_ORDERS as FST
+    cross join CLOCK
+    where FST.FIRST_ORDER_AT >= dateadd(day, -:days, CLOCK.NOW_UTC)
+
+),
+
+NEW_CUSTOMER_ORDERS as (
+
+    select
+        ORD.CUSTOMER_ID,
+        ORD.ORDER_ID,
+        ORD.ORDER_DATE,
+        ORD.PRODUCT_NAME,
+        ORD.TOTAL_AMOUNT,
+        NCU.FIRST_ORDER_AT
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS as ORD
+    inner join NEW_CUSTOMERS as NCU
+        on ORD.CUSTOMER_ID = NCU.CUSTOMER_ID
+    where ORD.ORDER_STATUS != 'cancelled'
+
+),
+
+FIRST_PRODUCTS as (
+
+    select
+        CUSTOMER_ID,
         PRODUCT_NAME as FIRST_PRODUCT_NAME
-    from VALID_ORDERS
+    from NEW_CUSTOMER_ORDERS
     qualify row_number() over (partition by CUSTOMER_ID order by ORDER_DATE asc, ORDER_ID asc) = 1
 
 ),
@@ -53,22 +79,21 @@ CUSTOMER_TOTALS as (
 
     select
         CUSTOMER_ID,
+        FIRST_ORDER_AT,
         count(ORDER_ID) as ORDER_COUNT,
         sum(TOTAL_AMOUNT) as LIFETIME_VALUE
-    from VALID_ORDERS
-    group by CUSTOMER_ID
+    from NEW_CUSTOMER_ORDERS
+    group by CUSTOMER_ID, FIRST_ORDER_AT
 
 )
 
 select
-    FST.CUSTOMER_ID,
-    FST.FIRST_ORDER_AT,
+    TOT.CUSTOMER_ID,
+    TOT.FIRST_ORDER_AT,
     TOT.ORDER_COUNT,
     TOT.LIFETIME_VALUE,
     FST.FIRST_PRODUCT_NAME
-from FIRST_ORDERS as FST
-inner join CUSTOMER_TOTALS as TOT
-    on FST.CUSTOMER_ID = TOT.CUSTOMER_ID
-cross join CLOCK
-where FST.FIRST_ORDER_AT >= dateadd(day, -:days, CLOCK.NOW_UTC)
-order by FST.FIRST_ORDER_AT desc, FST.CUSTOMER_ID asc
+from CUSTOMER_TOTALS as TOT
+inner join FIRST_PRODUCTS as FST
+    on TOT.CUSTOMER_ID = FST.CUSTOMER_ID
+order by TOT.FIRST_ORDER_AT desc, TOT.CUSTOMER_ID asc

@@ -28,14 +28,25 @@ CLOCK as (
 CUSTOMER_TOTALS as (
 
     select
-        ORD.CUSTOMER_ID,
-        datediff(day, max(ORD.ORDER_DATE)::date, CLOCK.TODAY_UTC) as RECENCY_DAYS,
-        count(ORD.ORDER_ID) as FREQUENCY,
-        sum(ORD.TOTAL_AMOUNT) as MONETARY
-    from CAVES_ALBERT_DB.PRODUCTION.ORDERS as ORD
+        CUSTOMER_ID,
+        max(ORDER_DATE) as LAST_ORDER_AT,
+        count(ORDER_ID) as FREQUENCY,
+        sum(TOTAL_AMOUNT) as MONETARY
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+    group by CUSTOMER_ID
+
+),
+
+RFM as (
+
+    select
+        CUS.CUSTOMER_ID,
+        datediff(day, CUS.LAST_ORDER_AT::date, CLOCK.TODAY_UTC) as RECENCY_DAYS,
+        CUS.FREQUENCY,
+        CUS.MONETARY
+    from CUSTOMER_TOTALS as CUS
     cross join CLOCK
-    where ORD.ORDER_STATUS != 'cancelled'
-    group by ORD.CUSTOMER_ID, CLOCK.TODAY_UTC
 
 ),
 
@@ -50,7 +61,7 @@ SCORED as (
         least(5, 1 + floor(5 * percent_rank() over (order by RECENCY_DAYS desc))) as R_SCORE,
         least(5, 1 + floor(5 * percent_rank() over (order by FREQUENCY asc))) as F_SCORE,
         least(5, 1 + floor(5 * percent_rank() over (order by MONETARY asc))) as M_SCORE
-    from CUSTOMER_TOTALS
+    from RFM
 
 )
 

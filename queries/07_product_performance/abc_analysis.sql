@@ -26,16 +26,31 @@ columns:
 
 with
 
+-- A product's name and category are grouped on first, then collapsed with max(): grouping on these short strings
+-- is much cheaper than taking their max() over every order.
+PRODUCT_NAME_REVENUE as (
+
+    select
+        PRODUCT_ID,
+        PRODUCT_NAME,
+        PRODUCT_CATEGORY,
+        sum(QUANTITY) as UNITS_SOLD,
+        sum(TOTAL_AMOUNT) as REVENUE
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+    group by PRODUCT_ID, PRODUCT_NAME, PRODUCT_CATEGORY
+
+),
+
 PRODUCT_REVENUE as (
 
     select
         PRODUCT_ID,
         max(PRODUCT_NAME) as PRODUCT_NAME,
         max(PRODUCT_CATEGORY) as PRODUCT_CATEGORY,
-        sum(QUANTITY) as UNITS_SOLD,
-        sum(TOTAL_AMOUNT) as REVENUE
-    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    where ORDER_STATUS != 'cancelled'
+        sum(UNITS_SOLD) as UNITS_SOLD,
+        sum(REVENUE) as REVENUE
+    from PRODUCT_NAME_REVENUE
     group by PRODUCT_ID
 
 ),

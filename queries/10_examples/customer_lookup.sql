@@ -37,7 +37,8 @@ LATEST_CUSTOMER as (
 
     select CUSTOMER_ID
     from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    qualify row_number() over (order by ORDER_DATE desc, ORDER_ID desc) = 1
+    order by ORDER_DATE desc, ORDER_ID desc
+    limit 1
 
 ),
 

@@ -39,71 +39,64 @@ CLOCK as (
 
 ),
 
-VALID_ORDERS as (
-
-    select
-        ORDER_ID,
-        CUSTOMER_ID,
-        PRODUCT_CATEGORY,
-        TOTAL_AMOUNT,
-        ORDER_DATE,
-        date_trunc(week, ORDER_DATE)::date as WEEK_START
-    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    where ORDER_STATUS != 'cancelled'
-
-),
-
-FIRST_WEEKS as (
-
-    select
-        CUSTOMER_ID,
-        min(WEEK_START) as FIRST_WEEK_START
-    from VALID_ORDERS
-    group by CUSTOMER_ID
-
-),
-
--- one week more than shown, so that the first week shown has a previous week to compare with
-WINDOWED_ORDERS as (
-
-    select
-        VO.ORDER_ID,
-        VO.CUSTOMER_ID,
-        VO.PRODUCT_CATEGORY,
-        VO.TOTAL_AMOUNT,
-        VO.WEEK_START,
-        CLOCK.CURRENT_WEEK_START,
-        VO.WEEK_START = FW.FIRST_WEEK_START as IS_FIRST_WEEK
-    from VALID_ORDERS as VO
-    inner join FIRST_WEEKS as FW
-        on VO.CUSTOMER_ID = FW.CUSTOMER_ID
-    cross join CLOCK
-    where VO.WEEK_START >= dateadd(week, -:weeks, CLOCK.CURRENT_WEEK_START)
-
-),
-
+-- One week more than shown, so that the first week shown has a previous week to compare with. The bound is a
+-- constant expression (not a join to CLOCK) so that it filters the scan of ORDERS itself.
 WEEKLY as (
 
     select
-        WEEK_START,
-        max(CURRENT_WEEK_START) as CURRENT_WEEK_START,
+        date_trunc(week, ORDER_DATE)::date as WEEK_START,
         count(ORDER_ID) as ORDER_COUNT,
         sum(TOTAL_AMOUNT) as REVENUE,
-        count(distinct CUSTOMER_ID) as CUSTOMER_COUNT,
-        count(distinct iff(IS_FIRST_WEEK, CUSTOMER_ID, null)) as NEW_CUSTOMERS
-    from WINDOWED_ORDERS
-    group by WEEK_START
+        count(distinct CUSTOMER_ID) as CUSTOMER_COUNT
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where
+        ORDER_STATUS != 'cancelled'
+        and ORDER_DATE
+        >= dateadd(week, -:weeks, date_trunc(week, convert_timezone('UTC', current_timestamp())::date))
+    group by date_trunc(week, ORDER_DATE)::date
 
 ),
 
 TOP_CATEGORIES as (
 
     select
-        WEEK_START,
+        date_trunc(week, ORDER_DATE)::date as WEEK_START,
         PRODUCT_CATEGORY as TOP_CATEGORY
-    from WINDOWED_ORDERS
-    group by WEEK_START, PRODUCT_CATEGORY
-    qualify row_number() over (partition by WEEK_START order by sum(TOTAL_AMOUNT) desc, PRODUCT_CATEGORY asc) = 1
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where
+        ORDER_STATUS != 'cancelled'
+        and ORDER_DATE
+        >= dateadd(week, -:weeks, date_trunc(week, convert_timezone('UTC', current_timestamp())::date))
+    group by date_trunc(week, ORDER_DATE)::date, PRODUCT_CATEGORY
+    qualify row_number() over (
+        partition by date_trunc(week, ORDER_DATE)::date
+        order by sum(TOTAL_AMOUNT) desc, PRODUCT_CATEGORY asc
+    ) = 1
+
+),
+
+FIRST_ORDERS as (
+
+    select
+        CUSTOMER_ID,
+        min(ORDER_DATE) as FIRST_ORDER_AT
+    from CAVES_ALBERT_DB.PRODUCTION.ORDERS
+    where ORDER_STATUS != 'cancelled'
+    group by CUSTOMER_ID
+
+),
+
+-- a customer is new in the week of their first order, which is also one of the orders of that week
+NEW_CUSTOMERS as (
+
+    select
+        date_trunc(week, FIRST_ORDER_AT)::date as WEEK_START,
+        count(CUSTOMER_ID) as NEW_CUSTOMERS
+    from FIRST_ORDERS
+    where
+        FIRST_ORDER_AT
+        >= dateadd(week, -:weeks, date_trunc(week, convert_timezone('UTC', current_timestamp())::date))
+    group by date_trunc(week, FIRST_ORDER_AT)::date
 
 ),
 
@@ -111,17 +104,20 @@ COMPARED as (
 
     select
         WKL.WEEK_START,
-        WKL.CURRENT_WEEK_START,
+        CLOCK.CURRENT_WEEK_START,
         WKL.ORDER_COUNT,
         WKL.REVENUE,
         lag(WKL.REVENUE) over (order by WKL.WEEK_START asc) as PREVIOUS_REVENUE,
         lag(WKL.WEEK_START) over (order by WKL.WEEK_START asc) as PREVIOUS_WEEK_START,
         WKL.CUSTOMER_COUNT,
-        WKL.NEW_CUSTOMERS,
+        coalesce(NCU.NEW_CUSTOMERS, 0) as NEW_CUSTOMERS,
         TCA.TOP_CATEGORY
     from WEEKLY as WKL
     inner join TOP_CATEGORIES as TCA
         on WKL.WEEK_START = TCA.WEEK_START
+    left join NEW_CUSTOMERS as NCU
+        on WKL.WEEK_START = NCU.WEEK_START
+    cross join CLOCK
 
 )
 
