@@ -234,7 +234,14 @@ SELECT
     10 + (i % 90),
     (1 + (i % 3)) * (10 + (i % 90)),
     ['card', 'card', 'card', 'paypal', 'apple_pay', 'bank_transfer'][1 + (i % 6)],
-    CASE WHEN i % 20 = 0 THEN 'cancelled' WHEN i % 3 = 0 THEN 'delivered' WHEN i % 3 = 1 THEN 'shipped' ELSE 'confirmed' END,
+    -- statuses follow the order's age, as in the shop: only the last days' orders are still open
+    CASE
+        WHEN i % 20 = 0 THEN 'cancelled'
+        WHEN (i * 97) % (365 * 86400) < 86400 THEN 'pending'
+        WHEN (i * 97) % (365 * 86400) < 3 * 86400 THEN 'confirmed'
+        WHEN (i * 97) % (365 * 86400) < 6 * 86400 THEN 'shipped'
+        ELSE 'delivered'
+    END,
     TIMESTAMP '2026-11-25 12:00:00' - to_seconds((i * 97) % (365 * 86400)),
     'FR', 'E-' || i::VARCHAR,
     TIMESTAMP '2026-11-25 12:00:00' - to_seconds((i * 97) % (365 * 86400)),

@@ -299,10 +299,16 @@ as
                     when length(P.F_SHIPPING_COUNTRY::varchar) > 2
                         then 'payload.shipping_country must have at most 2 characters'
                     -- the rule the schema states in prose
-                    -- the contract compares exact decimals; in floating point 1 * 2.01 + 0.01 is a hair below
-                    -- 2.02, so allow one micro-euro for the rounding of the product
-                    when P.N_TOTAL_AMOUNT > P.N_QUANTITY * P.N_UNIT_PRICE + 0.01 + 0.000001
-                        then 'payload.total_amount is higher than quantity * unit_price'
+                    -- the contract compares exact decimals (in floating point 1 * 2.01 + 0.01 is a hair below
+                    -- 2.02): exact NUMBER arithmetic, except for amounts too large for it, which no valid
+                    -- order reaches and where the float comparison is exact enough
+                    when case
+                        when P.N_TOTAL_AMOUNT > 1e20 or P.N_QUANTITY * P.N_UNIT_PRICE > 1e20
+                            then P.N_TOTAL_AMOUNT > P.N_QUANTITY * P.N_UNIT_PRICE + 0.01
+                        else
+                            P.F_TOTAL_AMOUNT::number(38, 12)
+                            > P.F_QUANTITY::number(38, 0) * P.F_UNIT_PRICE::number(38, 12) + 0.01
+                    end then 'payload.total_amount is higher than quantity * unit_price'
                     -- storage guards, beyond the contract: a value the typed columns cannot hold would make the task
                     -- fail
                     when P.N_QUANTITY >= 1e18 then 'payload.quantity is out of range'
