@@ -393,6 +393,73 @@ def bench_pages(workdir: Path) -> dict[str, Any]:
     return time_pages(workdir)
 
 
+# --- 5. the engine's own costs ----------------------------------------------------------------------------
+
+
+def bench_engine(workdir: Path, statements: int = 1000) -> dict[str, Any]:
+    """Per-statement overhead against plain DuckDB, and the cost of a stream read on a large table."""
+    import duckdb
+
+    from .local import Engine
+
+    db = str(workdir / "engine_costs.duckdb")
+    engine = Engine(db)
+    with engine.session() as s:
+        s.execute("CREATE DATABASE B")
+        s.execute("CREATE TABLE T (ID NUMBER, V STRING, J VARIANT)")
+        s.execute(
+            "INSERT INTO T SELECT SEQ8(), 'v' || SEQ8(), PARSE_JSON('{\"k\": \"x\"}') FROM TABLE(GENERATOR(ROWCOUNT => 1000))"
+        )
+        point = "SELECT V, J:k::STRING AS K FROM B.PUBLIC.T WHERE ID = ?"
+        # First run of each distinct text: parse + translate (sqlglot) + execute.
+        t0 = time.perf_counter()
+        for i in range(statements // 10):
+            s.execute(f"SELECT V, J:k::STRING AS K FROM B.PUBLIC.T WHERE ID = ? AND {i} = {i}", [i])
+        first_ms = (time.perf_counter() - t0) / (statements // 10) * 1000
+        t0 = time.perf_counter()
+        for i in range(statements):
+            s.execute(point, [i % 1000])
+        cached_ms = (time.perf_counter() - t0) / statements * 1000
+        with s.cursor() as cur:
+            translated = engine.translate(cur, point, None, None).sql
+        # The big table and its stream: 1M rows, then 100 changes.
+        s.execute("CREATE TABLE BIG (ID NUMBER, V STRING)")
+        s.execute("INSERT INTO BIG SELECT SEQ8(), 'v' || SEQ8() FROM TABLE(GENERATOR(ROWCOUNT => 1000000))")
+        s.execute("CREATE STREAM BIG_S ON TABLE BIG")
+        s.execute("CREATE STREAM BIG_APPEND ON TABLE BIG APPEND_ONLY = TRUE")
+        s.execute("UPDATE BIG SET V = 'changed' WHERE ID < 50")
+        s.execute("INSERT INTO BIG SELECT 2000000 + SEQ8(), 'new' FROM TABLE(GENERATOR(ROWCOUNT => 50))")
+        reads = {}
+        for name in ("BIG_S", "BIG_APPEND"):
+            times = []
+            for _ in range(20):
+                t0 = time.perf_counter()
+                rows = s.execute(f"SELECT COUNT(*) FROM {name}").scalar()
+                times.append(time.perf_counter() - t0)
+            reads[name] = (statistics.median(times) * 1000, rows)
+        t0 = time.perf_counter()
+        for _ in range(20):
+            s.execute("SELECT COUNT(*) FROM BIG WHERE V = 'changed'").scalar()
+        scan_ms = (time.perf_counter() - t0) / 20 * 1000
+    engine.close()
+    con = duckdb.connect(db)
+    t0 = time.perf_counter()
+    for i in range(statements):
+        con.execute(translated, [i % 1000]).fetchall()
+    plain_ms = (time.perf_counter() - t0) / statements * 1000
+    con.close()
+    return {
+        "engine_statement_plain_duckdb_ms": plain_ms,
+        "engine_statement_first_run_ms": first_ms,
+        "engine_statement_cached_ms": cached_ms,
+        "engine_statement_overhead_cached_ms": cached_ms - plain_ms,
+        "engine_stream_read_100_changes_1m_rows_ms": reads["BIG_S"][0],
+        "engine_stream_read_rows": reads["BIG_S"][1],
+        "engine_append_only_read_50_inserts_1m_rows_ms": reads["BIG_APPEND"][0],
+        "engine_full_scan_1m_rows_ms": scan_ms,
+    }
+
+
 # --- orchestration ----------------------------------------------------------------------------------------
 
 PARTS: dict[str, Callable[[dict, Path], dict[str, Any]]] = {
@@ -400,6 +467,7 @@ PARTS: dict[str, Callable[[dict, Path], dict[str, Any]]] = {
     "queries": lambda cfg, wd: bench_queries(cfg["query_orders"], cfg["query_runs"], wd),
     "e2e": lambda cfg, wd: bench_e2e(cfg["e2e_seconds"], wd),
     "pages": lambda cfg, wd: bench_pages(wd),
+    "engine": lambda cfg, wd: bench_engine(wd),
 }
 
 

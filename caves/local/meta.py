@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _S = quote(INTERNAL_SCHEMA)
 

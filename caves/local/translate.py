@@ -293,6 +293,9 @@ class Translator:
                 return exp.func("regexp_full_match", *node.expressions)
             if fname == "ARRAY_SIZE":
                 return exp.func("json_array_length", *node.expressions)
+            if fname in {"SEQ1", "SEQ2", "SEQ4", "SEQ8"}:
+                # Snowflake's sequence of a GENERATOR row: 0, 1, 2, ...
+                return sqlglot.parse_one("(row_number() OVER () - 1)", read="duckdb")
             return node
         if isinstance(node, exp.CurrentDatabase):
             return exp.Literal.string(self.database) if self.database else exp.null()
@@ -371,9 +374,14 @@ class Translator:
         if not isinstance(func, (exp.Anonymous, exp.Func)):
             raise SnowflakeError(f"Unsupported table function: {call.sql('snowflake')}")
         fname = func.name.upper() if isinstance(func, exp.Anonymous) else func.sql_name().upper()
-        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "COMPLETE_TASK_GRAPHS"}:
+        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR"}:
             raise SnowflakeError(f"Unsupported table function: {fname}")
         args: list[exp.Expression] = [exp.Literal.string(database or "")]
+        if not isinstance(func, exp.Anonymous):
+            # sqlglot models some table functions (GENERATOR) with named arguments of its own
+            for key, value in func.args.items():
+                if key != "expressions" and isinstance(value, exp.Expression):
+                    args.append(exp.PropertyEQ(this=exp.to_identifier(key.upper()), expression=value))
         for arg in func.expressions:
             if isinstance(arg, exp.Kwarg):
                 args.append(exp.PropertyEQ(this=exp.to_identifier(arg.this.name.upper()), expression=arg.expression))
