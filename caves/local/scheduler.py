@@ -110,7 +110,7 @@ def run_until_idle(engine: Engine, max_rounds: int = 1000) -> list[RunOutcome]:
     gated = {ObjectName(d, s, n) for d, s, n, *_r, condition in _started_roots(engine) if condition}
     outcomes = run_started_graphs(engine)
     last = outcomes
-    offsets = _stream_offsets(engine)
+    pending = _pending_streams(engine)
     for _ in range(max_rounds):
         if any(o.state.startswith("FAILED") for o in last):
             break  # a failing graph would fail again; stop and let the caller report it
@@ -119,18 +119,28 @@ def run_until_idle(engine: Engine, max_rounds: int = 1000) -> list[RunOutcome]:
             break
         last = run_started_graphs(engine, only=busy)
         outcomes = [*outcomes, *last]
-        moved = _stream_offsets(engine)
-        if moved == offsets:
-            break  # the graphs ran but consumed nothing (say, a suspended child's stream): no progress to make
-        offsets = moved
+        now_pending = _pending_streams(engine)
+        if now_pending == pending:
+            # The graphs ran but the same streams still wait (say, behind a suspended child): no progress to make.
+            break
+        pending = now_pending
     return outcomes
 
 
-def _stream_offsets(engine: Engine) -> list[tuple]:
+def _pending_streams(engine: Engine) -> set[str]:
+    """The streams that have data now (SYSTEM$STREAM_HAS_DATA)."""
     with engine.session() as s:
-        return s.query_internal(
-            f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME, OFFSET_VERSION FROM {_S}.STREAMS ORDER BY 1, 2, 3"
-        )
+        names = [
+            f"{d}.{sc}.{n}"
+            for d, sc, n in s.query_internal(f"SELECT DATABASE_NAME, SCHEMA_NAME, NAME FROM {_S}.STREAMS")
+        ]
+        # The function takes a literal name (it is resolved when the statement is compiled); these names
+        # come from the engine's own catalog, quotes doubled.
+        return {
+            name
+            for name in names
+            if s.execute(f"SELECT SYSTEM$STREAM_HAS_DATA('{name.replace(chr(39), chr(39) * 2)}')").scalar()
+        }
 
 
 class Scheduler:
