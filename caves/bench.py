@@ -169,6 +169,7 @@ def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
     ingest_sql, statements = _plain_statements(db)
     con = duckdb.connect(db)
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")
     for storage, table in con.execute(
         "SELECT schema_name, table_name FROM duckdb_columns() WHERE column_name = 'METADATA$ROW_ID'"
     ).fetchall():
@@ -443,6 +444,7 @@ def bench_engine(workdir: Path, statements: int = 1000) -> dict[str, Any]:
         scan_ms = (time.perf_counter() - t0) / 20 * 1000
     engine.close()
     con = duckdb.connect(db)
+    con.execute("SET enable_progress_bar = false")
     t0 = time.perf_counter()
     for i in range(statements):
         con.execute(translated, [i % 1000]).fetchall()
