@@ -23,9 +23,10 @@ for _p in (str(REPO_ROOT), str(TESTS_DIR)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+from pipeline.helpers import DB, caves  # noqa: E402
+
 from caves.catalog import Parameter, Query, load_catalog  # noqa: E402
 from caves.warehouse.local import LocalWarehouse  # noqa: E402
-from pipeline.helpers import DB, caves  # noqa: E402
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
