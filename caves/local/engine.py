@@ -22,7 +22,7 @@ import duckdb
 from . import meta
 from .errors import SnowflakeError
 from .lease import Lease
-from .names import INTERNAL_SCHEMA, ObjectName, quote, split_storage_schema
+from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
 from .translate import ROW_ID, StreamInfo, TableInfo, Translation, Translator, parse
 
@@ -552,12 +552,3 @@ class Session:
     def query_internal(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         with self.cursor() as cur:
             return cur.execute(sql, list(params) if params else None).fetchall()
-
-    def current_names(self) -> tuple[str | None, str | None]:
-        return self.database, self.schema
-
-
-def storage_schema_names(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """All Snowflake (database, schema) pairs stored in the file."""
-    rows = cur.execute("SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database()").fetchall()
-    return [pair for (name,) in rows if (pair := split_storage_schema(name))]

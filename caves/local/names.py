@@ -79,15 +79,3 @@ def resolve(parts: list[str], database: str | None, schema: str | None) -> Objec
             "Call 'USE SCHEMA', or use a qualified name."
         )
     return ObjectName(database, schema, parts[0])
-
-
-def parse_object_name(text: str, database: str | None, schema: str | None) -> ObjectName:
-    return resolve(split_name(text), database, schema)
-
-
-def split_storage_schema(storage_schema: str) -> tuple[str, str] | None:
-    """``"DB.SCHEMA"`` -> ("DB", "SCHEMA"); None for DuckDB's own schemas."""
-    if "." not in storage_schema:
-        return None
-    database, _, schema = storage_schema.partition(".")
-    return database, schema
