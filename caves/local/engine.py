@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -118,6 +119,8 @@ class Engine:
         idle_close_s: float = 2.0,
     ) -> None:
         self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .caves/ yet
         self.clock = clock
         # Serialises this process's writing statements (DuckDB would otherwise report write conflicts
         # between, say, the scheduler thread and an admin action); explicit transactions do not hold it
