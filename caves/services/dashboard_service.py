@@ -48,7 +48,9 @@ def format_value(value: object, kind: str, lang: str) -> str:
     """A value formatted by kind: ``money``, ``percent``, ``count``, ``decimal``, ``days``, ``datetime`` (short,
     for a tile)."""
     if kind == "money":
-        return fmt.euros(value, lang)
+        # A tile is narrow: whole euros from a thousand on (the cents are in the tables and the explorer).
+        large = not fmt.is_missing(value) and abs(float(value)) >= 1000
+        return fmt.euros(value, lang, decimals=0 if large else 2)
     if kind == "percent":
         return fmt.percent(value, lang)
     if kind == "decimal":

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from caves.i18n import payment_method
 from caves.services import cache, pipeline_service, query_service
 from caves.services import format as fmt
+from caves.services.dashboard_service import format_value
 from caves.warehouse.local import LocalWarehouse
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -70,7 +71,8 @@ def test_overview_shows_today_against_yesterday(warehouse: LocalWarehouse) -> No
     at = open_page("app_pages/overview.py")
     today = expected(warehouse, "kpi_today").iloc[0]
     assert metric(at, "Commandes") == fmt.number(today["ORDERS_TODAY"])
-    assert metric(at, "Chiffre d'affaires") == fmt.euros(today["REVENUE_TODAY"])
+    # A tile shows money as the tiles do (whole euros from a thousand on): the same value, tile-formatted.
+    assert metric(at, "Chiffre d'affaires") == format_value(today["REVENUE_TODAY"], "money", "fr")
     assert metric(at, "Clients") == fmt.number(today["CUSTOMERS_TODAY"])
     versus = expected(warehouse, "kpi_today_vs_yesterday").set_index("METRIC")
     deltas = {m.label: m.delta for m in at.metric}
@@ -126,7 +128,7 @@ def test_stock_alerts_follow_the_threshold(warehouse: LocalWarehouse) -> None:
 def test_finance_shows_the_month_to_date(warehouse: LocalWarehouse) -> None:
     at = open_page("app_pages/finance.py")
     projection = expected(warehouse, "month_end_projection").iloc[0]
-    assert metric(at, "CA du mois") == fmt.euros(projection["REVENUE_MTD"])
+    assert metric(at, "CA du mois") == format_value(projection["REVENUE_MTD"], "money", "fr")
     payments = expected(warehouse, "revenue_by_payment_method")
     tables = [df.value for df in at.dataframe if "PAYMENT_METHOD" in df.value.columns]
     assert tables and set(tables[0]["PAYMENT_METHOD"]) == {payment_method(c) for c in payments["PAYMENT_METHOD"]}

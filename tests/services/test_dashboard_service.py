@@ -16,17 +16,19 @@ def test_today_tiles_follow_the_metric_order_with_deltas() -> None:
     versus = pd.DataFrame(
         {
             "METRIC": ["REVENUE", "ORDERS"],
-            "TODAY": [1234.5, 12.0],
+            "TODAY": [1234.6, 12.0],
             "YESTERDAY": [1000.0, 0.0],
             "DELTA_PCT": [23.46, None],
             "METRIC_ORDER": [2, 1],
         }
     )
     orders, revenue = ds.today_tiles(versus, "fr")
+    small = ds.today_tiles(versus.assign(TODAY=[987.65, 12.0]), "fr")[1]
+    assert small.value == f"987,65{NB}€"  # below a thousand, the cents
     assert (orders.label, orders.value, orders.delta) == ("Commandes", "12", None)  # yesterday was zero
-    assert revenue.value == f"1{NB}234,50{NB}€"
+    assert revenue.value == f"1{NB}235{NB}€"  # whole euros from a thousand on: the tile stays readable
     assert revenue.delta == f"+23,5{NB}% vs hier"
-    assert revenue.help == f"Hier{NB}: 1{NB}000,00{NB}€"
+    assert revenue.help == f"Hier{NB}: 1{NB}000{NB}€"
     assert ds.today_tiles(versus, "en")[0].label == "Orders"
 
 
