@@ -39,6 +39,20 @@ def cmd_sql(args: argparse.Namespace) -> int:
         statements = [args.statement]
     else:
         raise CliError('give a statement ("SELECT 1") or -f FILE')
+    if args.target == "snowflake":
+        from .output import format_frame
+        from .targets import warehouse_for
+
+        wh = warehouse_for(args)
+        try:
+            frame = None
+            for stmt in statements:
+                frame = wh.query(stmt)
+            if frame is not None:
+                print(format_frame(frame, args.format))
+        finally:
+            wh.close()
+        return 0
     engine = _engine(args)
     try:
         with engine.session() as session:
@@ -55,6 +69,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from .deploy import deploy
 
+    if args.target != "local":
+        raise CliError("init creates the local warehouse; on Snowflake use: caves deploy --target snowflake")
     wh = _local_warehouse(args)
     try:
         applied = deploy(wh, resume_new_graphs=True)
@@ -87,10 +103,19 @@ def _local_warehouse(args: argparse.Namespace):
     return LocalWarehouse(args.db or default_db_path(), engine=_engine(args))
 
 
+def _warehouse(args: argparse.Namespace):
+    """The warehouse of ``--target``: the local engine on ``--db``, or Snowflake (caves.targets)."""
+    if args.target == "local":
+        return _local_warehouse(args)
+    from .targets import warehouse_for
+
+    return warehouse_for(args)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest, lines_as_messages
 
-    wh = _local_warehouse(args)
+    wh = _warehouse(args)
     try:
         if args.file == "-":
             report = ingest(wh, lines_as_messages(sys.stdin, topic=args.topic or "stdin"), args.batch_size)
@@ -145,7 +170,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             from .kafka import EventProducer, parse_config
 
             producer = stack.enter_context(EventProducer(args.kafka, args.topic, parse_config(args.kafka_config)))
-        wh = None if out is not None or producer is not None else _local_warehouse(args)
+        wh = None if out is not None or producer is not None else _warehouse(args)
         if wh is not None:
             stack.callback(wh.close)
 
@@ -201,6 +226,8 @@ def cmd_consume(args: argparse.Namespace) -> int:
 
 
 def cmd_pipeline_run(args: argparse.Namespace) -> int:
+    if args.target == "snowflake":
+        return _pipeline_run_snowflake(args)
     from .local.scheduler import run_started_graphs, run_until_idle
 
     engine = _engine(args)
@@ -218,12 +245,30 @@ def cmd_pipeline_run(args: argparse.Namespace) -> int:
         engine.close()
 
 
+def _pipeline_run_snowflake(args: argparse.Namespace) -> int:
+    """On Snowflake: EXECUTE TASK on each interval-scheduled root (Snowflake evaluates WHEN and runs them)."""
+    from . import taskctl
+    from .dag import load_task_graph
+
+    graph = load_task_graph()
+    roots = [r for r in graph.roots() if not (graph.nodes[r].schedule or "").upper().startswith("USING CRON")]
+    wh = _warehouse(args)
+    try:
+        for statement in taskctl.run(wh, [taskctl.execute_statement(root, graph=graph) for root in roots]):
+            print(statement)
+    finally:
+        wh.close()
+    if args.until_idle:
+        print("Snowflake runs the graphs asynchronously: follow them with `caves tasks history --target snowflake`.")
+    return 0
+
+
 def cmd_tasks(args: argparse.Namespace) -> int:
     from . import taskctl
     from .dag import UnknownTaskError
     from .output import format_frame
 
-    wh = _local_warehouse(args)
+    wh = _warehouse(args)
     try:
         if args.action == "list":
             frame = taskctl.list_tasks(wh)[
@@ -277,7 +322,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         sql, params = query.bind(values)
     except (CatalogError, ParameterError) as exc:
         raise CliError(str(exc)) from None
-    wh = _local_warehouse(args)
+    wh = _warehouse(args)
     try:
         print(format_frame(wh.query(sql, params), args.format))
     finally:
@@ -311,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--target", choices=["local", "snowflake"], default="local")
     common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument("--connection-file", help="--target snowflake: TOML connection settings (see README)")
     parser.add_argument("--db", dest="db_global", default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -319,7 +365,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deploy", parents=[common], help="plan and apply deploy_sql/")
     p.add_argument("--dry-run", action="store_true", help="print the statements in order, change nothing")
-    p.add_argument("--connection-file", help="--target snowflake: TOML connection settings (see README)")
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")
@@ -350,7 +395,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", default="caves-raw-loader", help="consumer group id")
     p.add_argument("--batch-size", type=int, default=5000, help="flush after this many messages")
     p.add_argument("--batch-seconds", type=float, default=5.0, help="... or when the batch is this old")
-    p.add_argument("--connection-file", help="--target snowflake: TOML connection settings (see README)")
     p.add_argument("-X", dest="kafka_config", action="append", metavar="KEY=VALUE", help="librdkafka property")
     p.set_defaults(func=cmd_consume)
 
