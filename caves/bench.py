@@ -98,12 +98,11 @@ def _engine_pipeline(db: str, events_file: Path) -> dict[str, float]:
 
 def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     """The ingest INSERT and each task body's statements, translated once, with streams read as tables."""
-    from .dag import load_task_graph
+    from .dag import load_task_graph, statement_texts
     from .ingest import INSERT_RAW_SQL
     from .local import Engine
     from .local.engine import EngineCatalog
     from .local.names import ObjectName, quote
-    from .local.script import split_statements
     from .local.tasks import split_handler
     from .local.translate import ROW_ID, TableInfo, Translator, parse
 
@@ -139,7 +138,7 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
             ).fetchone()
             body, database, schema = definition
             main, _handlers = split_handler(body.strip().rstrip(";")[len("BEGIN") : -len("END")])
-            work = [s for s in split_statements(main) if s.strip().upper() not in {"BEGIN TRANSACTION", "COMMIT"}]
+            work = [s for s in statement_texts(main) if s.strip().upper() not in {"BEGIN TRANSACTION", "COMMIT"}]
             statements.append((fqn, [translate(s, database, schema) for s in work]))
     engine.close()
     return ingest_sql, statements

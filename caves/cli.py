@@ -29,12 +29,12 @@ def _engine(args: argparse.Namespace):
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from .local.script import split_statements
+    from .dag import statement_texts
     from .output import format_rows
 
     if args.file:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
-        statements = split_statements(text)
+        statements = statement_texts(text)
     elif args.statement:
         statements = [args.statement]
     else:

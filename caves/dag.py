@@ -161,7 +161,8 @@ class DeployStatement:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _tokens(text: str) -> list[Token]:
+def tokenize(text: str) -> list[Token]:
+    """Snowflake SQL tokens (sqlglot's tokenizer): strings, ``$$`` bodies and comments are never split."""
     return _TOKENIZER.tokenize(text)
 
 
@@ -179,7 +180,7 @@ def split_statements(text: str) -> list[tuple[int, str]]:
     expression (``BEGIN TRANSACTION`` / ``BEGIN;`` are statements, not blocks). Comments before a
     statement are not part of it; comments inside are kept.
     """
-    tokens = _tokens(text)
+    tokens = tokenize(text)
     statements: list[tuple[int, str]] = []
     stack: list[str] = []
     first: Token | None = None
@@ -226,6 +227,11 @@ def split_statements(text: str) -> list[tuple[int, str]]:
     return statements
 
 
+def statement_texts(text: str) -> list[str]:
+    """The statements of ``text`` (see :func:`split_statements`), without their line numbers."""
+    return [sql for _, sql in split_statements(text)]
+
+
 def _declare_opens_block(tokens: list[Token], i: int) -> bool:
     """DECLARE opens a Scripting block at the start of a statement or of a task/procedure body (after AS)."""
     if i == 0:
@@ -270,7 +276,7 @@ def _qualify(name: str, default_db: str, default_schema: str | None) -> str:
 
 def parse_statement(sql: str, *, file: str = "", line: int = 0) -> DeployStatement:
     """Classify one statement and parse the options of CREATE STREAM / CREATE TASK."""
-    tokens = _tokens(sql)
+    tokens = tokenize(sql)
     if not tokens:
         raise DeployError(f"{file}:{line}: empty statement")
     verb = _word(tokens[0])
@@ -419,7 +425,7 @@ def block_statements(body: str) -> list[str]:
 
     A body that is not a block is returned as one statement.
     """
-    tokens = _tokens(body)
+    tokens = tokenize(body)
     if not tokens or _word(tokens[0]) != "BEGIN" or _word(tokens[-1]) != "END":
         return [body.strip()]
     inner_start = tokens[1].start if len(tokens) > 1 else tokens[0].end + 1

@@ -282,9 +282,9 @@ class Session:
 
     def execute_script(self, text: str) -> list[Result]:
         """Run statements one by one in this session (as ``snowsql -f`` does); stop at the first error."""
-        from .script import split_statements
+        from ..dag import statement_texts
 
-        return [self.execute(stmt) for stmt in split_statements(text)]
+        return [self.execute(stmt) for stmt in statement_texts(text)]
 
     def close(self) -> None:
         """End the session: an open transaction is rolled back (Snowflake does the same)."""

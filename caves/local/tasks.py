@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from sqlglot.tokens import TokenType
 
+from ..dag import statement_texts, tokenize
 from .errors import ObjectNotFound, SnowflakeError
 from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
 from .result import Result
-from .script import _TOKENIZER, split_statements
 
 if TYPE_CHECKING:
     from .engine import Engine, Session
@@ -73,7 +73,7 @@ def parse_create_task(sql: str) -> TaskDef | None:
     head = re.match(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?TASK\s+(IF\s+NOT\s+EXISTS\s+)?", sql, re.I)
     if not head:
         return None
-    tokens = _TOKENIZER.tokenize(sql)
+    tokens = tokenize(sql)
     # Skip CREATE [OR REPLACE] TASK [IF NOT EXISTS]
     i = 0
     words = 0
@@ -643,7 +643,7 @@ def run_body(session: Session, body: str) -> None:
         return
     main, handlers = split_handler(block.group(2))
     try:
-        for stmt in split_statements(main):
+        for stmt in statement_texts(main):
             session.execute(stmt)
     except SnowflakeError:
         handler = handlers.get("OTHER") or handlers.get("STATEMENT_ERROR")
@@ -651,7 +651,7 @@ def run_body(session: Session, body: str) -> None:
             if session.in_transaction:
                 session.rollback()
             raise
-        for stmt in split_statements(handler):
+        for stmt in statement_texts(handler):
             if re.match(r"^RAISE\s*$", stmt, re.I):
                 raise
             session.execute(stmt)
