@@ -1,7 +1,7 @@
 """Les Caves d'Albert — the pipeline console. ``streamlit run app.py``
 
 The entry point: page setup, the backend (chosen once, prepared on first start with a progress bar),
-the language switch, and the navigation grouped by audience. Pages live in ``pages/``.
+the language switch, and the navigation grouped by audience. Pages live in ``app_pages/``.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ navigation = st.navigation(
 
 with st.sidebar:
     st.caption(t(f"app.backend.{backend.kind}"))
+    if backend.runtime is not None and backend.runtime.demo_factor > 1:
+        st.badge(t("app.demo", factor=backend.runtime.demo_factor), icon=":material/fast_forward:", color="orange")
+    if backend.runtime is not None and backend.runtime.simulator_blocked:
+        st.caption(t("app.simulator_off"), help=backend.runtime.simulator_blocked)
     if st.button(t("app.refresh"), icon=":material/refresh:"):
         cache.clear()
 

@@ -22,7 +22,7 @@ def _seed(path: Path) -> None:
     from .runtime import LocalRuntime
     from .settings import LocalSettings
 
-    runtime = LocalRuntime(str(path), LocalSettings(live_rate=0))
+    runtime = LocalRuntime(str(path), LocalSettings(live=False))
     try:
         runtime.prepare()
     finally:

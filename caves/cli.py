@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -131,33 +132,93 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+_SHOP_FLAGS = ("seed", "orders_per_day", "rate", "redelivery_rate", "late_rate", "broken_rate")
+
+
 def _sim_config(args: argparse.Namespace):
     from .simulate import SimConfig
 
     try:
         return SimConfig(
-            seed=args.seed,
-            orders_per_day=args.orders_per_day,
+            seed=42 if args.seed is None else args.seed,
+            orders_per_day=200.0 if args.orders_per_day is None else args.orders_per_day,
             rate=args.rate if args.live else None,
-            redelivery_rate=args.redelivery_rate,
-            late_rate=args.late_rate,
-            broken_rate=args.broken_rate,
+            redelivery_rate=args.redelivery_rate or 0.0,
+            late_rate=args.late_rate or 0.0,
+            broken_rate=args.broken_rate or 0.0,
         )
     except ValueError as exc:
         raise CliError(str(exc)) from None
 
 
+def _shop_feed(args: argparse.Namespace, wh, now):
+    """The warehouse's shop, continued; or a new one opened (history: ``--days`` ago; live: now)."""
+    from .shop import ShopError, ShopFeed, open_shop, read_shop
+
+    record = read_shop(wh)
+    if record is not None:
+        given = [f"--{name.replace('_', '-')}" for name in _SHOP_FLAGS if getattr(args, name) is not None]
+        if not args.live:
+            raise CliError(
+                f"this warehouse already holds the shop opened on {record.opened_at:%Y-%m-%d %H:%M} UTC; "
+                "its history is not made again (that would be a second opening stock): "
+                "`caves simulate --live` continues it"
+            )
+        if given:
+            raise CliError(
+                f"this warehouse's shop (opened {record.opened_at:%Y-%m-%d}, seed {record.config.seed}, "
+                f"{record.config.orders_per_day:g} orders/day) is continued as it is: {', '.join(given)} cannot "
+                "change it; drop the option, or simulate into another --db"
+            )
+        return ShopFeed(wh, record)
+    opened_at = now - dt.timedelta(days=args.days) if not args.live else now
+    try:
+        return ShopFeed(wh, open_shop(wh, _sim_config(args), opened_at))
+    except ShopError as exc:
+        raise CliError(str(exc)) from None
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
-    import contextlib
-    import dataclasses
-    import datetime as dt
     import time
 
-    from .ingest import Message, ingest
+    now = dt.datetime.now(dt.UTC)
+    if args.output is None and args.kafka is None:
+        # Into a warehouse: the warehouse's own shop (caves.shop), history and live being one story.
+        wh = _warehouse(args)
+        try:
+            feed = _shop_feed(args, wh, now)
+            if not args.live:
+                sent = feed.deliver_until(now)
+                print(f"Simulated {args.days} days: {sent} messages.", file=sys.stderr)
+                return 0
+            config = feed.record.config
+            pace = (
+                f"{config.rate} events/s" if config.rate else f"its own rhythm, ~{config.orders_per_day:g} orders/day"
+            )
+            print(
+                f"Live: the shop opened {feed.record.opened_at:%Y-%m-%d %H:%M} UTC goes on at {pace} (Ctrl-C to stop)…",
+                file=sys.stderr,
+            )
+            sent = feed.deliver_until(now)  # what the shop sent while nobody was simulating
+            deadline = time.monotonic() + args.duration if args.duration else None
+            while deadline is None or time.monotonic() < deadline:
+                time.sleep(1.0)
+                sent += feed.deliver_until(dt.datetime.now(dt.UTC))
+            print(f"Sent {sent} messages.", file=sys.stderr)
+            return 0
+        finally:
+            wh.close()
+    return _simulate_elsewhere(args, now)
+
+
+def _simulate_elsewhere(args: argparse.Namespace, now: dt.datetime) -> int:
+    """History or live events to a file, stdout or Kafka: a shop of its own, recorded nowhere."""
+    import contextlib
+    import time
+
     from .simulate import LiveSimulator, generate_history
 
     config = _sim_config(args)
-    now = dt.datetime.now(dt.UTC)
     sent = 0
     with contextlib.ExitStack() as stack:
         out = None
@@ -170,9 +231,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             from .kafka import EventProducer, parse_config
 
             producer = stack.enter_context(EventProducer(args.kafka, args.topic, parse_config(args.kafka_config)))
-        wh = None if out is not None or producer is not None else _warehouse(args)
-        if wh is not None:
-            stack.callback(wh.close)
 
         def deliver(texts: list[str]) -> None:
             nonlocal sent
@@ -180,20 +238,20 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 from .kafka import keyed
 
                 producer.send_all(keyed(texts))
-            elif out is not None:
+            else:
+                assert out is not None
                 out.writelines(text + "\n" for text in texts)
                 out.flush()
-            else:
-                ingest(wh, (Message(t, "simulator", 0, sent + i) for i, t in enumerate(texts)))
             sent += len(texts)
 
         if not args.live:
             deliver([text for _, text in generate_history(config, days=args.days, end=now)])
             print(f"Simulated {args.days} days: {sent} messages.", file=sys.stderr)
             return 0
-        live = LiveSimulator(dataclasses.replace(config, id_tag=f"L{now:%H%M%S}-"), start=now)
+        live = LiveSimulator(config, start=now)
         deadline = time.monotonic() + args.duration if args.duration else None
-        print(f"Live simulation at {args.rate} events/s (Ctrl-C to stop)…", file=sys.stderr)
+        pace = f"{config.rate} events/s" if config.rate else f"~{config.orders_per_day:g} orders/day"
+        print(f"Live simulation at {pace} (Ctrl-C to stop)…", file=sys.stderr)
         while deadline is None or time.monotonic() < deadline:
             time.sleep(1.0)
             deliver(live.next_batch(dt.datetime.now(dt.UTC)))
@@ -375,14 +433,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", parents=[common], help="produce realistic shop events into the warehouse")
     p.add_argument("--days", type=int, default=90, help="days of history to produce (history mode)")
-    p.add_argument("--orders-per-day", type=float, default=200.0)
-    p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--live", action="store_true", help="produce events continuously at --rate")
-    p.add_argument("--rate", type=float, default=20.0, help="events per second in live mode")
+    # Shop options have no argparse default: a warehouse's recorded shop is continued as it is, and an option
+    # given to change it is refused rather than ignored.
+    p.add_argument("--orders-per-day", type=float, default=None, help="a new shop's volume (default 200)")
+    p.add_argument("--seed", type=int, default=None, help="a new shop's seed (default 42)")
+    p.add_argument("--live", action="store_true", help="go on producing events; into a warehouse, its shop continued")
+    p.add_argument(
+        "--rate", type=float, default=None, help="live, new shop only: a flat rate in events/s (default: the profile)"
+    )
     p.add_argument("--duration", type=float, default=None, help="live mode: stop after this many seconds")
-    p.add_argument("--redelivery-rate", type=float, default=0.0, help="share of messages delivered twice")
-    p.add_argument("--late-rate", type=float, default=0.0, help="share of status events delivered late")
-    p.add_argument("--broken-rate", type=float, default=0.0, help="share of extra malformed messages")
+    p.add_argument("--redelivery-rate", type=float, default=None, help="share of messages delivered twice")
+    p.add_argument("--late-rate", type=float, default=None, help="share of status events delivered late")
+    p.add_argument("--broken-rate", type=float, default=None, help="share of extra malformed messages")
     p.add_argument("--output", default=None, help="write JSON lines to FILE or - instead of ingesting")
     p.add_argument("--kafka", metavar="HOST:PORT", default=None, help="produce to Kafka/Redpanda instead of ingesting")
     p.add_argument("--topic", default="shop-events", help="--kafka: the topic to produce to")

@@ -20,6 +20,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "app.refresh": {"fr": "Rafraîchir les données", "en": "Refresh data"},
     "app.starting": {"fr": "Démarrage de l'entrepôt local…", "en": "Starting the local warehouse…"},
     "app.start_failed": {"fr": "L'entrepôt n'a pas pu démarrer", "en": "The warehouse could not start"},
+    # --- the live shop (caves.shop)
+    "app.demo": {"fr": "Démo accélérée ×{factor}", "en": "Accelerated demo ×{factor}"},
+    "kpi.yesterday_until": {"fr": "Hier jusqu'à {time}", "en": "Yesterday until {time}"},
+    "app.simulator_off": {
+        "fr": "Simulateur en direct arrêté : l'entrepôt contient d'autres événements.",
+        "en": "Live simulator off: the warehouse holds other events.",
+    },
     "nav.direction": {"fr": "Direction", "en": "Management"},
     "nav.warehouse": {"fr": "Entrepôt", "en": "Warehouse"},
     "nav.operations": {"fr": "Exploitation", "en": "Operations"},
@@ -47,8 +54,8 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- overview
     "overview.today": {"fr": "Aujourd'hui", "en": "Today"},
     "overview.caption": {
-        "fr": "Journée en cours (UTC) comparée à la journée complète d'hier, hors commandes annulées.",
-        "en": "Current UTC day compared with the whole of yesterday, cancelled orders excluded.",
+        "fr": "Journée en cours (UTC) comparée à hier jusqu'à la même heure, hors commandes annulées.",
+        "en": "Current UTC day so far compared with yesterday up to the same time, cancelled orders excluded.",
     },
     "overview.freshness": {"fr": "Fraîcheur des données", "en": "Data freshness"},
     "overview.last_raw": {"fr": "Dernier événement reçu", "en": "Last event received"},

@@ -19,7 +19,10 @@ class LocalSettings:
     seed_days: int = 90
     seed_orders_per_day: float = 200.0
     seed: int = 42
-    live_rate: float = 3.0
+    # The live simulator continues the seeded shop at its own rhythm while the console runs.
+    live: bool = True
+    # Accelerated demo: a new warehouse's shop runs at this many times the seeded volume (1 = the real rhythm).
+    demo_factor: int = 1
     time_scale: float = 12.0
     scheduler_poll_seconds: float = 1.0
 
@@ -44,6 +47,20 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
+def _live(local: dict[str, Any], default: bool) -> bool:
+    if "live_rate" in local:
+        # The flat live rate of earlier versions made a second, 260x busier shop; the live simulator now follows
+        # the shop's own rhythm, and an accelerated demo is `demo_factor`.
+        raise ValueError("settings: 'local.live_rate' is gone: use 'local.live' (on/off) and 'local.demo_factor'")
+    return bool(local.get("live", default))
+
+
+def _demo_factor(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise ValueError("settings: 'local.demo_factor' must be a whole number from 1 (the real rhythm) to 1000")
+    return value
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read the YAML settings; a missing file gives the defaults, a malformed one a readable error."""
     path = Path(path or os.environ.get("CAVES_CONFIG") or DEFAULT_CONFIG)
@@ -64,7 +81,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
             seed_days=int(local.get("seed_days", defaults.seed_days)),
             seed_orders_per_day=float(local.get("seed_orders_per_day", defaults.seed_orders_per_day)),
             seed=int(local.get("seed", defaults.seed)),
-            live_rate=float(local.get("live_rate", defaults.live_rate)),
+            live=_live(local, defaults.live),
+            demo_factor=_demo_factor(local.get("demo_factor", defaults.demo_factor)),
             time_scale=float(local.get("time_scale", defaults.time_scale)),
             scheduler_poll_seconds=float(local.get("scheduler_poll_seconds", defaults.scheduler_poll_seconds)),
         ),

@@ -848,15 +848,19 @@ def generate_history(config: SimConfig, days: int, end: datetime) -> Iterator[tu
 class LiveSimulator:
     """The shop running from `start` on; each `next_batch(now)` returns the messages sent since the last call.
 
-    With `history_days`, the shop first lives through those days before `start` silently, so the live stream
-    continues exactly where `generate_history(config, history_days, start)` stopped (same orders, same stock).
+    With `opened_at` (before `start`), the shop opened then and first lives silently up to `start`, so the live
+    stream continues exactly where `generate_history(config, days, start)` stopped for a shop opened `days`
+    before `start` (same orders, same stock, same ids). `sent` counts the messages returned so far.
     """
 
-    def __init__(self, config: SimConfig, start: datetime, history_days: int = 0) -> None:
+    def __init__(self, config: SimConfig, start: datetime, opened_at: datetime | None = None) -> None:
         start_ms = _to_ms(start)
-        self._shop = _Shop(config, start_ms - history_days * DAY)
+        self._shop = _Shop(config, _to_ms(opened_at) if opened_at is not None else start_ms)
         self._shop.run_until(start_ms)
+        self.sent = 0
 
     def next_batch(self, now: datetime) -> list[str]:
         """The messages sent after the previous call (or `start`) and up to `now` included."""
-        return [text for _, text in self._shop.run_until(_to_ms(now) + 1)]
+        texts = [text for _, text in self._shop.run_until(_to_ms(now) + 1)]
+        self.sent += len(texts)
+        return texts

@@ -14,3 +14,13 @@ create table if not exists CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG (
     FINISHED_AT timestamp_ntz
 )
 comment = 'Every admin action taken from the console or the CLI (never purged)';
+
+create table if not exists CAVES_ALBERT_DB.OPS.SIMULATED_SHOP (
+    SHOP_ID varchar not null comment 'The simulated shop fed into this warehouse (one per warehouse)',
+    SIM_CONFIG varchar not null comment 'The simulator settings the shop runs on, as JSON (seed, volume, noise)',
+    DEMO_FACTOR number(6, 0) not null default 1 comment 'Accelerated demo: volume x this factor (1 = real rhythm)',
+    OPENED_AT timestamp_ntz not null comment 'The shop''s opening: its opening stock, then its first order',
+    DELIVERED_MESSAGES number(18, 0) not null default 0 comment 'Messages of the shop''s story landed in RAW so far',
+    UPDATED_AT timestamp_ntz
+)
+comment = 'The event simulator''s shop: the live simulator continues this one, never opens a second';

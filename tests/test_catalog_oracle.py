@@ -276,8 +276,13 @@ def test_hand_made_data_exercises_the_edges():
 # ------------------------------------------------------------------------------------------------ KPIs
 
 
-def day_totals(day: dt.date) -> dict[str, Decimal]:
-    rows = [p for p in live_orders() if order_day(p) == day]
+def pd_timestamp(value: Any) -> dt.datetime:
+    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+
+
+def day_totals(day: dt.date, until: dt.datetime | None = None) -> dict[str, Decimal]:
+    """The non-cancelled orders of `day` (only those placed up to `until`, when given)."""
+    rows = [p for p in live_orders() if order_day(p) == day and (until is None or order_ts(p) <= until)]
     revenue = sum((dec(p["total_amount"]) for p in rows), Decimal(0))
     orders = len(rows)
     return {
@@ -302,10 +307,17 @@ def test_kpi_today(warehouse):
 
 
 def test_kpi_today_vs_yesterday(warehouse):
-    """Rule: each metric for today and for the whole of yesterday (UTC, cancelled excluded), and
-    DELTA_PCT = round((today - yesterday) * 100 / yesterday, 1), empty when yesterday is 0."""
-    t, y = day_totals(TODAY), day_totals(TODAY - dt.timedelta(days=1))
+    """Rule: each metric for today so far and for yesterday up to the same time of day (UTC, cancelled
+    excluded), so that a partial day compares with a partial day; YESTERDAY_UNTIL is that moment (now - 1 day),
+    and DELTA_PCT = round((today - yesterday) * 100 / yesterday, 1), empty when yesterday is 0."""
+    asked = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = {r["METRIC"]: r for r in run(warehouse, "kpi_today_vs_yesterday")}
+    answered = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    until = {pd_timestamp(r["YESTERDAY_UNTIL"]) for r in rows.values()}
+    assert len(until) == 1, until
+    (cutoff,) = until
+    assert asked - dt.timedelta(days=1) <= cutoff <= answered - dt.timedelta(days=1)
+    t, y = day_totals(TODAY), day_totals(TODAY - dt.timedelta(days=1), until=cutoff)
     assert set(rows) >= {"ORDERS", "REVENUE", "CUSTOMERS", "AVG_BASKET"}
     for metric, r in rows.items():
         assert metric in t, metric
@@ -316,6 +328,54 @@ def test_kpi_today_vs_yesterday(warehouse):
         else:
             delta = round_half_up((t[metric] - y[metric]) * 100 / y[metric], 1)
             assert abs(float(r["DELTA_PCT"]) - float(delta)) <= 1e-6, (metric, r, delta)
+
+
+def projection_at(now: dt.datetime) -> float:
+    """month_end_projection's rule, computed from the events for the moment `now`: revenue so far this month plus
+    the hours left at the shop's profile (average revenue per weekday and hour over the last 28 full days, or
+    since the first order when the shop is younger), scaled by (month so far + a week of profile) / (what the
+    profile expected of the month so far + a week of profile)."""
+    orders = [(order_ts(p), float(p["total_amount"])) for p in live_orders()]
+    today = now.date()
+    month_start = dt.datetime(today.year, today.month, 1)
+    next_month = dt.datetime(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    window_start = max(dt.datetime.combine(today - dt.timedelta(days=28), dt.time()), min(o for o, _ in orders))
+    window_start = dt.datetime.combine(window_start.date(), dt.time())
+    window_days = (today - window_start.date()).days
+    window_end = dt.datetime.combine(today, dt.time())
+    slots: dict[tuple[int, int], float] = {}
+    for moment, amount in orders:
+        if window_start <= moment < window_end:
+            key = (moment.isoweekday(), moment.hour)
+            slots[key] = slots.get(key, 0.0) + amount * 7 / window_days
+    week = sum(slots.values())
+    expected_month = expected_elapsed = 0.0
+    hour = month_start
+    while hour < next_month:
+        slot = slots.get((hour.isoweekday(), hour.hour), 0.0)
+        expected_month += slot
+        expected_elapsed += slot * min(1.0, max(0.0, (now - hour).total_seconds() / 3600))
+        hour += dt.timedelta(hours=1)
+    mtd = sum(amount for moment, amount in orders if month_start <= moment <= now)
+    return mtd + (expected_month - expected_elapsed) * (mtd + week) / (expected_elapsed + week)
+
+
+def test_month_end_projection_follows_the_shop_profile(warehouse):
+    """Rule: the month-end projection is not a straight line through the month so far: the hours left follow the
+    shop's weekday-by-hour profile of the last four weeks, scaled by how the month runs (with a week of profile as
+    weight); the previous month is the whole calendar month before, cancelled orders excluded throughout."""
+    asked = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    (row,) = run(warehouse, "month_end_projection")
+    answered = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    # More of the month elapsed means less left to project: the answer lies between the two moments' projections.
+    low, high = sorted((projection_at(answered), projection_at(asked)))
+    assert low - MONEY <= float(row["PROJECTED_REVENUE"]) <= high + MONEY, (row, low, high)
+    month_start = dt.datetime(TODAY.year, TODAY.month, 1)
+    previous_start = dt.datetime(TODAY.year - (TODAY.month == 1), (TODAY.month - 2) % 12 + 1, 1)
+    previous = sum(float(p["total_amount"]) for p in live_orders() if previous_start <= order_ts(p) < month_start)
+    assert money(row["PREVIOUS_MONTH_REVENUE"], previous)
+    mtd = sum(float(p["total_amount"]) for p in live_orders() if month_start <= order_ts(p) <= answered)
+    assert money(row["REVENUE_MTD"], mtd)
 
 
 # ------------------------------------------------------------------------------------------------ tops

@@ -357,11 +357,12 @@ def test_broken_messages_come_in_every_kind(noisy):
 
 
 def test_live_continues_the_history_whatever_the_batches():
-    """LiveSimulator with history_days carries on where generate_history stopped, however calls are spaced."""
+    """A LiveSimulator opened when the history's shop opened carries on where generate_history stopped,
+    however its calls are spaced."""
     config = SimConfig(seed=9, orders_per_day=120)
     start = MONDAY - timedelta(days=1)
     expected = [text for moment, text in generate_history(config, 3, MONDAY) if moment >= start]
-    live = LiveSimulator(config, start, history_days=2)
+    live = LiveSimulator(config, start, opened_at=MONDAY - timedelta(days=3))
     got = []
     moment = start
     step = random.Random(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -65,11 +66,20 @@ def format_value(value: object, kind: str, lang: str) -> str:
     return fmt.number(value, lang)
 
 
+def _yesterday_help(row: Any, kind: str, lang: str) -> str:
+    """ "Hier jusqu'à 15:04 : 1 234,50 €": the tile compares today so far with yesterday up to the same time."""
+    colon = f"{fmt.NBSP}:" if lang == "fr" else ":"
+    until = getattr(row, "YESTERDAY_UNTIL", None)
+    if fmt.is_missing(until):
+        return f"{i18n.column_label('YESTERDAY', lang)}{colon} {format_value(row.YESTERDAY, kind, lang)}"
+    label = i18n.t("kpi.yesterday_until", lang, time=f"{until:%H:%M}")
+    return f"{label} (UTC){colon} {format_value(row.YESTERDAY, kind, lang)}"
+
+
 def today_tiles(kpi_vs_yesterday: pd.DataFrame, lang: str) -> list[KpiTile]:
     """One tile per metric of ``kpi_today_vs_yesterday`` (in its METRIC_ORDER): today's value, and the change
-    against yesterday in percent (no delta when yesterday was zero)."""
+    against yesterday up to the same time of day in percent (no delta when yesterday was zero)."""
     rows = kpi_vs_yesterday.sort_values("METRIC_ORDER") if "METRIC_ORDER" in kpi_vs_yesterday else kpi_vs_yesterday
-    colon = f"{fmt.NBSP}:" if lang == "fr" else ":"
     tiles = []
     for row in rows.itertuples():
         kind = "money" if row.METRIC in _MONEY_METRICS else "count"
@@ -82,7 +92,7 @@ def today_tiles(kpi_vs_yesterday: pd.DataFrame, lang: str) -> list[KpiTile]:
                 delta=f"{fmt.percent(row.DELTA_PCT, lang, signed=True)} {i18n.t('common.vs_yesterday', lang)}"
                 if has_delta
                 else None,
-                help=f"{i18n.column_label('YESTERDAY', lang)}{colon} {format_value(row.YESTERDAY, kind, lang)}",
+                help=_yesterday_help(row, kind, lang),
             )
         )
     return tiles

@@ -4,22 +4,27 @@ section: 01_kpi
 title: {fr: "Aujourd'hui contre hier", en: "Today vs yesterday"}
 description:
   fr: >-
-    Commandes, chiffre d'affaires, clients, panier moyen et bouteilles vendues : journée en cours (UTC) contre la
-    journée complète d'hier, avec l'écart en pourcentage (vide si hier vaut zéro). Hors commandes annulées.
+    Commandes, chiffre d'affaires, clients, panier moyen et bouteilles vendues : journée en cours (UTC) contre
+    hier jusqu'à la même heure (YESTERDAY_UNTIL), avec l'écart en pourcentage (vide si hier vaut zéro), pour
+    qu'une journée commencée se compare à une journée commencée. Hors commandes annulées.
   en: >-
-    Orders, revenue, customers, average basket and bottles sold: the current UTC day against the whole of
-    yesterday, with the change in percent (empty when yesterday is zero). Cancelled orders excluded.
+    Orders, revenue, customers, average basket and bottles sold: the current UTC day so far against yesterday
+    up to the same time of day (YESTERDAY_UNTIL), with the change in percent (empty when yesterday is zero), so
+    that a partial day compares with a partial day. Cancelled orders excluded.
 audience: [manager]
 chart: {type: bar, x: METRIC, y: [TODAY, YESTERDAY]}
 parameters: []
-columns: [METRIC, TODAY, YESTERDAY, DELTA_PCT, METRIC_ORDER]
+columns: [METRIC, TODAY, YESTERDAY, DELTA_PCT, METRIC_ORDER, YESTERDAY_UNTIL]
 ---*/
 
 with
 
 CLOCK as (
 
-    select convert_timezone('UTC', current_timestamp())::date as TODAY_UTC
+    select
+        convert_timezone('UTC', current_timestamp())::timestamp_ntz as NOW_UTC,
+        NOW_UTC::date as TODAY_UTC,
+        dateadd(day, -1, NOW_UTC) as YESTERDAY_UNTIL
 
 ),
 
@@ -36,7 +41,9 @@ RECENT_ORDERS as (
     where
         ORD.ORDER_STATUS != 'cancelled'
         and ORD.ORDER_DATE >= dateadd(day, -1, CLOCK.TODAY_UTC)
-        and ORD.ORDER_DATE < dateadd(day, 1, CLOCK.TODAY_UTC)
+        and ORD.ORDER_DATE <= CLOCK.NOW_UTC
+        -- yesterday only up to the same time of day
+        and (ORD.ORDER_DATE >= CLOCK.TODAY_UTC or ORD.ORDER_DATE <= CLOCK.YESTERDAY_UNTIL)
 
 ),
 
@@ -98,10 +105,12 @@ METRICS as (
 )
 
 select
-    METRIC,
-    TODAY,
-    YESTERDAY,
-    round((TODAY - YESTERDAY) * 100 / nullifzero(YESTERDAY), 1) as DELTA_PCT,
-    METRIC_ORDER
+    METRICS.METRIC,
+    METRICS.TODAY,
+    METRICS.YESTERDAY,
+    round((METRICS.TODAY - METRICS.YESTERDAY) * 100 / nullifzero(METRICS.YESTERDAY), 1) as DELTA_PCT,
+    METRICS.METRIC_ORDER,
+    CLOCK.YESTERDAY_UNTIL
 from METRICS
-order by METRIC_ORDER asc
+cross join CLOCK
+order by METRICS.METRIC_ORDER asc

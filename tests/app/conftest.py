@@ -27,7 +27,7 @@ from caves.warehouse.local import LocalWarehouse  # noqa: E402
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A deployed, seeded warehouse file; the app (CAVES_DB) and the tests read the same file."""
     path = tmp_path_factory.mktemp("app") / "warehouse.duckdb"
-    runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live_rate=0))
+    runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live=False))
     try:
         runtime.prepare()
     finally:

@@ -57,7 +57,7 @@ def _free_port() -> int:
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A deployed warehouse with 14 days x 60 orders/day pushed through the real pipeline."""
     path = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
-    runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live_rate=0))
+    runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live=False))
     try:
         runtime.prepare()
     finally:

@@ -22,7 +22,7 @@ from caves.warehouse.local import LocalWarehouse  # noqa: E402
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalWarehouse]:
     """Deployed, with 5 days x 40 orders/day pushed through the real pipeline (read-only for the tests)."""
     path = tmp_path_factory.mktemp("services") / "seeded.duckdb"
-    runtime = LocalRuntime(str(path), LocalSettings(seed_days=5, seed_orders_per_day=40, live_rate=0))
+    runtime = LocalRuntime(str(path), LocalSettings(seed_days=5, seed_orders_per_day=40, live=False))
     try:
         runtime.prepare()
     finally:

@@ -61,7 +61,7 @@ def test_local_is_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     monkeypatch.delenv("CAVES_BACKEND", raising=False)
     monkeypatch.setattr(backend_module, "choose_backend", lambda secrets, env: "local")
     monkeypatch.setenv("CAVES_DB", str(tmp_path / "wh.duckdb"))
-    chosen = get_backend(Settings(local=LocalSettings(live_rate=0)), secrets=None)
+    chosen = get_backend(Settings(local=LocalSettings(live=False)), secrets=None)
     try:
         assert (chosen.kind, chosen.key) == ("local", f"local:{tmp_path / 'wh.duckdb'}")
         assert chosen.runtime is not None and chosen.warehouse is chosen.runtime.warehouse
