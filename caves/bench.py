@@ -98,13 +98,13 @@ def _engine_pipeline(db: str, events_file: Path) -> dict[str, float]:
 
 def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     """The ingest INSERT and each task body's statements, translated once, with streams read as tables."""
-    from .dag import load_task_graph, statement_texts
+    from .dag import load_task_graph
     from .ingest import INSERT_RAW_SQL
     from .local import Engine
     from .local.engine import EngineCatalog
     from .local.names import ObjectName, quote
-    from .local.tasks import split_handler
     from .local.translate import ROW_ID, TableInfo, Translator, parse
+    from .sqlscript import parse_block
 
     def plain_read(stream) -> str:
         cols = ", ".join(quote(c) for c in stream.columns)
@@ -137,8 +137,9 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
                 [fqn],
             ).fetchone()
             body, database, schema = definition
-            main, _handlers = split_handler(body.strip().rstrip(";")[len("BEGIN") : -len("END")])
-            work = [s for s in statement_texts(main) if s.strip().upper() not in {"BEGIN TRANSACTION", "COMMIT"}]
+            block = parse_block(body)
+            assert block is not None, f"{fqn}: its body is not a Scripting block"
+            work = [s for s in block.statements if s.strip().upper() not in {"BEGIN TRANSACTION", "COMMIT"}]
             statements.append((fqn, [translate(s, database, schema) for s in work]))
     engine.close()
     return ingest_sql, statements

@@ -30,8 +30,8 @@ def _engine(args: argparse.Namespace):
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from .dag import statement_texts
     from .output import format_rows
+    from .sqlscript import statement_texts
 
     if args.file:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
@@ -324,6 +324,7 @@ def _pipeline_run_snowflake(args: argparse.Namespace) -> int:
 def cmd_tasks(args: argparse.Namespace) -> int:
     from . import taskctl
     from .dag import UnknownTaskError
+    from .objects import parse_predecessors
     from .output import format_frame
 
     wh = _warehouse(args)
@@ -332,9 +333,7 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             frame = taskctl.list_tasks(wh)[
                 ["name", "state", "schedule", "predecessors", "condition", "last_suspended_reason"]
             ]
-            frame = frame.assign(
-                predecessors=frame["predecessors"].map(lambda p: " ".join(__import__("json").loads(p or "[]")))
-            )
+            frame = frame.assign(predecessors=frame["predecessors"].map(lambda p: " ".join(parse_predecessors(p))))
             print(format_frame(frame, args.format))
             return 0
         if args.action == "history":

@@ -18,7 +18,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from caves import dag
+from caves import dag, deploy, objects, sqlscript
 
 DB = "CAVES_ALBERT_DB"
 OPS = f"{DB}.OPS"
@@ -35,8 +35,8 @@ CASES = sorted(p.name[: -len(".jsonl")] for p in CASES_DIR.glob("*.jsonl"))
 
 
 @pytest.fixture(scope="module")
-def statements() -> list[dag.DeployStatement]:
-    return dag.load_statements()
+def statements() -> list[objects.DeployStatement]:
+    return objects.load_statements()
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +44,18 @@ def graph() -> dag.TaskGraph:
     return dag.load_task_graph()
 
 
-def full_state(statements, task_state: str = "started") -> dag.DeployState:
+def full_state(statements, task_state: str = "started") -> deploy.DeployState:
     """Everything of deploy_sql/ exists, every task in `task_state`."""
     tables = {s.name: {c.name for c in s.columns()} for s in statements if s.kind == "table"}
-    return dag.DeployState(
+    return deploy.DeployState(
         database_exists=True,
         schemas={s.name for s in statements if s.kind == "schema"},
         tables=tables,
-        streams={s.name: dag.StreamState(s.name) for s in statements if s.kind == "stream"},
+        streams={s.name: deploy.StreamState(s.name) for s in statements if s.kind == "stream"},
         tasks={
-            s.name: dag.TaskState(s.name, task_state, s.task.after) for s in statements if s.kind == "task" and s.task
+            s.name: deploy.TaskState(s.name, task_state, s.task.after)
+            for s in statements
+            if s.kind == "task" and s.task
         },
     )
 
@@ -75,7 +77,7 @@ def test_files_statement_counts_and_kinds(statements):
         ("10_raw.sql", "table"): 1,
         ("20_staging.sql", "table"): 4,
         ("30_production.sql", "table"): 3,
-        ("40_ops.sql", "table"): 1,
+        ("40_ops.sql", "table"): 2,  # ADMIN_AUDIT_LOG, SIMULATED_SHOP
         ("50_streams.sql", "stream"): 5,
         ("60_tasks.sql", "other"): 2,  # ALTER TASK IF EXISTS <root> SUSPEND
         ("60_tasks.sql", "task"): 5,
@@ -103,6 +105,7 @@ def test_names_are_fully_qualified_and_as_designed(statements):
         f"{DB}.PRODUCTION.INVENTORY_HISTORY",
         f"{DB}.PRODUCTION.INVENTORY_CURRENT",
         f"{DB}.OPS.ADMIN_AUDIT_LOG",
+        f"{DB}.OPS.SIMULATED_SHOP",
     }
     assert set(by_kind["view"]) == {
         f"{DB}.PRODUCTION.VW_DAILY_KPI",
@@ -205,15 +208,15 @@ def test_streams(statements):
     ],
 )
 def test_split_statements(text, expected):
-    assert [sql for _, sql in dag.split_statements(text)] == expected
+    assert [sql for _, sql in sqlscript.split_statements(text)] == expected
 
 
 def test_split_reports_line_numbers():
-    assert [line for line, _ in dag.split_statements("\n\nselect 1;\n-- c\nselect\n 2;")] == [3, 5]
+    assert [line for line, _ in sqlscript.split_statements("\n\nselect 1;\n-- c\nselect\n 2;")] == [3, 5]
 
 
 def test_task_option_parser():
-    stmt = dag.parse_statement(
+    stmt = objects.parse_statement(
         "create or replace task DB1.S1.CHILD warehouse = wh_1 comment = 'it''s a task' "
         "user_task_timeout_ms = 1000 after ROOT_A, s1.root_b, DB1.S1.ROOT_C "
         "when system$stream_has_data('DB1.S1.ST') and (1 = 1) as insert into T select 1"
@@ -222,16 +225,16 @@ def test_task_option_parser():
     task = stmt.task
     assert task.after == ("DB1.S1.ROOT_A", "DB1.S1.ROOT_B", "DB1.S1.ROOT_C")
     assert task.warehouse == "WH_1" and task.comment == "it's a task"
-    assert task.params == {"USER_TASK_TIMEOUT_MS": "1000"}
+    assert task.params == {"WAREHOUSE": "wh_1", "COMMENT": "it's a task", "USER_TASK_TIMEOUT_MS": "1000"}
     assert task.when == "system$stream_has_data('DB1.S1.ST') and (1 = 1)"
     assert task.body == "insert into T select 1" and task.schedule is None
 
 
 def test_unqualified_objects_are_refused():
-    with pytest.raises(dag.DeployError, match="fully qualified"):
-        dag.parse_statement("create table if not exists T (A int)")
-    with pytest.raises(dag.DeployError, match="fully qualified"):
-        dag.parse_statement("create or replace task S.T schedule = '1 MINUTE' as select 1")
+    with pytest.raises(objects.DeployError, match="fully qualified"):
+        objects.parse_statement("create table if not exists T (A int)")
+    with pytest.raises(objects.DeployError, match="fully qualified"):
+        objects.parse_statement("create or replace task S.T schedule = '1 MINUTE' as select 1")
 
 
 def _parse(sql: str) -> exp.Expression:
@@ -252,7 +255,7 @@ def test_every_statement_parses_with_sqlglot(statements):
 def test_every_task_body_statement_parses_with_sqlglot(graph):
     control = {"begin transaction", "commit", "rollback", "raise"}
     for task in graph.nodes.values():
-        inner = dag.block_statements(task.body)
+        inner = sqlscript.parse_block(task.body).statements
         assert low(inner[0]) == "begin transaction" and low(inner[-1]) == "commit", task.name
         assert re.search(r"exception\s+when\s+other\s+then\s+rollback;\s*raise;\s*end$", low(task.body)), task.name
         work = [sql for sql in inner if low(sql) not in control]
@@ -334,8 +337,9 @@ def test_unknown_task_names_are_refused(graph, name):
 
 
 def test_graph_validation_catches_broken_graphs():
-    def task(name, **kw):
-        return dag.TaskDef(name=name, **kw)
+    def task(name, schedule=None, params=None, **kw):
+        options = dict(params or {}) | ({"SCHEDULE": schedule} if schedule else {})
+        return objects.TaskDef(name=name, params=options, **kw)
 
     broken = dag.TaskGraph(
         [
@@ -358,21 +362,21 @@ def test_graph_validation_catches_broken_graphs():
 
 
 def test_plan_on_empty_state_creates_everything_in_file_order(statements):
-    plan = dag.plan_deploy(statements, None)
+    plan = deploy.plan_deploy(statements, None)
     expected = [s.sql for s in statements if not s.is_task_control]
     assert plan == expected
     assert not any(low(p).startswith("alter task") for p in plan)
 
 
 def test_plan_with_resume_all_starts_every_graph_children_first(statements):
-    plan = dag.plan_deploy(statements, None, resume_all=True)
+    plan = deploy.plan_deploy(statements, None, resume_all=True)
     resumes = [p for p in plan if low(p).endswith(" resume")]
     assert resumes == [f"alter task {name} resume" for name in dag.load_task_graph().children_first_order()]
     assert plan.index(resumes[0]) > max(i for i, p in enumerate(plan) if not low(p).startswith("alter task"))
 
 
 def test_plan_on_running_pipeline_changes_no_data_object(statements, graph):
-    plan = dag.plan_deploy(statements, full_state(statements))
+    plan = deploy.plan_deploy(statements, full_state(statements))
     text = [low(p) for p in plan]
     for sql in text:
         assert not re.search(r"\bdrop\b", sql), sql
@@ -402,7 +406,7 @@ def test_plan_resumes_only_the_graphs_that_were_running(statements):
     state = full_state(statements, "suspended")
     state.tasks[T_RAW_ORDERS].state = "started"
     state.tasks[T_PROD_ORDERS].state = "started"
-    plan = [low(p) for p in dag.plan_deploy(statements, state)]
+    plan = [low(p) for p in deploy.plan_deploy(statements, state)]
     alters = [p for p in plan if p.startswith("alter task")]
     assert alters[0] == f"alter task {T_RAW_ORDERS.lower()} suspend"
     assert alters[1:] == [f"alter task {T_PROD_ORDERS.lower()} resume", f"alter task {T_RAW_ORDERS.lower()} resume"]
@@ -412,7 +416,7 @@ def test_plan_keeps_a_deliberately_suspended_child_suspended_and_resumes_a_new_o
     state = full_state(statements)
     state.tasks[T_HISTORY].state = "suspended"  # suspended on purpose while its graph runs
     del state.tasks[T_CURRENT]  # a task this deploy adds to a running graph
-    plan = [low(p) for p in dag.plan_deploy(statements, state)]
+    plan = [low(p) for p in deploy.plan_deploy(statements, state)]
     resumes = [p.split()[2].upper() for p in plan if p.endswith(" resume")]
     assert T_HISTORY not in resumes
     assert resumes.index(T_CURRENT) < resumes.index(T_RAW_INV)
@@ -422,7 +426,7 @@ def test_plan_adds_missing_columns_without_replacing(statements):
     state = full_state(statements)
     orders = f"{DB}.STAGING.STG_ORDERS"
     state.tables[orders] -= {"CURRENCY", "STAGED_AT", "SHIPPING_COUNTRY"}
-    plan = dag.plan_deploy(statements, state)
+    plan = deploy.plan_deploy(statements, state)
     adds = [p for p in plan if low(p).startswith(f"alter table {orders.lower()} add column")]
     assert [p.split()[5] for p in adds] == ["CURRENCY", "SHIPPING_COUNTRY", "STAGED_AT"]  # table order
     currency, country, staged = (low(p) for p in adds)
@@ -437,7 +441,9 @@ def test_plan_creates_only_missing_objects(statements):
     del state.tables[f"{DB}.OPS.ADMIN_AUDIT_LOG"]
     del state.streams[f"{DB}.STAGING.STREAM_STG_ORDERS"]
     state.schemas.discard(f"{DB}.OPS")
-    heads = [" ".join(low(p).split()[:6]) for p in dag.plan_deploy(statements, state) if low(p).startswith("create ")]
+    heads = [
+        " ".join(low(p).split()[:6]) for p in deploy.plan_deploy(statements, state) if low(p).startswith("create ")
+    ]
     assert [h for h in heads if not h.startswith("create or replace")] == [
         f"create schema if not exists {DB.lower()}.ops",
         f"create table if not exists {DB.lower()}.ops.admin_audit_log",
@@ -453,14 +459,14 @@ def test_stale_streams_are_recreated_only_when_asked(statements):
     def stream_ddl(plan):
         return [" ".join(low(p).split()[:5]) for p in plan if re.match(r"create (or replace )?stream", low(p))]
 
-    assert stream_ddl(dag.plan_deploy(statements, state)) == []
-    assert stream_ddl(dag.plan_deploy(statements, state, recreate_stale_streams=True)) == [
+    assert stream_ddl(deploy.plan_deploy(statements, state)) == []
+    assert stream_ddl(deploy.plan_deploy(statements, state, recreate_stale_streams=True)) == [
         f"create or replace stream {name.lower()}"
     ]
 
 
 def test_state_from_a_plain_mapping(statements):
-    state = dag.DeployState.coerce(
+    state = deploy.DeployState.coerce(
         {
             "tables": {f"{DB}.raw_data.raw_events_stream": ["raw_message"]},
             "streams": [f"{DB}.RAW_DATA.STREAM_RAW_ORDERS"],
@@ -469,7 +475,7 @@ def test_state_from_a_plain_mapping(statements):
     )
     assert state.database_exists and state.tables[f"{DB}.RAW_DATA.RAW_EVENTS_STREAM"] == {"RAW_MESSAGE"}
     assert state.started_roots() == [T_RAW_ORDERS] and state.state_root_of(T_PROD_ORDERS) == T_RAW_ORDERS
-    plan = [low(p) for p in dag.plan_deploy(statements, state)]
+    plan = [low(p) for p in deploy.plan_deploy(statements, state)]
     assert plan[0] == f"alter task {T_RAW_ORDERS.lower()} suspend"
     assert f"alter table {DB.lower()}.raw_data.raw_events_stream add column event_data variant comment" in " ".join(
         plan
@@ -528,14 +534,14 @@ def test_read_state_through_the_warehouse_protocol():
             ],
         }
     )
-    state = dag.read_state(wh)
+    state = deploy.read_state(wh)
     assert state.database_exists and state.schemas == {f"{DB}.RAW_DATA", f"{DB}.INFORMATION_SCHEMA"}
     assert state.tables == {f"{DB}.RAW_DATA.RAW_EVENTS_STREAM": {"RAW_MESSAGE", "EVENT_DATA"}}
     assert state.streams[f"{DB}.RAW_DATA.STREAM_RAW_ORDERS"].stale is True
     assert state.tasks[T_PROD_ORDERS].predecessors == (T_RAW_ORDERS,) and not state.tasks[T_PROD_ORDERS].started
     assert state.started_roots() == [T_RAW_ORDERS]
-    assert dag.read_state(FakeWarehouse({}, missing=True)) == dag.DeployState()
-    assert dag.read_state(FakeWarehouse({"show schemas": []})) == dag.DeployState()
+    assert deploy.read_state(FakeWarehouse({}, missing=True)) == deploy.DeployState()
+    assert deploy.read_state(FakeWarehouse({"show schemas": []})) == deploy.DeployState()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -661,7 +667,7 @@ def local_warehouse_factory():
 
     def make():
         wh = LocalWarehouse(":memory:")
-        for sql in dag.plan_deploy(dag.load_statements(), dag.read_state(wh), resume_all=True):
+        for sql in deploy.plan_deploy(objects.load_statements(), deploy.read_state(wh), resume_all=True):
             wh.execute(sql)
         return wh
 
@@ -672,17 +678,17 @@ def local_warehouse_factory():
 def test_redeploy_on_the_local_engine_is_a_no_op_for_data(local_warehouse_factory):
     wh = local_warehouse_factory()
     try:
-        state = dag.read_state(wh)
-        statements = dag.load_statements()
+        state = deploy.read_state(wh)
+        statements = objects.load_statements()
         assert set(state.tables) >= {s.name for s in statements if s.kind == "table"}
         assert set(state.streams) == {s.name for s in statements if s.kind == "stream"}
         assert all(t.started for t in state.tasks.values()) and len(state.tasks) == 6
-        plan = dag.plan_deploy(statements, state)
+        plan = deploy.plan_deploy(statements, state)
         assert not [p for p in plan if low(p).startswith(("create table", "create stream", "alter table cav"))
                     and " set " not in low(p)]  # fmt: skip
         for sql in plan:
             wh.execute(sql)
-        assert all(t.started for t in dag.read_state(wh).tasks.values())
+        assert all(t.started for t in deploy.read_state(wh).tasks.values())
     finally:
         wh.close()
 

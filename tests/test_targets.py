@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from caves import cli
-from caves.dag import load_statements, plan_deploy
+from caves.deploy import plan_deploy
+from caves.objects import load_statements
 from caves.targets import EmptyAccount, connection_settings, read_connection_file, warehouse_for
 from caves.warehouse.snowflake import SnowflakeWarehouse, WarehouseConnectionError
 

@@ -18,6 +18,9 @@ import sqlglot
 from sqlglot import exp
 
 from caves import dag
+from caves.deploy import plan_deploy, read_state
+from caves.objects import load_statements
+from caves.sqlscript import parse_block
 
 OPS = "CAVES_ALBERT_DB.OPS"
 ROUTING_TASKS = [f"{OPS}.TASK_RAW_TO_STAGING_ORDERS", f"{OPS}.TASK_RAW_TO_STAGING_INVENTORY"]
@@ -26,7 +29,7 @@ EXTRACTING_CTES = {"NEW_ROWS", "FIELDS"}
 
 def _routing_statement(task: str) -> exp.Expression:
     """The task body's first statement: the INSERT into EVENT_ROUTING_LOG that holds the validation rules."""
-    work = [sql for sql in dag.block_statements(dag.load_task_graph().nodes[task].body) if "insert" in sql.lower()]
+    work = [sql for sql in parse_block(dag.load_task_graph().nodes[task].body).statements if "insert" in sql.lower()]
     statement = sqlglot.parse_one(work[0], read="snowflake")
     assert isinstance(statement, exp.Insert), work[0][:200]
     assert "EVENT_ROUTING_LOG" in statement.this.sql("snowflake").upper(), work[0][:200]
@@ -132,7 +135,7 @@ def test_json_null_and_missing_fields_get_the_reference_reasons_on_the_local_eng
 
     wh = LocalWarehouse(":memory:")
     try:
-        for sql in dag.plan_deploy(dag.load_statements(), dag.read_state(wh), resume_all=True):
+        for sql in plan_deploy(load_statements(), read_state(wh), resume_all=True):
             wh.execute(sql)
         ingest(wh, [Message(text, "nulls", 0, i) for i, text in enumerate(lines)])
         outcomes = run_until_idle(wh.engine)

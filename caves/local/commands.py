@@ -10,13 +10,14 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..objects import ObjectSyntaxError, parse_create_stream
 from . import tasks as task_cmds
 from .dml import enable_change_tracking
-from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
+from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
 from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
 from .result import Result
-from .streams import initial_rows_table, log_table, parse_create_stream, stale_after
+from .streams import initial_rows_table, log_table, stale_after
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -493,17 +494,27 @@ def _stream_row(session: Session, name: ObjectName):
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?STREAM\b")
 def _create_stream(session: Session, text: str, params) -> Result:
-    spec = parse_create_stream(text)
-    if spec is None:
-        raise SnowflakeError("SQL compilation error: invalid CREATE STREAM.", errno=1003)
+    try:
+        spec = parse_create_stream(text)
+    except ObjectSyntaxError as exc:
+        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
     if spec.or_replace and spec.if_not_exists:
         raise SnowflakeError(
             "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
         )
-    if spec.on_kind != "TABLE":
-        raise SnowflakeError(f"Streams on {spec.on_kind} are not supported by the local engine.", errno=1003)
+    if spec.time_travel is not None:
+        raise UnsupportedStatement(
+            f"CREATE STREAM ... {spec.time_travel}: only AT(STREAM => ...) (no time travel locally)"
+        )
+    if spec.insert_only and spec.source_type == "TABLE":
+        raise SnowflakeError("Streams of type INSERT_ONLY can only be created on external tables.", errno=2211)
+    if spec.source_type != "TABLE":
+        raise SnowflakeError(f"Streams on {spec.source_type} are not supported by the local engine.", errno=1003)
+    unknown = sorted(set(spec.params) - {"APPEND_ONLY", "SHOW_INITIAL_ROWS", "INSERT_ONLY", "COMMENT"})
+    if unknown:
+        raise UnsupportedStatement(f"CREATE STREAM option {', '.join(unknown)}")
     name = resolve(split_name(spec.name), session.database, session.schema)
-    table = resolve(split_name(spec.table), session.database, session.schema)
+    table = resolve(split_name(spec.on_table), session.database, session.schema)
     existing = _stream_row(session, name)
     if existing is not None and spec.if_not_exists:
         return Result.message(f"{name.name} already exists, statement succeeded.")

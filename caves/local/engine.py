@@ -282,7 +282,7 @@ class Session:
 
     def execute_script(self, text: str) -> list[Result]:
         """Run statements one by one in this session (as ``snowsql -f`` does); stop at the first error."""
-        from ..dag import statement_texts
+        from ..sqlscript import statement_texts
 
         return [self.execute(stmt) for stmt in statement_texts(text)]
 

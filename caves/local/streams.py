@@ -13,8 +13,6 @@ of the table's streams each time one of them is consumed.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -168,69 +166,3 @@ def stream_has_data_sql(stream: StreamInfo) -> str:
         return "TRUE"
     only_inserts = " AND _OP IN ('INS', 'INS_RANGE')" if stream.mode == "APPEND_ONLY" else ""
     return f"EXISTS (SELECT 1 FROM {log_table(stream.source)} WHERE {_range(stream)}{only_inserts})"
-
-
-@dataclass(frozen=True)
-class CreateStream:
-    """A parsed CREATE STREAM statement."""
-
-    name: str
-    table: str
-    or_replace: bool
-    if_not_exists: bool
-    append_only: bool
-    show_initial_rows: bool
-    at_stream: str | None
-    comment: str | None
-    on_kind: str
-
-
-_CREATE_STREAM_RE = re.compile(
-    r"""^\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?STREAM\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?
-        (?P<name>[\w$."]+)\s+(?:COPY\s+GRANTS\s+)?
-        ON\s+(?P<kind>TABLE|VIEW|EXTERNAL\s+TABLE|DYNAMIC\s+TABLE|STAGE)\s+(?P<table>[\w$."]+)
-        (?P<rest>.*)$""",
-    re.I | re.S | re.X,
-)
-_OPTION_RE = re.compile(
-    r"(APPEND_ONLY|SHOW_INITIAL_ROWS|INSERT_ONLY)\s*=\s*(TRUE|FALSE)|COMMENT\s*=\s*'((?:[^']|'')*)'"
-    r"|(?:AT|BEFORE)\s*\(\s*STREAM\s*=>\s*'([^']+)'\s*\)|(?:AT|BEFORE)\s*\(",
-    re.I,
-)
-
-
-def parse_create_stream(sql: str) -> CreateStream | None:
-    match = _CREATE_STREAM_RE.match(sql)
-    if not match:
-        return None
-    options: dict[str, bool] = {}
-    comment = at_stream = None
-    rest = match.group("rest")
-    for opt in _OPTION_RE.finditer(rest):
-        if opt.group(1):
-            options[opt.group(1).upper()] = opt.group(2).upper() == "TRUE"
-        elif opt.group(3) is not None:
-            comment = opt.group(3).replace("''", "'")
-        elif opt.group(4):
-            at_stream = opt.group(4)
-        else:
-            from .errors import UnsupportedStatement
-
-            raise UnsupportedStatement(
-                "CREATE STREAM ... AT/BEFORE (TIMESTAMP|OFFSET|STATEMENT): only AT(STREAM => ...)"
-            )
-    if options.get("INSERT_ONLY") and match.group("kind").upper() == "TABLE":
-        from .errors import SnowflakeError
-
-        raise SnowflakeError("Streams of type INSERT_ONLY can only be created on external tables.", errno=2211)
-    return CreateStream(
-        name=match.group("name"),
-        table=match.group("table"),
-        or_replace=bool(match.group("replace")),
-        if_not_exists=bool(match.group("ine")),
-        append_only=options.get("APPEND_ONLY", False),
-        show_initial_rows=options.get("SHOW_INITIAL_ROWS", False),
-        at_stream=at_stream,
-        comment=comment,
-        on_kind=match.group("kind").upper(),
-    )

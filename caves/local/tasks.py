@@ -18,9 +18,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlglot.tokens import TokenType
-
-from ..dag import statement_texts, tokenize
+from ..objects import ObjectSyntaxError, parse_create_task
+from ..sqlscript import parse_block
 from .errors import ObjectNotFound, SnowflakeError
 from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
 from .result import Result
@@ -46,19 +45,6 @@ _OPTIONS = {
 }  # fmt: skip
 
 
-@dataclass
-class TaskDef:
-    """A parsed CREATE TASK."""
-
-    name: str
-    or_replace: bool = False
-    if_not_exists: bool = False
-    options: dict[str, str] = field(default_factory=dict)
-    after: list[str] = field(default_factory=list)
-    condition: str | None = None
-    body: str = ""
-
-
 def _unquote(value: str) -> str:
     value = value.strip()
     if value.startswith("$$") and value.endswith("$$"):
@@ -66,78 +52,6 @@ def _unquote(value: str) -> str:
     if value.startswith("'") and value.endswith("'"):
         return value[1:-1].replace("''", "'")
     return value
-
-
-def parse_create_task(sql: str) -> TaskDef | None:
-    """Parse CREATE TASK with the Snowflake tokenizer (sqlglot sees it only as a generic command)."""
-    head = re.match(r"^\s*CREATE\s+(OR\s+REPLACE\s+)?TASK\s+(IF\s+NOT\s+EXISTS\s+)?", sql, re.I)
-    if not head:
-        return None
-    tokens = tokenize(sql)
-    # Skip CREATE [OR REPLACE] TASK [IF NOT EXISTS]
-    i = 0
-    words = 0
-    target_words = len(head.group(0).split())
-    while words < target_words:
-        words += 1
-        i += 1
-    name_start = tokens[i].start
-    i += 1
-    while i < len(tokens) and tokens[i].token_type == TokenType.DOT:
-        i += 2
-    task = TaskDef(
-        name=sql[name_start : tokens[i - 1].end + 1],
-        or_replace=bool(head.group(1)),
-        if_not_exists=bool(head.group(2)),
-    )
-    depth = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        word = tok.text.upper()
-        if tok.token_type == TokenType.L_PAREN:
-            depth += 1
-        elif tok.token_type == TokenType.R_PAREN:
-            depth -= 1
-        if depth == 0 and word == "AS" and tok.token_type != TokenType.STRING:
-            task.body = sql[tok.end + 1 :].strip().rstrip(";").strip()
-            return task
-        if word in _OPTIONS and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.EQ:
-            value_tok = tokens[i + 2]
-            raw = sql[value_tok.start : value_tok.end + 1]
-            task.options[word] = _unquote(raw) if value_tok.token_type != TokenType.STRING else value_tok.text
-            i += 3
-            continue
-        if word == "AFTER":
-            i += 1
-            while i < len(tokens):
-                start = tokens[i].start
-                i += 1
-                while i < len(tokens) and tokens[i].token_type == TokenType.DOT:
-                    i += 2
-                task.after.append(sql[start : tokens[i - 1].end + 1].strip())
-                if i < len(tokens) and tokens[i].token_type == TokenType.COMMA:
-                    i += 1
-                    continue
-                break
-            continue
-        if word == "WHEN":
-            start = tokens[i + 1].start
-            j = i + 1
-            d = 0
-            while j < len(tokens):
-                t = tokens[j]
-                if t.token_type == TokenType.L_PAREN:
-                    d += 1
-                elif t.token_type == TokenType.R_PAREN:
-                    d -= 1
-                elif d == 0 and t.text.upper() == "AS" and t.token_type != TokenType.STRING:
-                    break
-                j += 1
-            task.condition = sql[start : tokens[j].start].strip()
-            i = j
-            continue
-        i += 1
-    raise SnowflakeError("SQL compilation error: CREATE TASK needs a body after AS.", errno=1003)
 
 
 # --- schedules ----------------------------------------------------------------------------------------
@@ -297,15 +211,20 @@ def _require_root_suspended(tasks: dict[str, Task], task: Task, action: str) -> 
 
 
 def create_task(session: Session, sql: str) -> Result:
-    task = parse_create_task(sql)
-    if task is None:
-        raise SnowflakeError("SQL compilation error: invalid CREATE TASK.", errno=1003)
+    try:
+        task = parse_create_task(sql)
+    except ObjectSyntaxError as exc:
+        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
     if task.or_replace and task.if_not_exists:
         raise SnowflakeError(
             "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
         )
     name = resolve(split_name(task.name), session.database, session.schema)
-    opts = task.options
+    opts = task.params
+    unknown = sorted(set(opts) - _OPTIONS)
+    if unknown:
+        # Never dropped silently: a parameter the engine does not know would change nothing locally.
+        raise SnowflakeError(f"not supported by the local engine: task parameter {', '.join(unknown)}", errno=2214)
     if "WAREHOUSE" in opts and "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE" in opts:
         raise SnowflakeError("Cannot set both WAREHOUSE and USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE.", errno=2214)
     if task.after and "SCHEDULE" in opts:
@@ -366,7 +285,7 @@ def create_task(session: Session, sql: str) -> Result:
                 opts.get("SCHEDULE"),
                 json.dumps(preds),
                 task.body,
-                task.condition,
+                task.when,
                 opts.get("ALLOW_OVERLAPPING_EXECUTION", "FALSE").upper() == "TRUE",
                 int(opts.get("SUSPEND_TASK_AFTER_NUM_FAILURES", 10)),
                 int(opts.get("TASK_AUTO_RETRY_ATTEMPTS", 0)),
@@ -612,46 +531,26 @@ def _evaluate_condition(session: Session, condition: str) -> bool:
     return bool(session.execute(f"SELECT ({condition})").scalar())
 
 
-_HANDLER_RE = re.compile(r"\bEXCEPTION\s+(WHEN\s+.*)$", re.I | re.S)
-_WHEN_RE = re.compile(r"WHEN\s+([\w\s]+?)\s+THEN\b", re.I)
-
-
-def split_handler(block: str) -> tuple[str, dict[str, str]]:
-    """``stmts EXCEPTION WHEN OTHER THEN stmts`` -> (main statements, {exception name: handler statements})."""
-    match = _HANDLER_RE.search(block)
-    if not match:
-        return block, {}
-    handlers: dict[str, str] = {}
-    clauses = list(_WHEN_RE.finditer(match.group(1)))
-    for i, clause in enumerate(clauses):
-        end = clauses[i + 1].start() if i + 1 < len(clauses) else len(match.group(1))
-        for name in re.split(r"\s+OR\s+", clause.group(1).strip(), flags=re.I):
-            handlers[name.upper()] = match.group(1)[clause.end() : end]
-    return block[: match.start()], handlers
-
-
 def run_body(session: Session, body: str) -> None:
     """Run a task body: one statement, or a Snowflake Scripting ``BEGIN ... [EXCEPTION WHEN ...] END`` block.
 
     Scripting support is what task bodies need: statements in order, transactions, and an exception
-    handler (``WHEN OTHER`` / ``STATEMENT_EXCEPTION``) whose ``RAISE;`` re-raises the error.
+    handler (``WHEN OTHER`` / ``STATEMENT_ERROR``) whose ``RAISE;`` re-raises the error.
     """
-    text = body.strip().rstrip(";").strip()
-    block = re.match(r"^BEGIN\b(?!\s+(TRANSACTION|WORK)\b)(.*)\bEND$", text, re.I | re.S)
-    if not block or re.match(r"^BEGIN\s*$", text, re.I):
-        session.execute(text)
+    block = parse_block(body)
+    if block is None:
+        session.execute(body.strip().rstrip(";").strip())
         return
-    main, handlers = split_handler(block.group(2))
     try:
-        for stmt in statement_texts(main):
+        for stmt in block.statements:
             session.execute(stmt)
     except SnowflakeError:
-        handler = handlers.get("OTHER") or handlers.get("STATEMENT_ERROR")
+        handler = block.handlers.get("OTHER") or block.handlers.get("STATEMENT_ERROR")
         if handler is None:
             if session.in_transaction:
                 session.rollback()
             raise
-        for stmt in statement_texts(handler):
+        for stmt in handler:
             if re.match(r"^RAISE\s*$", stmt, re.I):
                 raise
             session.execute(stmt)

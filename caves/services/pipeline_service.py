@@ -9,13 +9,13 @@ failing source (say, SHOW STREAMS refused to an owner's-rights app) does not bla
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from caves.objects import parse_predecessors
 from caves.services import query_service
 from caves.services.format import is_missing
 from caves.taskctl import DATABASE
@@ -65,18 +65,10 @@ def _short(name: str) -> str:
 
 
 def _predecessors(value: Any) -> tuple[str, ...]:
-    """SHOW TASKS' ``predecessors``: a JSON array of fully-qualified names (or already a list)."""
-    if value is None or (not isinstance(value, list | tuple | str) and is_missing(value)):
+    """SHOW TASKS' ``predecessors`` as short names."""
+    if value is not None and not isinstance(value, list | tuple | str) and is_missing(value):
         return ()
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return ()
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            value = [part for part in text.strip("[]").split(",") if part.strip()]
-    return tuple(_short(v) for v in value)
+    return tuple(_short(name) for name in parse_predecessors(value))
 
 
 def task_list(warehouse: Warehouse) -> pd.DataFrame:

@@ -61,7 +61,7 @@ class SisWarehouse:
 
     def execute_script(self, text: str) -> pd.DataFrame | None:
         """Run the statements of ``text`` one by one in this session; return the last result set."""
-        from ..dag import split_statements  # sqlglot's Snowflake tokenizer, as for every other backend
+        from ..sqlscript import split_statements  # sqlglot's Snowflake tokenizer, as for every other backend
 
         result = None
         for _, statement in split_statements(text):

@@ -170,7 +170,7 @@ class SnowflakeWarehouse:
 
     def execute_script(self, text: str) -> pd.DataFrame | None:
         """Run the statements of ``text`` one by one in this session; return the last result set."""
-        from ..dag import split_statements  # sqlglot's Snowflake tokenizer: ';' in strings and $$ bodies kept
+        from ..sqlscript import split_statements  # sqlglot's Snowflake tokenizer: ';' in strings and $$ bodies kept
 
         result = None
         for _, statement in split_statements(text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from caves.dag import split_statements
+from caves.sqlscript import split_statements
 
 from .helpers import (
     CHILD_CURRENT,

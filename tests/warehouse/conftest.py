@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from caves.dag import load_statements
+from caves.objects import load_statements
 from caves.warehouse.snowflake import SnowflakeWarehouse
 
 
