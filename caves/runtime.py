@@ -71,11 +71,12 @@ class LocalRuntime:
 
     # --- first start ---------------------------------------------------------------------------------
 
-    def prepare(self, progress: Progress = _noop) -> SeedReport:
+    def prepare(self, progress: Progress = _noop, *, catch_up: bool = True) -> SeedReport:
         """Deploy (idempotent); open the shop on an empty warehouse, else catch its story up to now.
 
         A new warehouse gets ``seed_days`` of history (the shop opened that long ago); an existing one gets
-        the messages its shop sent while the console was stopped. Either way through the real pipeline.
+        the messages its shop sent while the console was stopped, unless ``catch_up`` is False (the live
+        simulator is off: the figures stay as they are). Either way through the real pipeline.
         """
         from .deploy import deploy
 
@@ -101,6 +102,9 @@ class LocalRuntime:
         else:
             progress(0.1, f"Reprise de la boutique ouverte le {self.shop.opened_at:%d/%m/%Y}…")
         self.feed = ShopFeed(self.warehouse, self.shop)
+        if not catch_up and self.feed.delivered:
+            progress(1.0, "Entrepôt prêt.")
+            return report
         report.messages = self.feed.deliver_until(
             now, lambda fraction, done: progress(0.1 + 0.5 * fraction, f"Ingestion : {done} messages")
         )

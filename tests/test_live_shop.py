@@ -267,3 +267,62 @@ def test_no_shop_opens_on_foreign_history(tmp_path):
             open_shop(runtime.warehouse, SimConfig(), dt.datetime.now(dt.UTC))
     finally:
         runtime.close()
+
+
+def test_with_the_live_simulator_off_the_figures_stay_put(tmp_path):
+    """CAVES_BACKGROUND=off (the tests' switch): a restart does not catch the shop up, so what a test reads
+    does not move under it; the next start with the simulator on catches up."""
+    clock = Clock(SEEDED_UNTIL)
+    path = str(tmp_path / "still.duckdb")
+    first = LocalRuntime(path, LocalSettings(seed_days=2, seed_orders_per_day=100), clock=clock)
+    try:
+        first.prepare()
+    finally:
+        first.close()
+    clock.now += dt.timedelta(hours=6)
+    still = LocalRuntime(path, LocalSettings(seed_days=2), clock=clock)
+    try:
+        assert still.prepare(catch_up=False).messages == 0
+    finally:
+        still.close()
+    moving = LocalRuntime(path, LocalSettings(seed_days=2), clock=clock)
+    try:
+        assert moving.prepare().messages > 10
+    finally:
+        moving.close()
+
+
+def test_accelerated_demo_is_a_bigger_shop_from_its_opening(tmp_path):
+    """The accelerated demo is explicit (settings `demo_factor`) and recorded with the shop: the volume is
+    multiplied from the opening on, history included, so today still compares with yesterday."""
+    runtime = LocalRuntime(
+        str(tmp_path / "demo.duckdb"),
+        LocalSettings(seed_days=1, seed_orders_per_day=50, demo_factor=4),
+        clock=Clock(SEEDED_UNTIL),
+    )
+    try:
+        runtime.prepare()
+        shop = read_shop(runtime.warehouse)
+        assert (shop.demo_factor, shop.config.orders_per_day, runtime.demo_factor) == (4, 200, 4)
+    finally:
+        runtime.close()
+
+
+@pytest.mark.parametrize(
+    ("local", "message"),
+    [
+        ({"live_rate": 3.0}, "'local.live_rate' is gone"),
+        ({"demo_factor": 0}, "'local.demo_factor' must be a whole number"),
+        ({"demo_factor": 2.5}, "'local.demo_factor' must be a whole number"),
+    ],
+)
+def test_settings_refuse_a_flat_live_rate_and_odd_demo_factors(tmp_path, local, message):
+    """The flat live rate that made a second, 260x busier shop is refused with a readable line, not ignored."""
+    import yaml
+
+    from caves.settings import load_settings
+
+    path = tmp_path / "caves.yaml"
+    path.write_text(yaml.safe_dump({"local": local}), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_settings(path)

@@ -63,7 +63,8 @@ class Backend:
             if self._ready:
                 return
             if self.runtime is not None:
-                self.runtime.prepare(progress)
+                # With the background off, an existing shop is not caught up either: the figures stay put.
+                self.runtime.prepare(progress, catch_up=background_enabled())
                 if background_enabled():
                     self.runtime.start_background()
             self._ready = True

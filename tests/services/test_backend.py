@@ -16,10 +16,12 @@ class FakeRuntime:
     def __init__(self) -> None:
         self.prepared = 0
         self.started = 0
+        self.caught_up: list[bool] = []
 
-    def prepare(self, progress) -> None:
+    def prepare(self, progress, *, catch_up: bool = True) -> None:
         progress(1.0, "ready")
         self.prepared += 1
+        self.caught_up.append(catch_up)
 
     def start_background(self) -> None:
         self.started += 1
@@ -55,6 +57,7 @@ def test_background_off_prepares_without_starting(monkeypatch: pytest.MonkeyPatc
     backend = Backend(kind="local", warehouse=object(), key="local:x", runtime=runtime)  # type: ignore[arg-type]
     backend.prepare(lambda f, m: None)
     assert (runtime.prepared, runtime.started) == (1, 0)
+    assert runtime.caught_up == [False]  # the live simulator is off: an existing shop is not caught up either
 
 
 def test_local_is_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
