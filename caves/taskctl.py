@@ -51,11 +51,17 @@ def suspend_statements(name: str, graph: TaskGraph | None = None) -> list[str]:
 
 
 def resume_statements(name: str, graph: TaskGraph | None = None) -> list[str]:
-    """Resuming: a root resumes its whole graph, children first and the root last (SNOWFLAKE_SEMANTICS.md §2.3)."""
+    """Resuming: a root resumes its whole graph, children first and the root last (SNOWFLAKE_SEMANTICS.md §2.3).
+
+    Snowflake refuses to resume a child while its root is started, so a root's resume suspends the root first
+    (a no-op when it is suspended; a running graph run finishes). A child alone is resumed as asked: with its
+    root started, Snowflake's refusal says to suspend the root first.
+    """
     graph = graph or load_task_graph()
     fqn = graph.resolve(name)
-    names = graph.resume_order(fqn) if graph.root_of(fqn) == fqn else [fqn]
-    return [f"ALTER TASK {n} RESUME" for n in names]
+    if graph.root_of(fqn) != fqn:
+        return [f"ALTER TASK {fqn} RESUME"]
+    return [f"ALTER TASK {fqn} SUSPEND", *(f"ALTER TASK {n} RESUME" for n in graph.resume_order(fqn))]
 
 
 def execute_statement(name: str, retry_last: bool = False, graph: TaskGraph | None = None) -> str:

@@ -196,9 +196,26 @@ def _by_fqn(session: Session) -> dict[str, Task]:
     return {t.name.fqn: t for t in all_tasks(session)}
 
 
+def graph_root(tasks: dict[str, Task], task: Task) -> Task:
+    """The root of the graph ``task`` belongs to: its root, or for a finalizer the root it finalizes."""
+    finalized = task.row.get("FINALIZE")
+    if finalized and finalized in tasks:
+        return tasks[finalized]
+    return root_of(tasks, task)
+
+
+def is_singleton(tasks: dict[str, Task], task: Task) -> bool:
+    """A standalone task: no predecessor, no child, no finalizer, not a finalizer itself."""
+    if task.predecessors or task.row.get("FINALIZE"):
+        return False
+    if finalizers_of(tasks, task):
+        return False
+    return not any(task.name.fqn in other.predecessors for other in tasks.values())
+
+
 def _require_root_suspended(tasks: dict[str, Task], task: Task, action: str) -> None:
-    """§2.3: the root must be suspended before any task of its graph is replaced or re-linked."""
-    root = root_of(tasks, task)
+    """§2.3: the root must be suspended before any task of its graph is changed, replaced or re-linked."""
+    root = graph_root(tasks, task)
     if root.started:
         raise SnowflakeError(
             f"Unable to {action} task {task.name.fqn}: its root task {root.name.fqn} is not suspended. "
@@ -248,7 +265,10 @@ def create_task(session: Session, sql: str) -> Result:
                 return Result.message(f"{name.name} already exists, statement succeeded.")
             if not task.or_replace:
                 raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
-            _require_root_suspended(tasks, existing, "replace")
+            if not is_singleton(tasks, existing):
+                # A started standalone task may be replaced (the new one is suspended); a task of a graph
+                # only while the graph's root is suspended (create-task, "OR REPLACE").
+                _require_root_suspended(tasks, existing, "replace")
         if finalize is not None:
             if finalize not in tasks or tasks[finalize].predecessors:
                 raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
@@ -262,6 +282,10 @@ def create_task(session: Session, sql: str) -> Result:
             parent = tasks.get(p)
             if parent is None:
                 raise ObjectNotFound("Task", p)
+            if parent.row.get("FINALIZE"):
+                raise SnowflakeError(
+                    f"Task {parent.name.name} is a finalizer task: a finalizer cannot have child tasks.", errno=2214
+                )
             if ObjectName(*p.split(".", 2)).storage_schema != name.storage_schema:
                 raise SnowflakeError("All tasks in a task graph must be in the same schema.", errno=2214)
             _require_root_suspended(tasks, parent, "add a predecessor to")
@@ -363,13 +387,19 @@ def alter_task(session: Session, sql: str) -> Result:
         raise
     action = match.group("action").strip()
     verb = action.split()[0].upper()
-    if verb == "RESUME":
-        set_state(session, task, "started")
-        return Result.message("Statement executed successfully.")
-    if verb == "SUSPEND":
-        set_state(session, task, "suspended", "USER_SUSPENDED")
-        return Result.message("Statement executed successfully.")
     tasks = _by_fqn(session)
+    if verb in {"RESUME", "SUSPEND"}:
+        if graph_root(tasks, task).name.fqn != task.name.fqn:
+            # A child or a finalizer changes state only while its graph's root is suspended (alter-task).
+            _require_root_suspended(tasks, task, verb.lower())
+        if verb == "RESUME":
+            set_state(session, task, "started")
+        else:
+            set_state(session, task, "suspended", "USER_SUSPENDED")
+        return Result.message("Statement executed successfully.")
+    # SET / UNSET / MODIFY / ADD|REMOVE AFTER: the graph's root (a standalone task: the task itself) must be
+    # suspended (alter-task; bundle 2026_06, still pending, would lift this for standalone tasks only).
+    _require_root_suspended(tasks, task, "alter")
     column, value = _alter_change(session, task, tasks, action)
 
     def apply(cur) -> Result:
@@ -429,6 +459,8 @@ def _alter_change(session: Session, task: Task, tasks: dict[str, Task], action: 
             preds = [p for p in preds if p not in names]
         return "PREDECESSORS", json.dumps(preds)
     setting = re.match(r"^(SET|UNSET)\s+(\w+)\s*(?:=\s*(.+))?$", action, re.I | re.S)
+    if setting and setting.group(2).upper() == "FINALIZE":
+        return "FINALIZE", _finalize_target(task, tasks, setting.group(1).upper(), setting.group(3))
     if setting and setting.group(2).upper() in _SETTABLE:
         key = setting.group(2).upper()
         if setting.group(1).upper() == "UNSET":
@@ -440,6 +472,25 @@ def _alter_change(session: Session, task: Task, tasks: dict[str, Task], action: 
             parse_schedule(value)
         return _SETTABLE[key], value
     raise SnowflakeError(f"Unsupported ALTER TASK action in the local engine: {action[:60]}", errno=1003)
+
+
+def _finalize_target(task: Task, tasks: dict[str, Task], verb: str, value: str | None) -> str | None:
+    """ALTER TASK t SET FINALIZE = root / UNSET FINALIZE: the finalizer rules of create-task (§2.1)."""
+    if verb == "UNSET":
+        return None
+    if task.predecessors or task.row.get("SCHEDULE"):
+        raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
+    if any(task.name.fqn in other.predecessors for other in tasks.values()):
+        raise SnowflakeError(f"Task {task.name.name} has child tasks: it cannot be a finalizer.", errno=2214)
+    root_name = resolve(split_name(_unquote(value or "")), task.name.database, task.name.schema).fqn
+    root = tasks.get(root_name)
+    if root is None or root.predecessors:
+        raise SnowflakeError(f"FINALIZE must name a root task: {root_name}.", errno=2214)
+    others = [t for t in finalizers_of(tasks, root) if t.name.fqn != task.name.fqn]
+    if others:
+        raise SnowflakeError(f"Root task {root_name} already has a finalizer task ({others[0].name.name}).", errno=2214)
+    _require_root_suspended(tasks, root, "add a finalizer to")
+    return root_name
 
 
 def task_dependents_enable(session: Session, text: str) -> Result:
@@ -800,13 +851,21 @@ def execute_task(session: Session, text: str) -> Result:
     scheduled_from = "EXECUTE_TASK"
     if match.group(2):
         with session.cursor() as cur:
+            # The latest graph run's outcome is each task's latest attempt: after a retry that succeeded,
+            # there is nothing left to retry (execute-task, RETRY LAST: "the last failed or cancelled run").
             row = cur.execute(
-                f"SELECT GRAPH_RUN_GROUP_ID, bool_or(STATE LIKE 'FAILED%'), max(SCHEDULED_TIME) FROM {_S}.TASK_HISTORY "
-                "WHERE ROOT_TASK_ID = ? GROUP BY GRAPH_RUN_GROUP_ID ORDER BY max(SCHEDULED_TIME) DESC LIMIT 1",
+                f"WITH RUNS AS (SELECT GRAPH_RUN_GROUP_ID, NAME, STATE, SCHEDULED_TIME, row_number() OVER "
+                f"(PARTITION BY GRAPH_RUN_GROUP_ID, NAME ORDER BY ATTEMPT_NUMBER DESC) AS N FROM {_S}.TASK_HISTORY "
+                "WHERE ROOT_TASK_ID = ? AND STATE NOT IN ('SCHEDULED', 'EXECUTING')) "
+                "SELECT GRAPH_RUN_GROUP_ID, bool_or(N = 1 AND (STATE LIKE 'FAILED%' OR STATE = 'CANCELLED')), "
+                "max(SCHEDULED_TIME) FROM RUNS GROUP BY GRAPH_RUN_GROUP_ID ORDER BY max(SCHEDULED_TIME) DESC LIMIT 1",
                 [task.id],
             ).fetchone()
         if row is None or not row[1]:
-            raise SnowflakeError(f"Cannot retry task {task.name.name}: its last graph run did not fail.", errno=91092)
+            raise SnowflakeError(
+                f"Cannot retry task {task.name.name}: its last graph run did not fail or was not cancelled.",
+                errno=91092,
+            )
         tasks = _by_fqn(session)
         changed = [
             t.name.name

@@ -85,6 +85,7 @@ def test_suspend_statements(snowflake: Recording, name: str, expected: list[str]
         (  # children first, the root last (SNOWFLAKE_SEMANTICS.md §2.3)
             "TASK_RAW_TO_STAGING_INVENTORY",
             [
+                f"ALTER TASK {OPS}.TASK_RAW_TO_STAGING_INVENTORY SUSPEND",  # a child cannot resume under a started root
                 f"ALTER TASK {OPS}.TASK_STAGING_TO_PROD_INVENTORY_CURRENT RESUME",
                 f"ALTER TASK {OPS}.TASK_STAGING_TO_PROD_INVENTORY_HISTORY RESUME",
                 f"ALTER TASK {OPS}.TASK_RAW_TO_STAGING_INVENTORY RESUME",
@@ -93,11 +94,15 @@ def test_suspend_statements(snowflake: Recording, name: str, expected: list[str]
         (
             "TASK_RAW_TO_STAGING_ORDERS",
             [
+                f"ALTER TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS SUSPEND",
                 f"ALTER TASK {OPS}.TASK_STAGING_TO_PROD_ORDERS RESUME",
                 f"ALTER TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS RESUME",
             ],
         ),
-        ("TASK_PURGE_RETENTION", [f"ALTER TASK {OPS}.TASK_PURGE_RETENTION RESUME"]),  # a graph of one
+        (  # a graph of one
+            "TASK_PURGE_RETENTION",
+            [f"ALTER TASK {OPS}.TASK_PURGE_RETENTION SUSPEND", f"ALTER TASK {OPS}.TASK_PURGE_RETENTION RESUME"],
+        ),
     ],
 )
 def test_resume_statements(snowflake: Recording, name: str, expected: list[str]) -> None:
