@@ -48,6 +48,8 @@ def _duck_error(exc: Exception) -> SnowflakeError:
         return SnowflakeError(f"SQL compilation error: {first}", errno=1003)
     if isinstance(exc, (duckdb.BinderException, duckdb.CatalogException)):
         return SnowflakeError(f"SQL compilation error: {first}", errno=904)
+    if isinstance(exc, duckdb.InvalidInputException) and first.endswith("Division by zero"):
+        return SnowflakeError("Division by zero", errno=100051, sqlstate="22012")  # raised by the guarded divisor
     if isinstance(exc, (duckdb.ConversionException, duckdb.InvalidInputException)):
         return SnowflakeError(f"{first}", errno=100038, sqlstate="22018")
     if isinstance(exc, duckdb.ConstraintException):

@@ -15,6 +15,7 @@ catalog version, so the engine caches it and translates each distinct statement 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-from .errors import ObjectNotFound, SnowflakeError
+from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import ObjectName, quote, resolve
 
 ROW_ID = "METADATA$ROW_ID"
@@ -187,6 +188,37 @@ def _as_scalar_extract(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _guard_division(node: exp.Div) -> exp.Div:
+    """Snowflake raises "Division by zero" where DuckDB answers inf or NULL: the divisor is checked first.
+
+    DuckDB evaluates a CASE lazily, so DIV0 / DIV0NULL / IFF(b = 0, ...) around a division keep their meaning.
+    """
+    divisor = node.expression
+    if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
+        return node  # a non-zero constant: nothing to check
+    check = exp.If(
+        this=exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
+        true=exp.func("error", exp.Literal.string("Division by zero")),
+    )
+    node.set("expression", exp.Case(ifs=[check], default=divisor))
+    return node
+
+
+def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
+    """Clauses on a table reference that the engine would otherwise drop silently (the emulator never lies)."""
+    if table.args.get("when") is not None:
+        raise UnsupportedStatement(f"time travel {table.args['when'].sql('snowflake')} (no table history is kept)")
+    if table.args.get("sample") is not None:
+        raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
+    changes = table.args.get("changes")
+    if changes is not None:
+        at = changes.args.get("at_before")
+        if changes.args.get("end") is not None or at is None or at.this != "AT" or at.text("kind").upper() != "STREAM":
+            raise UnsupportedStatement(
+                f"{changes.sql('snowflake')}: only CHANGES(INFORMATION => ...) AT(STREAM => '<stream>') without END"
+            )
+
+
 def _table_parts(table: exp.Table) -> list[str]:
     return [p.name for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
 
@@ -244,8 +276,11 @@ class Translator:
         if len(parts) >= 2 and parts[-2] == "INFORMATION_SCHEMA":
             database = parts[0] if len(parts) == 3 else self.database
             return _storage_table(ObjectName(database or "", "INFORMATION_SCHEMA", parts[-1]), table.args.get("alias"))
+        _refuse_unemulated_table_clauses(table)
         name = self.resolve(parts)
         alias = table.args.get("alias")
+        if table.args.get("changes") is not None:
+            return self._changes_read(table, name, alias)
         stream = self.catalog.stream(name)
         if stream is not None:
             if table is dml_target:
@@ -264,9 +299,37 @@ class Translator:
             return _subquery(inner, name.name, alias)
         return _storage_table(name, alias)
 
+    def _changes_read(self, table: exp.Table, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
+        """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
+        stream's offset, read like the stream in that mode, and never consumed (SNOWFLAKE_SEMANTICS.md §1.8)."""
+        from .streams import stream_read_sql  # local import: streams builds on translate
+
+        changes = table.args["changes"]
+        stream_name = self.resolve(changes.args["at_before"].expression.name.split("."))
+        stream = self.catalog.stream(stream_name)
+        if stream is None:
+            raise ObjectNotFound("Stream", stream_name.fqn)
+        if stream.source != name:
+            raise SnowflakeError(
+                f"CHANGES AT(STREAM => '{stream_name.name}'): the stream is on {stream.source.fqn}, not {name.fqn}.",
+                errno=2203,
+            )
+        information = changes.text("information").upper() or "DEFAULT"
+        if information not in {"DEFAULT", "APPEND_ONLY"}:
+            raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+        if information == "DEFAULT" and stream.mode == "APPEND_ONLY":
+            # The change log of an append-only stream's table records inserts only: the net change of
+            # updates and deletes is not there to read.
+            raise UnsupportedStatement("CHANGES(INFORMATION => DEFAULT) at an append-only stream's offset")
+        mode = "APPEND_ONLY" if information == "APPEND_ONLY" else stream.mode
+        read = dataclasses.replace(stream, mode=mode)
+        return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
+
     # expressions ------------------------------------------------------------------------------------
 
     def _rewrite_node(self, node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Div):
+            return _guard_division(node)
         if isinstance(node, exp.Cast):
             to = node.args["to"]
             inner = node.this
@@ -459,11 +522,19 @@ class Translator:
         obj = tree.this
         if isinstance(obj, exp.Schema):
             obj = obj.this
+        dropped_list = tree.args.get("tables") if isinstance(tree, exp.Drop) else None
+        if dropped_list:
+            # sqlglot keeps the objects of DROP TABLE|VIEW in a list (DROP TABLE a, b is not Snowflake SQL)
+            if len(dropped_list) != 1:
+                raise SnowflakeError("SQL compilation error: DROP names one object.", errno=1003)
+            obj = dropped_list[0]
         object_kind = str(tree.args.get("kind") or "").upper()
         if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
             raise SnowflakeError(f"Unsupported statement in the local engine: {tree.sql('snowflake')[:80]}")
         name = self.resolve(_table_parts(obj))
         info = self.catalog.table(name)
+        if isinstance(tree, exp.Drop) and info is None and not tree.args.get("exists"):
+            raise ObjectNotFound(object_kind.title(), name.fqn)
         options: dict = {}
         if isinstance(tree, exp.Create):
             for prop in (tree.args.get("properties") or exp.Properties(expressions=[])).expressions:
@@ -473,7 +544,9 @@ class Translator:
                     options["comment"] = prop.this.name
             _drop_unenforced_constraints(tree)
         stored = _storage_table(name, None)
-        if isinstance(tree.this, exp.Schema):
+        if dropped_list:
+            tree.set("tables", [stored])
+        elif isinstance(tree.this, exp.Schema):
             tree.this.set("this", stored)
         else:
             tree.set("this", stored)
