@@ -459,6 +459,9 @@ class Translator:
 
     def translate(self, tree: exp.Expression) -> Translation:
         tree = normalize_identifiers(tree, dialect="snowflake")
+        tree = _truncate_as_delete(tree)
+        if isinstance(tree, exp.Insert) and tree.args.get("overwrite"):
+            raise UnsupportedStatement("INSERT OVERWRITE (truncate and insert in one statement)")
         kind, target_node = _statement_kind(tree)
         cte_names = {cte.alias_or_name.upper() for cte in tree.find_all(exp.CTE)}
 
@@ -708,6 +711,18 @@ def number_binds(sql: str) -> str:
         last = tok.end + 1
     out.append(sql[last:])
     return "".join(out)
+
+
+def _truncate_as_delete(tree: exp.Expression) -> exp.Expression:
+    """TRUNCATE [TABLE] [IF EXISTS] t is DML in Snowflake: a standard stream records the rows as deleted, an
+    append-only stream ignores them (https://docs.snowflake.com/en/sql-reference/sql/truncate-table) — which is
+    what DELETE FROM t does to the change log."""
+    if not isinstance(tree, exp.TruncateTable):
+        return tree
+    tables = tree.expressions
+    if len(tables) != 1 or not isinstance(tables[0], exp.Table) or tree.args.get("is_database"):
+        raise UnsupportedStatement(tree.sql("snowflake")[:80])
+    return exp.Delete(this=tables[0])
 
 
 def _statement_kind(tree: exp.Expression) -> tuple[str, exp.Table | None]:

@@ -107,3 +107,20 @@ def test_drop_table_makes_its_streams_stale_and_drop_view_drops_it(session):
         session.execute("DROP TABLE T")
     assert missing.value.errno == 2003
     session.execute("DROP TABLE IF EXISTS T")
+
+
+def test_truncate_is_dml_for_streams_and_insert_overwrite_is_refused(session):
+    """https://docs.snowflake.com/en/sql-reference/sql/truncate-table: TRUNCATE empties the table and a standard
+    stream records its rows as deleted, while an append-only stream keeps the rows inserted since its offset;
+    INSERT OVERWRITE is not emulated and says so."""
+    session.execute("CREATE TABLE T (A INT)")
+    session.execute("INSERT INTO T VALUES (1)")
+    session.execute("CREATE STREAM S ON TABLE T")
+    session.execute("CREATE STREAM SA ON TABLE T APPEND_ONLY = TRUE")
+    session.execute("INSERT INTO T VALUES (2)")
+    session.execute("TRUNCATE TABLE T")
+    assert session.execute("SELECT COUNT(*) FROM T").scalar() == 0
+    assert session.execute("SELECT A, METADATA$ACTION FROM S").rows == [(1, "DELETE")]
+    assert session.execute("SELECT A FROM SA").rows == [(2,)]
+    with pytest.raises(SnowflakeError, match="Unsupported statement in the local engine: INSERT OVERWRITE"):
+        session.execute("INSERT OVERWRITE INTO T SELECT 3")
