@@ -279,23 +279,28 @@ def _task_options(tokens: list[Token], i: int, sql: str, where: str) -> tuple[li
     raise ObjectSyntaxError(f"{where} has no AS <body>")
 
 
-def parse_create_task(sql: str) -> TaskDef:
-    """Read one ``CREATE [OR REPLACE] TASK [IF NOT EXISTS] name ... AS body`` (names as written)."""
+def _create_head(sql: str, object_type: str) -> tuple[list[Token], int, str, bool, bool]:
+    """``CREATE [OR REPLACE] <type> [IF NOT EXISTS] name``: (tokens, index after the name, name, or_replace,
+    if_not_exists)."""
     tokens = tokenize(sql)
     words = [keyword(t) for t in tokens[:6]]
-    i = 1
     or_replace = words[1:3] == ["OR", "REPLACE"]
-    if or_replace:
-        i = 3
-    if i >= len(words) or words[0] != "CREATE" or words[i] != "TASK":
-        raise ObjectSyntaxError("not a CREATE TASK statement")
+    i = 3 if or_replace else 1
+    if i >= len(words) or words[0] != "CREATE" or words[i] != object_type:
+        raise ObjectSyntaxError(f"not a CREATE {object_type} statement")
     i += 1
     if_not_exists = [keyword(t) for t in tokens[i : i + 3]] == ["IF", "NOT", "EXISTS"]
     if if_not_exists:
         i += 3
     name, i = _read_name(tokens, i)
     if not name:
-        raise ObjectSyntaxError("CREATE TASK needs a name")
+        raise ObjectSyntaxError(f"CREATE {object_type} needs a name")
+    return tokens, i, name, or_replace, if_not_exists
+
+
+def parse_create_task(sql: str) -> TaskDef:
+    """Read one ``CREATE [OR REPLACE] TASK [IF NOT EXISTS] name ... AS body`` (names as written)."""
+    tokens, i, name, or_replace, if_not_exists = _create_head(sql, "TASK")
     after, when, params, body = _task_options(tokens, i, sql, f"task {name}")
     return TaskDef(name, tuple(after), when, params, body, or_replace, if_not_exists)
 
@@ -388,17 +393,7 @@ def _stream_def(name: str, found: dict[str, Any], on_table: str, **flags: bool) 
 
 def parse_create_stream(sql: str) -> StreamDef:
     """Read one ``CREATE [OR REPLACE] STREAM [IF NOT EXISTS] name ... ON TABLE t ...`` (names as written)."""
-    tokens = tokenize(sql)
-    words = [keyword(t) for t in tokens[:6]]
-    or_replace = words[1:3] == ["OR", "REPLACE"]
-    i = 3 if or_replace else 1
-    if i >= len(words) or words[0] != "CREATE" or words[i] != "STREAM":
-        raise ObjectSyntaxError("not a CREATE STREAM statement")
-    i += 1
-    if_not_exists = [keyword(t) for t in tokens[i : i + 3]] == ["IF", "NOT", "EXISTS"]
-    if if_not_exists:
-        i += 3
-    name, i = _read_name(tokens, i)
+    tokens, i, name, or_replace, if_not_exists = _create_head(sql, "STREAM")
     found = _stream_options(tokens, i, sql, f"stream {name}")
     return _stream_def(name, found, found["on_table"], or_replace=or_replace, if_not_exists=if_not_exists)
 
