@@ -798,7 +798,10 @@ def test_retention_purges_only_processed_rows(local_warehouse_factory):
         wh.execute(f"alter task {T_RETENTION} suspend")  # run it only when the test says so
         ingest(0, 5)  # E-O1-1, E-O1-2, E-O1-1 again, E-O2-2, E-O2-1: routed and merged
         run_until_idle(wh.engine)
+        # A child is suspended only while its root is (SNOWFLAKE_SEMANTICS.md §2.3): root, child, root again.
+        wh.execute(f"alter task {T_RAW_ORDERS} suspend")
         wh.execute(f"alter task {T_PROD_ORDERS} suspend")
+        wh.execute(f"alter task {T_RAW_ORDERS} resume")
         ingest(5, 8)  # E-O1-3, E-O2-1 again, E-O3-1: routed, not merged
         run_until_idle(wh.engine)
         assert count("RAW_DATA.RAW_EVENTS_STREAM") == count("STAGING.EVENT_ROUTING_LOG") == 8

@@ -72,12 +72,18 @@ def test_redeploy_with_pending_changes_loses_nothing(fresh_db, tmp_path, small_t
     # Make changes pending at the STAGING -> PRODUCTION layers: run the roots with those children suspended.
     # (`caves sql -f` runs the ALTER TASKs one by one: one process instead of one per task.)
     caves("ingest", str(first), db=fresh_db)
+    # A child changes state only while its root is suspended (§2.3): roots, children, roots again.
     children = [f"{OPS}.{CHILD_ORDERS}", f"{OPS}.{CHILD_CURRENT}"]
-    caves("sql", "-f", str(write_lines(tmp_path / "suspend.sql", [f"alter task {c} suspend;" for c in children])),
-          db=fresh_db)  # fmt: skip
+    roots = [f"{OPS}.{ROOT_ORDERS}", f"{OPS}.{ROOT_INVENTORY}"]
+
+    def set_children(action: str) -> None:
+        statements = [f"alter task {r} suspend;" for r in roots] + [f"alter task {c} {action};" for c in children]
+        statements += [f"alter task {r} resume;" for r in roots]
+        caves("sql", "-f", str(write_lines(tmp_path / f"{action}.sql", statements)), db=fresh_db)
+
+    set_children("suspend")
     caves("pipeline", "run", db=fresh_db)  # one pass (until-idle with a suspended child: test_task_failure.py)
-    caves("sql", "-f", str(write_lines(tmp_path / "resume.sql", [f"alter task {c} resume;" for c in children])),
-          db=fresh_db)  # fmt: skip
+    set_children("resume")
     out = caves("tasks", "suspend", RETENTION, db=fresh_db).stdout  # a graph an admin stopped on purpose
     assert f"ALTER TASK {OPS}.{RETENTION} SUSPEND" in out
     caves("ingest", str(second), db=fresh_db)  # and new RAW rows

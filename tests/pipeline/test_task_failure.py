@@ -152,6 +152,15 @@ def test_next_run_after_repair_finishes_the_backlog(fresh_db, tmp_path, small_tr
     assert set(pending_after_repair.values()) == {0}, pending_after_repair
 
 
+def set_child(db, tmp_path, action: str) -> None:
+    """Suspend or resume TASK_STAGING_TO_PROD_ORDERS with its root suspended meanwhile (one CLI process)."""
+    root, child = f"{DB}.OPS.TASK_RAW_TO_STAGING_ORDERS", f"{DB}.OPS.TASK_STAGING_TO_PROD_ORDERS"
+    statements = [f"alter task {root} suspend;", f"alter task {child} {action};", f"alter task {root} resume;"]
+    path = tmp_path / f"{action}.sql"
+    path.write_text("\n".join(statements) + "\n", encoding="utf-8")
+    caves("sql", "-f", str(path), db=db)
+
+
 def test_until_idle_returns_with_a_suspended_child(fresh_db, tmp_path, small_traffic):
     """DESIGN.md CLI contract: `pipeline run --until-idle` repeats "until no graph has work left"; §2.2: a
     suspended child is not run (it counts as a success). With TASK_STAGING_TO_PROD_ORDERS suspended by an admin,
@@ -160,13 +169,17 @@ def test_until_idle_returns_with_a_suspended_child(fresh_db, tmp_path, small_tra
     resumed, the next run moves them to PRODUCTION exactly once.
     """
     _ingest(fresh_db, tmp_path, small_traffic)
-    caves("tasks", "suspend", "TASK_STAGING_TO_PROD_ORDERS", db=fresh_db)
+    # An admin suspends a child the way Snowflake allows it: its root first, the child, the root again (§2.3);
+    # on its own, the CLI refuses and says so.
+    refused = caves("tasks", "suspend", "TASK_STAGING_TO_PROD_ORDERS", db=fresh_db, check=False)
+    assert refused.returncode == 1 and "Suspend the root task first" in refused.stderr
+    set_child(fresh_db, tmp_path, "suspend")
     caves("pipeline", "run", "--until-idle", db=fresh_db, timeout=30)
     pending = stream_counts(fresh_db)
     staged = read(fresh_db, f"select count(*) as N from {DB}.STAGING.STG_ORDERS")[0]["N"]
     assert staged > 100 and pending[STG_ORDERS_STREAM] == staged
     assert read(fresh_db, f"select count(*) as N from {DB}.PRODUCTION.ORDERS")[0]["N"] == 0
-    caves("tasks", "resume", "TASK_STAGING_TO_PROD_ORDERS", db=fresh_db)
+    set_child(fresh_db, tmp_path, "resume")
     caves("pipeline", "run", "--until-idle", db=fresh_db, timeout=30)
     assert set(stream_counts(fresh_db).values()) == {0}
     check_production_against_staging(fresh_db)
