@@ -159,6 +159,7 @@ def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
     import pyarrow as pa
 
     from .deploy import deploy
+    from .local import jsonfuncs
     from .local.bulk import BATCH_TABLE
     from .warehouse.local import LocalWarehouse
 
@@ -167,6 +168,7 @@ def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
     wh.close()
     ingest_sql, statements = _plain_statements(db)
     con = duckdb.connect(db)
+    jsonfuncs.register(con)  # the PARSE_JSON macros' duplicate-key check
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     for storage, table in con.execute(

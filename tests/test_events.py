@@ -73,14 +73,19 @@ def test_constants_are_read_from_the_schema():
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", "not valid JSON"),
+        ("", "empty message"),
+        (" ", "not valid JSON"),
         ("ceci n'est pas du JSON", "not valid JSON"),
         ('{"event_id": "a"', "not valid JSON"),
         ("{'event_id': 'a'}", "not valid JSON"),
         ('{"event_id": NaN}', "not valid JSON"),
         ('{"event_id": Infinity}', "not valid JSON"),
         ('{"x": 1e400}', "not valid JSON"),
-        ('{"a": 1, "a": 2}', "not valid JSON (duplicate key 'a')"),
+        ('{"a": 1, "a": 2}', "not valid JSON (duplicate key)"),
+        ('{"payload": {"order_status": "confirmed", "order_status": "cancelled"}}', "not valid JSON (duplicate key)"),
+        ('{"a": 1, "a": 2', "not valid JSON"),  # not JSON even with duplicate keys allowed
+        ('{"a": 1, "a": 2} x', "not valid JSON"),
+        ('{"a": 1, "a": NaN}', "not valid JSON"),
         ("[]", "not a JSON object"),
         ('[{"event_id": "a"}]', "not a JSON object"),
         ("null", "not a JSON object"),

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from . import meta
+from . import jsonfuncs, meta
 from .errors import SnowflakeError
 from .lease import Lease
 from .names import INTERNAL_SCHEMA, ObjectName, quote
@@ -53,6 +53,26 @@ def _duck_error(exc: Exception) -> SnowflakeError:
     if isinstance(exc, duckdb.ConstraintException):
         return SnowflakeError(f"{first}", errno=100072, sqlstate="22000")
     return SnowflakeError(first, errno=100000, sqlstate="XX000")
+
+
+def _widen_timestamps(conn: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before TIMESTAMP_NTZ/_TZ kept nanoseconds: its microsecond columns become nanosecond ones.
+
+    The tables' columns (and the copies of them in the change logs and initial-row snapshots of streams); the
+    engine's own bookkeeping columns keep their types. Views are re-created by the next deployment.
+    """
+    rows = conn.execute(
+        "SELECT c.schema_name, c.table_name, c.column_name, c.data_type FROM duckdb_columns() AS c "
+        "JOIN duckdb_tables() AS t ON t.database_name = c.database_name AND t.schema_name = c.schema_name "
+        "AND t.table_name = c.table_name "
+        "WHERE c.database_name = current_database() "
+        "AND c.data_type IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') "
+        "AND (c.schema_name <> ? OR starts_with(c.table_name, 'LOG:') OR starts_with(c.table_name, 'INIT:'))",
+        [INTERNAL_SCHEMA],
+    ).fetchall()
+    for schema, table, column, data_type in rows:
+        wider = "TIMESTAMP_NS" if data_type == "TIMESTAMP" else "TIMESTAMPTZ_NS"
+        conn.execute(f"ALTER TABLE {quote(schema)}.{quote(table)} ALTER COLUMN {quote(column)} TYPE {wider}")
 
 
 class EngineCatalog:
@@ -138,6 +158,7 @@ class Engine:
     # --- connection lifecycle --------------------------------------------------------------------
 
     def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
+        jsonfuncs.register(conn)  # before anything can call the PARSE_JSON macros
         conn.execute("SET TimeZone = 'UTC'")
         conn.execute("SET enable_progress_bar = false")
         conn.execute("SET checkpoint_threshold = '256MB'")
@@ -163,6 +184,8 @@ class Engine:
                 [INTERNAL_SCHEMA, INTERNAL_SCHEMA],
             ).fetchall():
                 conn.execute(f"ALTER TABLE {_S}.{quote(log_name)} ADD COLUMN _HI BIGINT")
+            if stored is not None and stored < meta.NANOSECOND_TIMESTAMPS_SINCE:
+                _widen_timestamps(conn)
             conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]

@@ -22,7 +22,10 @@ from typing import Protocol
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.generators.snowflake import SnowflakeGenerator
+from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError
 from .names import ObjectName, quote, resolve
@@ -31,6 +34,16 @@ ROW_ID = "METADATA$ROW_ID"
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+# sqlglot drops the second argument of TRY_PARSE_JSON when parsing, and of both PARSE_JSON and TRY_PARSE_JSON
+# when writing Snowflake SQL; that argument decides whether duplicate keys are allowed ('d') or an error ('s',
+# the default). Keep it both ways (the engine regenerates Snowflake text for pre-images).
+SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
+    this=seq_get(args, 0), expression=seq_get(args, 1), safe=True
+)
+SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
+    f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
+)
 
 
 @dataclass(frozen=True)
@@ -121,10 +134,12 @@ def _map_type(dtype: exp.DataType) -> exp.DataType:
         return exp.DataType.build(f"DECIMAL({min(precision, 38)}, {scale})")
     if t in _TEXT_TYPES:
         return exp.DataType.build("VARCHAR")
+    # Snowflake keeps timestamps to the nanosecond (TIMESTAMP_NTZ(9) by default; TIMESTAMP means TIMESTAMP_NTZ):
+    # DuckDB's TIMESTAMP keeps microseconds, its TIMESTAMP_NS / TIMESTAMPTZ_NS nanoseconds.
     if t in {exp.DataType.Type.TIMESTAMPLTZ, exp.DataType.Type.TIMESTAMPTZ}:
-        return exp.DataType.build("TIMESTAMPTZ")
-    if t in {exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME}:
-        return exp.DataType.build("TIMESTAMP")
+        return exp.DataType.build("TIMESTAMPTZ_NS", udt=True)  # unknown to sqlglot: written as is
+    if t in {exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMP}:
+        return exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")
     if t in {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE}:
         return exp.DataType.build("DOUBLE")
     return dtype
@@ -420,6 +435,7 @@ class Translator:
             _name_unaliased_columns(tree)
         self._complete_insert_columns(tree, kind, target_info)
         self._rewrite_tables(tree, cte_names, target_node)
+        _rewrite_parse_json(tree)
         tree = tree.transform(self._rewrite_node, copy=False)
         _unqualify_set_targets(tree)
 
@@ -499,6 +515,7 @@ class Translator:
                 options["temporary"] = True
                 props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
         self._rewrite_tables(tree, cte_names, stored, done=stored)
+        _rewrite_parse_json(tree)
         tree = tree.transform(self._rewrite_node, copy=False)
         created = name if isinstance(tree, exp.Create) else None
         if isinstance(tree, exp.Drop):
@@ -573,6 +590,7 @@ class Translator:
         raw_target = select.args["from_"].this
         sub = Translator(self.catalog, self.database, self.schema)
         sub._rewrite_tables(select, cte_names, raw_target)
+        _rewrite_parse_json(select)
         select = select.transform(sub._rewrite_node, copy=False)
         return select.sql(dialect="duckdb"), binds
 
@@ -603,6 +621,35 @@ def local_user() -> str:
         return getpass.getuser().upper()
     except (KeyError, OSError):
         return "LOCAL_USER"
+
+
+def _rewrite_parse_json(tree: exp.Expression) -> None:
+    """Every PARSE_JSON / TRY_PARSE_JSON -> its macro, before the main rewrite (which does not look inside the
+    nodes it replaces, so a PARSE_JSON under, say, a ``::STRING`` would keep sqlglot's strict-less form)."""
+    for node in list(tree.find_all(exp.ParseJSON)):
+        replacement = _parse_json(node)
+        if node is tree:
+            raise SnowflakeError("PARSE_JSON is not a statement.", errno=1003)
+        node.replace(replacement)
+
+
+def _parse_json(node: exp.ParseJSON) -> exp.Expression:
+    """PARSE_JSON / TRY_PARSE_JSON (expr [, 'd' | 's']) -> the macro applying Snowflake's duplicate-key rule."""
+    parameter = node.args.get("expression")
+    mode = "s"
+    if parameter is not None:
+        if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name in {"d", "s"}):
+            # Snowflake accepts only the string constants 'd' and 's' here.
+            raise SnowflakeError(
+                f"Invalid parameter for {'TRY_' if node.args.get('safe') else ''}PARSE_JSON: "
+                f"{parameter.sql('snowflake')} (expected 'd' or 's').",
+                errno=100069,
+                sqlstate="22023",
+            )
+        mode = parameter.name
+    name = ("SF_TRY_PARSE_JSON" if node.args.get("safe") else "SF_PARSE_JSON") + ("_D" if mode == "d" else "")
+    # Typed JSON for sqlglot: ``v[2]`` on a JSON value keeps Snowflake's 0-based index (on a list it adds 1).
+    return exp.cast(exp.func(name, node.this), exp.DataType.build("JSON"))
 
 
 def _is_date_valued(node: exp.Expression) -> bool:
