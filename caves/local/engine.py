@@ -20,8 +20,8 @@ from typing import Any
 
 import duckdb
 
-from . import jsonfuncs, meta
-from .errors import SnowflakeError
+from . import integrity, jsonfuncs, meta
+from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .lease import Lease
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
@@ -40,8 +40,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _duck_error(exc: Exception) -> SnowflakeError:
+def _duck_error(exc: Exception, path: str) -> SnowflakeError:
     """Present a DuckDB error in Snowflake's shape, keeping DuckDB's explanation."""
+    if is_damage(exc):
+        return DamagedWarehouse(path, str(exc))
     text = str(exc).strip()
     first = text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, duckdb.ParserException):
@@ -164,9 +166,8 @@ class Engine:
         conn.execute("SET checkpoint_threshold = '256MB'")
         # Bounded so that the engine and the app fit a small machine; DuckDB spills beyond it.
         conn.execute("SET memory_limit = ?", [os.environ.get("CAVES_MEMORY_LIMIT", "1GB")])
-        exists = conn.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'STATE'", [INTERNAL_SCHEMA]
-        ).fetchone()[0]
+        # Before anything is written: a damaged file is refused (integrity.py says what is checked).
+        exists = integrity.check(conn, self.path, size_checked=not self.lease.in_memory and not self.lease.wal_at_open)
         stored = conn.execute(f"SELECT SCHEMA_VERSION FROM {_S}.STATE").fetchone()[0] if exists else None
         if stored != meta.SCHEMA_VERSION:
             # A new warehouse, or one made by an older engine: (re)create the engine's objects.
@@ -293,9 +294,13 @@ class Session:
         if not text:
             raise SnowflakeError("Empty SQL statement.", errno=900)
         handler = commands.find(text)
-        if handler is not None:
-            return handler(self, text, params)
-        return self._execute_sql(text, params)
+        try:
+            if handler is not None:
+                return handler(self, text, params)
+            return self._execute_sql(text, params)
+        except DamagedWarehouse as exc:
+            self.engine.lease.mark_damaged(exc)  # nothing more is written to this file
+            raise
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
         """Array binding: one statement for many parameter rows, in one transaction."""
@@ -343,6 +348,15 @@ class Session:
                 self._generation = self.engine.lease.generation
             self._held = True
             yield self._cursor
+        except DamagedWarehouse as exc:
+            self.engine.lease.mark_damaged(exc)
+            raise
+        except duckdb.Error as exc:
+            if not is_damage(exc):
+                raise
+            damaged = DamagedWarehouse(self.engine.path, str(exc))
+            self.engine.lease.mark_damaged(damaged)
+            raise damaged from None
         finally:
             self._held = self.in_transaction
             if not self._held:
@@ -379,7 +393,7 @@ class Session:
             self._cursor.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
         except duckdb.Error as exc:
             self._end_txn_state()
-            raise _duck_error(exc) from None
+            raise _duck_error(exc, self.engine.path) from None
         except BaseException:
             self._end_txn_state()
             raise
@@ -396,7 +410,7 @@ class Session:
                 self._cursor.execute("ROLLBACK")
             self._end_txn_state()
             if isinstance(exc, duckdb.Error):
-                raise _duck_error(exc) from None
+                raise _duck_error(exc, self.engine.path) from None
             raise
         self._end_txn_state()
         return Result.message("Statement executed successfully.")
@@ -502,7 +516,7 @@ class Session:
         """A DuckDB error aborts its whole transaction; Snowflake only fails the statement (see _recover)."""
         if self.in_transaction:
             self._recover()
-        return _duck_error(exc)
+        return _duck_error(exc, self.engine.path)
 
     def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
         from .dml import run_statement
@@ -513,7 +527,7 @@ class Session:
             prepare_stream_reads(self, cur, tr)
             result = run_statement(self, cur, tr, params)
         except duckdb.Error as exc:
-            raise _duck_error(exc) from None
+            raise _duck_error(exc, self.engine.path) from None
         if tr.consumes_streams:
             for stream in tr.streams:
                 self._txn_consumed[stream] = None
@@ -573,7 +587,7 @@ class Session:
                 self.engine.catalog_changed(cur)
                 return result
             except duckdb.Error as exc:
-                raise _duck_error(exc) from None
+                raise _duck_error(exc, self.engine.path) from None
 
     def query_internal(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         with self.cursor() as cur:
