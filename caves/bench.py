@@ -116,7 +116,9 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     class PlainCatalog(EngineCatalog):
         def table(self, name: ObjectName) -> TableInfo | None:
             info = super().table(name)
-            return None if info is None else TableInfo(name=info.name, columns=info.columns, kind=info.kind)
+            if info is None:
+                return None
+            return TableInfo(name=info.name, columns=info.columns, kind=info.kind, ns_columns=info.ns_columns)
 
     graph = load_task_graph()
     engine = Engine(db)

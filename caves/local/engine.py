@@ -85,25 +85,33 @@ class EngineCatalog:
 
     def table(self, name: ObjectName) -> TableInfo | None:
         rows = self.cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
             [name.storage_schema, name.name],
         ).fetchall()
         if not rows:
             return None
         columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
+        ns_columns = frozenset(r[0] for r in rows if r[1] in ("TIMESTAMP_NS", "TIMESTAMPTZ_NS"))
         is_view = self.cur.execute(
             "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
             [name.storage_schema, name.name],
         ).fetchone()[0]
         if is_view:
-            return TableInfo(name=name, columns=columns, kind="VIEW")
+            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns)
         row = self.cur.execute(
             f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
             "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
             [name.database, name.schema, name.name],
         ).fetchone()
         tracked = bool(row and row[0])
-        return TableInfo(name=name, columns=columns, tracked=tracked, capture=(row[1] if row and tracked else "none"))
+        return TableInfo(
+            name=name,
+            columns=columns,
+            tracked=tracked,
+            capture=(row[1] if row and tracked else "none"),
+            ns_columns=ns_columns,
+        )
 
     def stream(self, name: ObjectName) -> StreamInfo | None:
         row = self.cur.execute(
@@ -123,7 +131,14 @@ class EngineCatalog:
         info = self.table(source)
         if info is None:
             raise SnowflakeError(f"Base table '{source.fqn}' of stream {name.fqn} does not exist.", errno=91902)
-        return StreamInfo(name=name, source=source, mode=row[1], columns=info.columns, initial_pending=bool(row[2]))
+        return StreamInfo(
+            name=name,
+            source=source,
+            mode=row[1],
+            columns=info.columns,
+            initial_pending=bool(row[2]),
+            ns_columns=info.ns_columns,
+        )
 
     def database_exists(self, name: str) -> bool:
         return bool(self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0])

@@ -55,6 +55,7 @@ class TableInfo:
     kind: str = "TABLE"  # TABLE | VIEW
     tracked: bool = False
     capture: str = "none"  # none | inserts | all
+    ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class StreamInfo:
     mode: str  # DEFAULT | APPEND_ONLY
     columns: tuple[str, ...]
     initial_pending: bool = False  # SHOW_INITIAL_ROWS = TRUE and not consumed yet
+    ns_columns: frozenset[str] = frozenset()
 
 
 class Catalog(Protocol):
@@ -241,6 +243,8 @@ class Translator:
         self.stream_reader = stream_reader
         self.streams: list[ObjectName] = []
         self.has_data: list[tuple[ObjectName, str]] = []
+        # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see _floor_to_us.
+        self.ns_columns: dict[str, frozenset[str]] = {}
 
     # names ------------------------------------------------------------------------------------------
 
@@ -268,20 +272,56 @@ class Translator:
             from .streams import stream_read_sql  # local import: streams builds on translate
 
             self.streams.append(name)
+            self._note_ns_columns(name, alias, stream.ns_columns)
             return _subquery((self.stream_reader or stream_read_sql)(stream), name.name, alias)
         info = self.catalog.table(name)
         if info is None:
             if not self.catalog.database_exists(name.database):
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
+        self._note_ns_columns(name, alias, info.ns_columns)
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
         return _storage_table(name, alias)
 
+    def _note_ns_columns(self, name: ObjectName, alias: exp.TableAlias | None, columns: frozenset[str]) -> None:
+        if columns:
+            self.ns_columns[alias.name if alias is not None and alias.name else name.name] = columns
+
+    def _is_ns_column(self, node: exp.Expression) -> bool:
+        """A nanosecond column, a cast to TIMESTAMP_NTZ/_TZ, or DATEADD on one of them (statically nanoseconds)."""
+        if isinstance(node, (exp.Cast, exp.TryCast)):
+            return node.to.this in _NS_TYPES
+        if isinstance(node, _DATE_ADD_FUNCTIONS):
+            return self._is_ns_column(node.this)
+        if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
+            return False
+        if node.table:
+            return node.name in self.ns_columns.get(node.table, frozenset())
+        return any(node.name in cols for cols in self.ns_columns.values())
+
+    def _floor_to_us(self, node: exp.Expression) -> None:
+        """DuckDB evaluates DATE_TRUNC, ::DATE, DATEDIFF, DAYOFWEEK... at microsecond precision and *rounds* a
+        TIMESTAMP_NS to get there (23:59:59.999999900 becomes the next day). Snowflake truncates: a nanosecond
+        column read by one of these is floored to its microsecond first, which then converts exactly."""
+        for key in ("this", "expression"):
+            arg = node.args.get(key)
+            if arg is not None and self._is_ns_column(arg):
+                # (cast first: an unqualified name may, in a CTE, be a DATE or a TIMESTAMP of the same name)
+                ns = exp.func("epoch_ns", exp.cast(arg.copy(), exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")))
+                sub_us = exp.Mod(
+                    this=exp.paren(exp.Add(this=exp.Mod(this=ns, expression=exp.Literal.number(1000)),
+                                           expression=exp.Literal.number(1000))),
+                    expression=exp.Literal.number(1000),
+                )  # fmt: skip
+                node.set(key, exp.func("make_timestamp_ns", exp.Sub(this=ns.copy(), expression=sub_us)))
+
     # expressions ------------------------------------------------------------------------------------
 
     def _rewrite_node(self, node: exp.Expression) -> exp.Expression:
+        if _rounds_to_us(node):
+            self._floor_to_us(node)
         if isinstance(node, exp.Cast):
             to = node.args["to"]
             inner = node.this
@@ -621,6 +661,37 @@ def local_user() -> str:
         return getpass.getuser().upper()
     except (KeyError, OSError):
         return "LOCAL_USER"
+
+
+_TO_US_FUNCTIONS = tuple(
+    getattr(exp, name)
+    for name in (
+        "TsOrDsToDate", "Date", "DateTrunc", "TimestampTrunc", "DayOfWeek", "DayOfWeekIso", "DayOfMonth",
+        "DayOfYear", "Day", "LastDay", "Week", "WeekOfYear", "YearOfWeek", "Month", "Quarter", "Year",
+    )
+    if hasattr(exp, name)
+)  # fmt: skip
+_TO_US_TYPES = {exp.DataType.Type.DATE, exp.DataType.Type.TIME}
+_NS_TYPES = {
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPNTZ,
+    exp.DataType.Type.DATETIME,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.TIMESTAMPLTZ,
+}
+_DATE_ADD_FUNCTIONS = tuple(
+    getattr(exp, name) for name in ("DateAdd", "DateSub", "TimestampAdd", "TimestampSub") if hasattr(exp, name)
+)
+
+
+def _rounds_to_us(node: exp.Expression) -> bool:
+    """Whether DuckDB would evaluate this node's timestamp argument at microsecond precision (rounding it)."""
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.this in _TO_US_TYPES
+    if isinstance(node, (exp.DateDiff, exp.TimestampDiff)):
+        unit = node.args.get("unit")
+        return unit is None or unit.name.upper() not in {"NANOSECOND", "NANOSECONDS", "NS", "NSEC"}
+    return isinstance(node, _TO_US_FUNCTIONS)
 
 
 def _rewrite_parse_json(tree: exp.Expression) -> None:

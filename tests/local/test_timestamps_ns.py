@@ -96,3 +96,30 @@ def test_an_older_warehouse_is_widened_to_nanoseconds(tmp_path: Path):
             assert s.execute("SELECT DATEDIFF(nanosecond, MIN(TS), MAX(TS)) FROM D.PUBLIC.S").rows == [(800,)]
     finally:
         engine.close()
+
+
+def test_a_timestamp_just_before_midnight_stays_on_its_day(session):
+    """Snowflake truncates to the unit: 23:59:59.999999900 is on its day, in its second (DATE_TRUNC, ::DATE,
+    TO_DATE, DAYOFWEEKISO, DATEDIFF count boundaries crossed). DuckDB would round it to the microsecond first (the
+    next day); the engine floors a nanosecond column to its microsecond before such a function reads it."""
+    session.execute("CREATE TABLE E (TS TIMESTAMP_NTZ)")
+    session.execute("INSERT INTO E SELECT TO_TIMESTAMP_NTZ('2026-01-01 23:59:59.999999900')")
+    row = session.execute(
+        "SELECT TS::DATE, TO_DATE(TS), DATE_TRUNC('day', E.TS), DATE_TRUNC('second', TS), DAYOFWEEKISO(TS), "
+        "DATEDIFF(second, TS, TO_TIMESTAMP_NTZ('2026-01-02 00:00:00')), "
+        "DATEDIFF(nanosecond, TS, TO_TIMESTAMP_NTZ('2026-01-02 00:00:00')) FROM E"
+    ).rows[0]
+    assert row == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 1, 1),
+        dt.datetime(2026, 1, 1),
+        dt.datetime(2026, 1, 1, 23, 59, 59),
+        4,  # Thursday
+        1,
+        100,
+    )
+    # A cast to TIMESTAMP_NTZ or a DATEADD of one is nanoseconds too.
+    assert session.execute(
+        "SELECT DATEADD(second, 1, DATEADD(second, -1, TS))::DATE, "
+        "'2026-01-01 23:59:59.999999900'::TIMESTAMP_NTZ::DATE FROM E"
+    ).rows == [(dt.date(2026, 1, 1), dt.date(2026, 1, 1))]
