@@ -168,14 +168,22 @@ class Engine:
         self._translations: dict[tuple, Translation] = {}
         self._catalog_version = -1
         self._cache_lock = threading.Lock()
-        self.lease = Lease(self.path, self._on_open, wait_timeout_s=wait_timeout_s, idle_close_s=idle_close_s)
+        self._functions_attached = False
+        self.lease = Lease(
+            self.path,
+            self._on_open,
+            wait_timeout_s=wait_timeout_s,
+            idle_close_s=idle_close_s,
+            on_close=self._on_close,
+        )
         with self.lease.hold():
             pass
 
     # --- connection lifecycle --------------------------------------------------------------------
 
     def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
-        jsonfuncs.register(conn)  # before anything can call the PARSE_JSON macros
+        jsonfuncs.attach(conn, self.path)  # before anything can call the PARSE_JSON macros (detached on close)
+        self._functions_attached = True
         conn.execute("SET TimeZone = 'UTC'")
         conn.execute("SET enable_progress_bar = false")
         conn.execute("SET checkpoint_threshold = '256MB'")
@@ -210,6 +218,11 @@ class Engine:
                 # Another process may have changed the catalog while we did not hold the file.
                 self._translations.clear()
                 self._catalog_version = version
+
+    def _on_close(self) -> None:
+        if self._functions_attached:
+            self._functions_attached = False
+            jsonfuncs.detach(self.path)
 
     def catalog_changed(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Record a DDL change (inside the DDL's transaction) and drop cached translations."""

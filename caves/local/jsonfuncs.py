@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import threading
 from typing import Any
 
 import duckdb
@@ -97,7 +99,53 @@ def last_value_wins(text: str | None) -> str | None:
 
 
 def register(conn: duckdb.DuckDBPyConnection) -> None:
-    """Make the two functions callable on ``conn`` (and its cursors); idempotent."""
+    """Make the two functions callable on ``conn`` and every connection to its database; idempotent.
+
+    A Python function belongs to the connection that registered it but is visible to every connection to the
+    same database instance, and calling it after that connection closed crashes the process: a database file
+    opened by several engines of one process gets its functions from :func:`attach` instead.
+    """
     for name, fn in ((DUPLICATE_KEY_FUNCTION, duplicate_key), (LAST_WINS_FUNCTION, last_value_wins)):
-        with contextlib.suppress(duckdb.NotImplementedException):  # already registered on this connection
+        # already registered on this connection, or on another one to the same database
+        with contextlib.suppress(duckdb.NotImplementedException, duckdb.CatalogException):
             conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False)
+
+
+_keepers_lock = threading.Lock()
+_keepers: dict[str, list[Any]] = {}  # database file -> [the connection holding the functions, connections using it]
+
+
+def attach(conn: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Make the functions callable on ``conn``, an engine's connection to ``path``; :func:`detach` when it closes.
+
+    The functions of a file are registered on one extra connection of this process to that file, kept open while
+    any engine connection of the process uses the file and closed after the last one.
+    """
+    if path == ":memory:":
+        register(conn)  # an in-memory database is its connection's own
+        return
+    key = os.path.realpath(path)
+    with _keepers_lock:
+        entry = _keepers.get(key)
+        if entry is None:
+            keeper = duckdb.connect(path)  # the same database instance as ``conn`` (same process, same settings)
+            register(keeper)
+            _keepers[key] = [keeper, 1]
+        else:
+            entry[1] += 1
+
+
+def detach(path: str) -> None:
+    """An engine connection to ``path`` closed: the last one closes the functions' connection too."""
+    if path == ":memory:":
+        return
+    key = os.path.realpath(path)
+    with _keepers_lock:
+        entry = _keepers.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _keepers[key]
+            with contextlib.suppress(Exception):
+                entry[0].close()

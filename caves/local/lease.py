@@ -41,10 +41,12 @@ class Lease:
         *,
         wait_timeout_s: float = 120.0,
         idle_close_s: float = 2.0,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         self.in_memory = path == ":memory:"
         self._on_open = on_open
+        self._on_close = on_close
         self._wait_timeout_s = wait_timeout_s
         self._idle_close_s = idle_close_s
         self._lock = threading.RLock()
@@ -154,6 +156,9 @@ class Lease:
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None
+            if self._on_close is not None:
+                with contextlib.suppress(Exception):
+                    self._on_close()
 
     def _start_janitor(self) -> None:
         if self.in_memory or self._janitor is not None:

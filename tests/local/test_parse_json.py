@@ -14,6 +14,8 @@ DuckDB's JSON type alone keeps both values and reads the *first* one: the engine
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from caves.local.errors import SnowflakeError
@@ -97,3 +99,24 @@ def test_helpers():
     assert duplicate_key(None) is None
     assert last_value_wins('{"a": 1e2, "b": [true, null, "é"], "a": 0.10}') == '{"a":0.10,"b":[true,null,"é"]}'
     assert last_value_wins("{") is None
+
+
+def test_two_engines_on_one_file_in_one_process(tmp_path):
+    """The duplicate-key check is a Python function registered with DuckDB: an engine closing its file must not take
+    it away from another engine of the process on the same file (calling it then crashed the process)."""
+    from caves.local import Engine, jsonfuncs
+
+    path = str(tmp_path / "w.duckdb")
+    first, second = Engine(path), Engine(path)
+    try:
+        with first.session() as a, second.session() as b:
+            assert a.execute("SELECT TRY_PARSE_JSON(?) IS NULL", [DUP]).rows == [(True,)]
+            assert b.execute("SELECT TRY_PARSE_JSON(?) IS NULL", [DUP]).rows == [(True,)]
+            a.close()
+            first.close()
+            assert b.execute("SELECT TRY_PARSE_JSON(?, 'd'):order_status::STRING", [DUP]).rows == [("cancelled",)]
+    finally:
+        first.close()
+        second.close()
+    # the functions' own connection closed with the file's last engine connection
+    assert os.path.realpath(path) not in jsonfuncs._keepers
