@@ -116,7 +116,9 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     class PlainCatalog(EngineCatalog):
         def table(self, name: ObjectName) -> TableInfo | None:
             info = super().table(name)
-            return None if info is None else TableInfo(name=info.name, columns=info.columns, kind=info.kind)
+            if info is None:
+                return None
+            return TableInfo(name=info.name, columns=info.columns, kind=info.kind, ns_columns=info.ns_columns)
 
     graph = load_task_graph()
     engine = Engine(db)
@@ -160,6 +162,7 @@ def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
     import pyarrow as pa
 
     from .deploy import deploy
+    from .local import jsonfuncs
     from .local.bulk import BATCH_TABLE
     from .warehouse.local import LocalWarehouse
 
@@ -168,6 +171,7 @@ def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
     wh.close()
     ingest_sql, statements = _plain_statements(db)
     con = duckdb.connect(db)
+    jsonfuncs.register(con)  # the PARSE_JSON macros' duplicate-key check
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     for storage, table in con.execute(

@@ -425,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_deploy)
 
     p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")
-    p.add_argument("file", help="a file of messages, one per line, or - for stdin")
+    p.add_argument("file", help="a file of messages, one per line (an empty line is an empty message), or - for stdin")
     p.add_argument("--topic", default=None, help="SOURCE_TOPIC to record (default: file:<name> or stdin)")
     p.add_argument("--batch-size", type=int, default=5000)
     p.set_defaults(func=cmd_ingest)

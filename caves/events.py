@@ -3,8 +3,10 @@
 `validate_message` is the oracle for "is this message a valid event, and if not, why": the pipeline's SQL
 validation (RAW -> STAGING / REJECTED_EVENTS) is tested against it. It applies, in this order:
 
+0. the message is not empty (an empty Kafka value, a tombstone, is kept as the empty message): "empty message";
 1. strict JSON (RFC 8259, as Snowflake's PARSE_JSON in its default strict mode): no NaN/Infinity, no number
-   that overflows a double, no duplicate key in an object;
+   that overflows a double, no duplicate key in an object. A text that is JSON only once duplicate keys are
+   allowed (what Snowflake's ``TRY_PARSE_JSON(text, 'd')`` accepts) is "not valid JSON (duplicate key)";
 2. the top level must be an object;
 3. the JSON Schema (Draft 2020-12) with `format` asserted: `date-time` is RFC 3339 checked for real
    (`2026-02-30T10:00:00Z` is rejected; any offset is accepted, a leap second `:60` is not);
@@ -103,16 +105,30 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 
+# The reasons of the message-level rules; deploy_sql/60_tasks.sql writes the same texts.
+EMPTY_MESSAGE = "empty message"
+NOT_JSON = "not valid JSON"
+DUPLICATE_KEY = "not valid JSON (duplicate key)"
+
+
 def _loads(text: str) -> tuple[Any, str | None]:
     """Parse strictly; return (value, None) or (None, reason)."""
+    if text == "":
+        return None, EMPTY_MESSAGE
     try:
         value = json.loads(
             text, object_pairs_hook=_strict_object, parse_float=_finite_float, parse_constant=_reject_constant
         )
-    except _DuplicateKeyError as dup:
-        return None, f"not valid JSON (duplicate key {_show(str(dup))})"
+    except _DuplicateKeyError:
+        # Duplicate keys are found while the text is still being read: it is "JSON with a duplicate key" only
+        # if the whole text is JSON once duplicates are allowed (Snowflake's PARSE_JSON parameter 'd').
+        try:
+            json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            return None, NOT_JSON
+        return None, DUPLICATE_KEY
     except (ValueError, RecursionError):
-        return None, "not valid JSON"
+        return None, NOT_JSON
     return value, None
 
 
@@ -202,7 +218,8 @@ def _check(text: str) -> tuple[dict[str, Any] | None, str | None]:
 def validate_message(text: str) -> str | None:
     """Return None when `text` is one valid event, else a short English reason.
 
-    Reasons look like "not valid JSON", "missing field payload.quantity", "payload.quantity must be >= 1",
+    Reasons look like "empty message", "not valid JSON", "not valid JSON (duplicate key)",
+    "missing field payload.quantity", "payload.quantity must be >= 1",
     "event_timestamp is not an ISO-8601 date-time", "unknown event_type 'foo'".
     """
     return _check(text)[1]

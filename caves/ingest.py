@@ -1,7 +1,7 @@
 """The consumer's landing step: messages -> ``RAW_DATA.RAW_EVENTS_STREAM``, exactly as received.
 
-Every message is kept whatever its content (validation is the pipeline's job). Each batch is one
-array-bound INSERT in one transaction, on any backend (local engine or Snowflake).
+Every message is kept whatever its content, the empty message included (validation is the pipeline's job).
+Each batch is one array-bound INSERT in one transaction, on any backend (local engine or Snowflake).
 """
 
 from __future__ import annotations
@@ -66,13 +66,15 @@ def load_batch(warehouse: Warehouse, messages: list[Message], ingested_at: dt.da
 
 
 def lines_as_messages(stream: TextIO, topic: str, first_offset: int = 0) -> Iterator[Message]:
-    """One message per line, the line's text without its line break (an empty line is not a message)."""
+    """One message per line: the line's text without its line break.
+
+    A line break ends a message; it does not start one. So the file's final line break (``a\\n``) adds no
+    message, but every empty line before it is an empty message (``a\\n\\nb\\n`` is three messages, the
+    second empty), kept in RAW and rejected downstream as ``empty message`` - as an empty Kafka value is.
+    """
     offset = first_offset
     for line in stream:
-        text = line.rstrip("\r\n")
-        if text == "":
-            continue
-        yield Message(text=text, topic=topic, partition=0, offset=offset)
+        yield Message(text=line.rstrip("\r\n"), topic=topic, partition=0, offset=offset)
         offset += 1
 
 

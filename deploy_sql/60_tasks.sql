@@ -44,7 +44,8 @@
 -- Validation mirrors shared/contracts/events.schema.json, with the reason
 -- vocabulary and rule order of the reference validator (caves/events.py,
 -- validate_message): REJECT_REASON names the first failing rule, in this
--- order: not valid JSON; not a JSON object; then by depth - the required
+-- order: empty message; not valid JSON (duplicate key: JSON once duplicate
+-- keys are allowed); not valid JSON; not a JSON object; then by depth - the required
 -- top-level fields; the required payload fields, then the top-level fields'
 -- type, enum (event_type), minLength (event_id) and format (event_timestamp);
 -- the payload's properties: types, then enum/const, then minLength/format,
@@ -60,7 +61,8 @@
 -- ('... is out of range') is rejected: loading it would fail the task on every
 -- run and block the pipeline. Timestamps are stored converted to UTC
 -- TIMESTAMP_NTZ. The validation reads only EVENT_DATA (never the consumer's
--- EVENT_ID/EVENT_TYPE text columns), so it is the same whatever the consumer.
+-- EVENT_ID/EVENT_TYPE text columns), so it is the same whatever the consumer,
+-- and RAW_MESSAGE only to tell why EVENT_DATA is NULL.
 
 -- Idempotent PRODUCTION steps:
 --   ORDERS: MERGE of the latest event per ORDER_ID of the batch, applied only if
@@ -104,6 +106,7 @@ as
         with NEW_ROWS as (
             select
                 R.RAW_ID,
+                R.RAW_MESSAGE,
                 R.EVENT_DATA,
                 R.EVENT_TYPE as RAW_EVENT_TYPE,
                 R.INGESTION_TIMESTAMP,
@@ -213,6 +216,11 @@ as
                 P.*,
                 case
                     -- the message
+                    -- (EVENT_DATA is TRY_PARSE_JSON(RAW_MESSAGE): NULL for an empty text and, in the default strict
+                    -- mode, for an object holding a key twice; parameter 'd' allows duplicate keys)
+                    when P.EVENT_DATA is null and P.RAW_MESSAGE = '' then 'empty message'
+                    when P.EVENT_DATA is null and try_parse_json(P.RAW_MESSAGE, 'd') is not null
+                        then 'not valid JSON (duplicate key)'
                     when P.EVENT_DATA is null then 'not valid JSON'
                     when not is_object(P.EVENT_DATA) then 'not a JSON object'
                     -- depth 0: the required top-level fields

@@ -73,14 +73,19 @@ def test_constants_are_read_from_the_schema():
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("", "not valid JSON"),
+        ("", "empty message"),
+        (" ", "not valid JSON"),
         ("ceci n'est pas du JSON", "not valid JSON"),
         ('{"event_id": "a"', "not valid JSON"),
         ("{'event_id': 'a'}", "not valid JSON"),
         ('{"event_id": NaN}', "not valid JSON"),
         ('{"event_id": Infinity}', "not valid JSON"),
         ('{"x": 1e400}', "not valid JSON"),
-        ('{"a": 1, "a": 2}', "not valid JSON (duplicate key 'a')"),
+        ('{"a": 1, "a": 2}', "not valid JSON (duplicate key)"),
+        ('{"payload": {"order_status": "confirmed", "order_status": "cancelled"}}', "not valid JSON (duplicate key)"),
+        ('{"a": 1, "a": 2', "not valid JSON"),  # not JSON even with duplicate keys allowed
+        ('{"a": 1, "a": 2} x', "not valid JSON"),
+        ('{"a": 1, "a": NaN}', "not valid JSON"),
         ("[]", "not a JSON object"),
         ('[{"event_id": "a"}]', "not a JSON object"),
         ("null", "not a JSON object"),
@@ -89,7 +94,13 @@ def test_constants_are_read_from_the_schema():
     ],
 )
 def test_text_that_is_not_a_json_object_is_rejected(text, reason):
-    """Only strict JSON (no NaN, no overflow, no duplicate key, as Snowflake's PARSE_JSON) holding an object passes."""
+    """Only strict JSON (no NaN, no overflow, no duplicate key, as Snowflake's PARSE_JSON) holding an object passes.
+
+    https://docs.snowflake.com/en/sql-reference/functions/parse_json: duplicate keys are refused unless the
+    parameter 'd' allows them, so a text that is JSON only with 'd' is "not valid JSON (duplicate key)" (the
+    pipeline tells it with TRY_PARSE_JSON(RAW_MESSAGE, 'd')); the empty text (an empty Kafka value) is "empty
+    message"; whitespace only is not JSON.
+    """
     assert validate_message(text) == reason
     assert parse_event(text) is None
 

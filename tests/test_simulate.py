@@ -297,8 +297,11 @@ def test_every_broken_kind_is_rejected_with_the_right_reason(event_type, events)
     rng = random.Random(1)
     for kind in BROKEN_KINDS[event_type]:
         for event in samples[:40]:
-            reason = validate_message(make_broken(kind, event, rng))
-            assert reason is not None and expected[kind] in reason, (kind, reason)
+            text = make_broken(kind, event, rng)
+            reason = validate_message(text)
+            # not_json includes the empty message (an empty Kafka value), which has its own reason.
+            want = "empty message" if text == "" else expected[kind]
+            assert reason is not None and want in reason, (kind, reason)
 
 
 def test_make_broken_refuses_a_kind_foreign_to_the_event_type(events):

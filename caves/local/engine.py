@@ -20,8 +20,8 @@ from typing import Any
 
 import duckdb
 
-from . import meta
-from .errors import SnowflakeError
+from . import integrity, jsonfuncs, meta
+from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .lease import Lease
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
@@ -40,8 +40,10 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _duck_error(exc: Exception) -> SnowflakeError:
+def _duck_error(exc: Exception, path: str) -> SnowflakeError:
     """Present a DuckDB error in Snowflake's shape, keeping DuckDB's explanation."""
+    if is_damage(exc):
+        return DamagedWarehouse(path, str(exc))
     text = str(exc).strip()
     first = text.splitlines()[0] if text else type(exc).__name__
     if isinstance(exc, duckdb.ParserException):
@@ -57,6 +59,26 @@ def _duck_error(exc: Exception) -> SnowflakeError:
     return SnowflakeError(first, errno=100000, sqlstate="XX000")
 
 
+def _widen_timestamps(conn: duckdb.DuckDBPyConnection) -> None:
+    """A warehouse made before TIMESTAMP_NTZ/_TZ kept nanoseconds: its microsecond columns become nanosecond ones.
+
+    The tables' columns (and the copies of them in the change logs and initial-row snapshots of streams); the
+    engine's own bookkeeping columns keep their types. Views are re-created by the next deployment.
+    """
+    rows = conn.execute(
+        "SELECT c.schema_name, c.table_name, c.column_name, c.data_type FROM duckdb_columns() AS c "
+        "JOIN duckdb_tables() AS t ON t.database_name = c.database_name AND t.schema_name = c.schema_name "
+        "AND t.table_name = c.table_name "
+        "WHERE c.database_name = current_database() "
+        "AND c.data_type IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE') "
+        "AND (c.schema_name <> ? OR starts_with(c.table_name, 'LOG:') OR starts_with(c.table_name, 'INIT:'))",
+        [INTERNAL_SCHEMA],
+    ).fetchall()
+    for schema, table, column, data_type in rows:
+        wider = "TIMESTAMP_NS" if data_type == "TIMESTAMP" else "TIMESTAMPTZ_NS"
+        conn.execute(f"ALTER TABLE {quote(schema)}.{quote(table)} ALTER COLUMN {quote(column)} TYPE {wider}")
+
+
 class EngineCatalog:
     """Answers the translator's questions from DuckDB's catalog and the engine's own."""
 
@@ -65,25 +87,33 @@ class EngineCatalog:
 
     def table(self, name: ObjectName) -> TableInfo | None:
         rows = self.cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
             [name.storage_schema, name.name],
         ).fetchall()
         if not rows:
             return None
         columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
+        ns_columns = frozenset(r[0] for r in rows if r[1] in ("TIMESTAMP_NS", "TIMESTAMPTZ_NS"))
         is_view = self.cur.execute(
             "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
             [name.storage_schema, name.name],
         ).fetchone()[0]
         if is_view:
-            return TableInfo(name=name, columns=columns, kind="VIEW")
+            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns)
         row = self.cur.execute(
             f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
             "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
             [name.database, name.schema, name.name],
         ).fetchone()
         tracked = bool(row and row[0])
-        return TableInfo(name=name, columns=columns, tracked=tracked, capture=(row[1] if row and tracked else "none"))
+        return TableInfo(
+            name=name,
+            columns=columns,
+            tracked=tracked,
+            capture=(row[1] if row and tracked else "none"),
+            ns_columns=ns_columns,
+        )
 
     def stream(self, name: ObjectName) -> StreamInfo | None:
         row = self.cur.execute(
@@ -103,7 +133,14 @@ class EngineCatalog:
         info = self.table(source)
         if info is None:
             raise SnowflakeError(f"Base table '{source.fqn}' of stream {name.fqn} does not exist.", errno=91902)
-        return StreamInfo(name=name, source=source, mode=row[1], columns=info.columns, initial_pending=bool(row[2]))
+        return StreamInfo(
+            name=name,
+            source=source,
+            mode=row[1],
+            columns=info.columns,
+            initial_pending=bool(row[2]),
+            ns_columns=info.ns_columns,
+        )
 
     def database_exists(self, name: str) -> bool:
         return bool(self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0])
@@ -133,21 +170,29 @@ class Engine:
         self._translations: dict[tuple, Translation] = {}
         self._catalog_version = -1
         self._cache_lock = threading.Lock()
-        self.lease = Lease(self.path, self._on_open, wait_timeout_s=wait_timeout_s, idle_close_s=idle_close_s)
+        self._functions_attached = False
+        self.lease = Lease(
+            self.path,
+            self._on_open,
+            wait_timeout_s=wait_timeout_s,
+            idle_close_s=idle_close_s,
+            on_close=self._on_close,
+        )
         with self.lease.hold():
             pass
 
     # --- connection lifecycle --------------------------------------------------------------------
 
     def _on_open(self, conn: duckdb.DuckDBPyConnection) -> None:
+        jsonfuncs.attach(conn, self.path)  # before anything can call the PARSE_JSON macros (detached on close)
+        self._functions_attached = True
         conn.execute("SET TimeZone = 'UTC'")
         conn.execute("SET enable_progress_bar = false")
         conn.execute("SET checkpoint_threshold = '256MB'")
         # Bounded so that the engine and the app fit a small machine; DuckDB spills beyond it.
         conn.execute("SET memory_limit = ?", [os.environ.get("CAVES_MEMORY_LIMIT", "1GB")])
-        exists = conn.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = 'STATE'", [INTERNAL_SCHEMA]
-        ).fetchone()[0]
+        # Before anything is written: a damaged file is refused (integrity.py says what is checked).
+        exists = integrity.check(conn, self.path, size_checked=not self.lease.in_memory and not self.lease.wal_at_open)
         stored = conn.execute(f"SELECT SCHEMA_VERSION FROM {_S}.STATE").fetchone()[0] if exists else None
         if stored != meta.SCHEMA_VERSION:
             # A new warehouse, or one made by an older engine: (re)create the engine's objects.
@@ -165,6 +210,8 @@ class Engine:
                 [INTERNAL_SCHEMA, INTERNAL_SCHEMA],
             ).fetchall():
                 conn.execute(f"ALTER TABLE {_S}.{quote(log_name)} ADD COLUMN _HI BIGINT")
+            if stored is not None and stored < meta.NANOSECOND_TIMESTAMPS_SINCE:
+                _widen_timestamps(conn)
             conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]
@@ -173,6 +220,11 @@ class Engine:
                 # Another process may have changed the catalog while we did not hold the file.
                 self._translations.clear()
                 self._catalog_version = version
+
+    def _on_close(self) -> None:
+        if self._functions_attached:
+            self._functions_attached = False
+            jsonfuncs.detach(self.path)
 
     def catalog_changed(self, cur: duckdb.DuckDBPyConnection) -> None:
         """Record a DDL change (inside the DDL's transaction) and drop cached translations."""
@@ -272,9 +324,13 @@ class Session:
         if not text:
             raise SnowflakeError("Empty SQL statement.", errno=900)
         handler = commands.find(text)
-        if handler is not None:
-            return handler(self, text, params)
-        return self._execute_sql(text, params)
+        try:
+            if handler is not None:
+                return handler(self, text, params)
+            return self._execute_sql(text, params)
+        except DamagedWarehouse as exc:
+            self.engine.lease.mark_damaged(exc)  # nothing more is written to this file
+            raise
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
         """Array binding: one statement for many parameter rows, in one transaction."""
@@ -322,6 +378,15 @@ class Session:
                 self._generation = self.engine.lease.generation
             self._held = True
             yield self._cursor
+        except DamagedWarehouse as exc:
+            self.engine.lease.mark_damaged(exc)
+            raise
+        except duckdb.Error as exc:
+            if not is_damage(exc):
+                raise
+            damaged = DamagedWarehouse(self.engine.path, str(exc))
+            self.engine.lease.mark_damaged(damaged)
+            raise damaged from None
         finally:
             self._held = self.in_transaction
             if not self._held:
@@ -358,7 +423,7 @@ class Session:
             self._cursor.execute("SET VARIABLE CAVES_READ_VERSION = ?", [self._txn_read_version])
         except duckdb.Error as exc:
             self._end_txn_state()
-            raise _duck_error(exc) from None
+            raise _duck_error(exc, self.engine.path) from None
         except BaseException:
             self._end_txn_state()
             raise
@@ -375,7 +440,7 @@ class Session:
                 self._cursor.execute("ROLLBACK")
             self._end_txn_state()
             if isinstance(exc, duckdb.Error):
-                raise _duck_error(exc) from None
+                raise _duck_error(exc, self.engine.path) from None
             raise
         self._end_txn_state()
         return Result.message("Statement executed successfully.")
@@ -481,7 +546,7 @@ class Session:
         """A DuckDB error aborts its whole transaction; Snowflake only fails the statement (see _recover)."""
         if self.in_transaction:
             self._recover()
-        return _duck_error(exc)
+        return _duck_error(exc, self.engine.path)
 
     def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
         from .dml import run_statement
@@ -492,7 +557,7 @@ class Session:
             prepare_stream_reads(self, cur, tr)
             result = run_statement(self, cur, tr, params)
         except duckdb.Error as exc:
-            raise _duck_error(exc) from None
+            raise _duck_error(exc, self.engine.path) from None
         if tr.consumes_streams:
             for stream in tr.streams:
                 self._txn_consumed[stream] = None
@@ -552,7 +617,7 @@ class Session:
                 self.engine.catalog_changed(cur)
                 return result
             except duckdb.Error as exc:
-                raise _duck_error(exc) from None
+                raise _duck_error(exc, self.engine.path) from None
 
     def query_internal(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         with self.cursor() as cur:

@@ -51,3 +51,36 @@ class WarehouseBusy(SnowflakeError):
             errno=390_400,
             sqlstate="57P03",
         )
+
+
+# DuckDB's words for a file it cannot trust: a block whose checksum fails, a file shorter than its blocks, a header
+# that is not DuckDB's.
+_DAMAGE_MARKERS = (
+    "Corrupt database file",
+    "does not match stored checksum",
+    "Could not read enough bytes",
+    "not a valid DuckDB database file",
+)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a DuckDB error says the warehouse file itself is damaged (not the statement)."""
+    return any(marker in str(exc) for marker in _DAMAGE_MARKERS)
+
+
+class DamagedWarehouse(SnowflakeError):
+    """The warehouse file failed its integrity check: the engine writes nothing more to it (one line, with the fix)."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        first = (detail.strip().splitlines() or ["damaged"])[0]
+        if len(first) > 160:
+            first = first[:159] + "…"
+        super().__init__(
+            f"The local warehouse {path} failed its integrity check ({first}); nothing is written to it. "
+            f"To recover, restore it from a backup, or move it aside (mv {path} {path}.damaged) "
+            "and run `python -m caves init` to create a new one.",
+            errno=390_410,
+            sqlstate="XX001",
+        )
+        self.path = path
+        self.detail = first

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 import duckdb
 
-from .errors import WarehouseBusy
+from .errors import DamagedWarehouse, WarehouseBusy, is_damage
 
 log = logging.getLogger("caves.local")
 
@@ -41,10 +41,12 @@ class Lease:
         *,
         wait_timeout_s: float = 120.0,
         idle_close_s: float = 2.0,
+        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.path = path
         self.in_memory = path == ":memory:"
         self._on_open = on_open
+        self._on_close = on_close
         self._wait_timeout_s = wait_timeout_s
         self._idle_close_s = idle_close_s
         self._lock = threading.RLock()
@@ -55,6 +57,8 @@ class Lease:
         self._closed = False
         self._janitor: threading.Thread | None = None
         self._opened_at = 0.0
+        self.wal_at_open = False  # a write-ahead log was pending when the file was last opened
+        self.damaged: DamagedWarehouse | None = None
 
     # --- holding ---------------------------------------------------------------------------------
 
@@ -70,11 +74,20 @@ class Lease:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the engine is closed")
+            if self.damaged is not None:
+                raise self.damaged
             if self._conn is None:
                 self._conn = self._open()
                 self._opened_at = time.monotonic()
                 self.generation += 1
-                self._on_open(self._conn)
+                try:
+                    self._on_open(self._conn)
+                except BaseException as exc:
+                    # Never keep a connection whose opening checks failed (the next acquire would skip them).
+                    self._close_now()
+                    if isinstance(exc, DamagedWarehouse):
+                        self.damaged = exc
+                    raise
                 self._start_janitor()
             self._users += 1
             return self._conn
@@ -99,9 +112,12 @@ class Lease:
         try:
             while True:
                 try:
+                    self.wal_at_open = os.path.exists(self.path + ".wal")
                     return duckdb.connect(self.path)
-                except duckdb.IOException as exc:
-                    if not _is_lock_conflict(exc):
+                except duckdb.Error as exc:
+                    if is_damage(exc):
+                        raise DamagedWarehouse(self.path, str(exc)) from None
+                    if not isinstance(exc, duckdb.IOException) or not _is_lock_conflict(exc):
                         raise
                     waited = time.monotonic() - start
                     if not announced:
@@ -120,6 +136,13 @@ class Lease:
             with contextlib.suppress(OSError):
                 os.remove(marker)
 
+    def mark_damaged(self, exc: DamagedWarehouse) -> None:
+        """The file failed its integrity check while in use: close it and refuse every later use."""
+        with self._lock:
+            self.damaged = exc
+            if self._users == 0:
+                self._close_now()
+
     def _others_waiting(self) -> bool:
         if self.in_memory:
             return False
@@ -133,6 +156,9 @@ class Lease:
             with contextlib.suppress(Exception):
                 self._conn.close()
             self._conn = None
+            if self._on_close is not None:
+                with contextlib.suppress(Exception):
+                    self._on_close()
 
     def _start_janitor(self) -> None:
         if self.in_memory or self._janitor is not None:

@@ -23,7 +23,10 @@ from typing import Protocol
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.generators.snowflake import SnowflakeGenerator
+from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
+from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import ObjectName, quote, resolve
@@ -32,6 +35,16 @@ ROW_ID = "METADATA$ROW_ID"
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+# sqlglot drops the second argument of TRY_PARSE_JSON when parsing, and of both PARSE_JSON and TRY_PARSE_JSON
+# when writing Snowflake SQL; that argument decides whether duplicate keys are allowed ('d') or an error ('s',
+# the default). Keep it both ways (the engine regenerates Snowflake text for pre-images).
+SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
+    this=seq_get(args, 0), expression=seq_get(args, 1), safe=True
+)
+SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
+    f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,7 @@ class TableInfo:
     kind: str = "TABLE"  # TABLE | VIEW
     tracked: bool = False
     capture: str = "none"  # none | inserts | all
+    ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,7 @@ class StreamInfo:
     mode: str  # DEFAULT | APPEND_ONLY
     columns: tuple[str, ...]
     initial_pending: bool = False  # SHOW_INITIAL_ROWS = TRUE and not consumed yet
+    ns_columns: frozenset[str] = frozenset()
 
 
 class Catalog(Protocol):
@@ -122,10 +137,12 @@ def _map_type(dtype: exp.DataType) -> exp.DataType:
         return exp.DataType.build(f"DECIMAL({min(precision, 38)}, {scale})")
     if t in _TEXT_TYPES:
         return exp.DataType.build("VARCHAR")
+    # Snowflake keeps timestamps to the nanosecond (TIMESTAMP_NTZ(9) by default; TIMESTAMP means TIMESTAMP_NTZ):
+    # DuckDB's TIMESTAMP keeps microseconds, its TIMESTAMP_NS / TIMESTAMPTZ_NS nanoseconds.
     if t in {exp.DataType.Type.TIMESTAMPLTZ, exp.DataType.Type.TIMESTAMPTZ}:
-        return exp.DataType.build("TIMESTAMPTZ")
-    if t in {exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME}:
-        return exp.DataType.build("TIMESTAMP")
+        return exp.DataType.build("TIMESTAMPTZ_NS", udt=True)  # unknown to sqlglot: written as is
+    if t in {exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMP}:
+        return exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")
     if t in {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE}:
         return exp.DataType.build("DOUBLE")
     return dtype
@@ -258,6 +275,8 @@ class Translator:
         self.stream_reader = stream_reader
         self.streams: list[ObjectName] = []
         self.has_data: list[tuple[ObjectName, str]] = []
+        # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see _floor_to_us.
+        self.ns_columns: dict[str, frozenset[str]] = {}
 
     # names ------------------------------------------------------------------------------------------
 
@@ -288,12 +307,14 @@ class Translator:
             from .streams import stream_read_sql  # local import: streams builds on translate
 
             self.streams.append(name)
+            self._note_ns_columns(name, alias, stream.ns_columns)
             return _subquery((self.stream_reader or stream_read_sql)(stream), name.name, alias)
         info = self.catalog.table(name)
         if info is None:
             if not self.catalog.database_exists(name.database):
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
+        self._note_ns_columns(name, alias, info.ns_columns)
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
@@ -325,9 +346,43 @@ class Translator:
         read = dataclasses.replace(stream, mode=mode)
         return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
 
+    def _note_ns_columns(self, name: ObjectName, alias: exp.TableAlias | None, columns: frozenset[str]) -> None:
+        if columns:
+            self.ns_columns[alias.name if alias is not None and alias.name else name.name] = columns
+
+    def _is_ns_column(self, node: exp.Expression) -> bool:
+        """A nanosecond column, a cast to TIMESTAMP_NTZ/_TZ, or DATEADD on one of them (statically nanoseconds)."""
+        if isinstance(node, (exp.Cast, exp.TryCast)):
+            return node.to.this in _NS_TYPES
+        if isinstance(node, _DATE_ADD_FUNCTIONS):
+            return self._is_ns_column(node.this)
+        if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
+            return False
+        if node.table:
+            return node.name in self.ns_columns.get(node.table, frozenset())
+        return any(node.name in cols for cols in self.ns_columns.values())
+
+    def _floor_to_us(self, node: exp.Expression) -> None:
+        """DuckDB evaluates DATE_TRUNC, ::DATE, DATEDIFF, DAYOFWEEK... at microsecond precision and *rounds* a
+        TIMESTAMP_NS to get there (23:59:59.999999900 becomes the next day). Snowflake truncates: a nanosecond
+        column read by one of these is floored to its microsecond first, which then converts exactly."""
+        for key in ("this", "expression"):
+            arg = node.args.get(key)
+            if arg is not None and self._is_ns_column(arg):
+                # (cast first: an unqualified name may, in a CTE, be a DATE or a TIMESTAMP of the same name)
+                ns = exp.func("epoch_ns", exp.cast(arg.copy(), exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")))
+                sub_us = exp.Mod(
+                    this=exp.paren(exp.Add(this=exp.Mod(this=ns, expression=exp.Literal.number(1000)),
+                                           expression=exp.Literal.number(1000))),
+                    expression=exp.Literal.number(1000),
+                )  # fmt: skip
+                node.set(key, exp.func("make_timestamp_ns", exp.Sub(this=ns.copy(), expression=sub_us)))
+
     # expressions ------------------------------------------------------------------------------------
 
     def _rewrite_node(self, node: exp.Expression) -> exp.Expression:
+        if _rounds_to_us(node):
+            self._floor_to_us(node)
         if isinstance(node, exp.Div):
             return _guard_division(node)
         if isinstance(node, exp.Cast):
@@ -486,6 +541,7 @@ class Translator:
             _name_unaliased_columns(tree)
         self._complete_insert_columns(tree, kind, target_info)
         self._rewrite_tables(tree, cte_names, target_node)
+        _rewrite_parse_json(tree)
         tree = tree.transform(self._rewrite_node, copy=False)
         _unqualify_set_targets(tree)
 
@@ -575,6 +631,7 @@ class Translator:
                 options["temporary"] = True
                 props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
         self._rewrite_tables(tree, cte_names, stored, done=stored)
+        _rewrite_parse_json(tree)
         tree = tree.transform(self._rewrite_node, copy=False)
         created = name if isinstance(tree, exp.Create) else None
         if isinstance(tree, exp.Drop):
@@ -649,6 +706,7 @@ class Translator:
         raw_target = select.args["from_"].this
         sub = Translator(self.catalog, self.database, self.schema)
         sub._rewrite_tables(select, cte_names, raw_target)
+        _rewrite_parse_json(select)
         select = select.transform(sub._rewrite_node, copy=False)
         return select.sql(dialect="duckdb"), binds
 
@@ -679,6 +737,66 @@ def local_user() -> str:
         return getpass.getuser().upper()
     except (KeyError, OSError):
         return "LOCAL_USER"
+
+
+_TO_US_FUNCTIONS = tuple(
+    getattr(exp, name)
+    for name in (
+        "TsOrDsToDate", "Date", "DateTrunc", "TimestampTrunc", "DayOfWeek", "DayOfWeekIso", "DayOfMonth",
+        "DayOfYear", "Day", "LastDay", "Week", "WeekOfYear", "YearOfWeek", "Month", "Quarter", "Year",
+    )
+    if hasattr(exp, name)
+)  # fmt: skip
+_TO_US_TYPES = {exp.DataType.Type.DATE, exp.DataType.Type.TIME}
+_NS_TYPES = {
+    exp.DataType.Type.TIMESTAMP,
+    exp.DataType.Type.TIMESTAMPNTZ,
+    exp.DataType.Type.DATETIME,
+    exp.DataType.Type.TIMESTAMPTZ,
+    exp.DataType.Type.TIMESTAMPLTZ,
+}
+_DATE_ADD_FUNCTIONS = tuple(
+    getattr(exp, name) for name in ("DateAdd", "DateSub", "TimestampAdd", "TimestampSub") if hasattr(exp, name)
+)
+
+
+def _rounds_to_us(node: exp.Expression) -> bool:
+    """Whether DuckDB would evaluate this node's timestamp argument at microsecond precision (rounding it)."""
+    if isinstance(node, (exp.Cast, exp.TryCast)):
+        return node.to.this in _TO_US_TYPES
+    if isinstance(node, (exp.DateDiff, exp.TimestampDiff)):
+        unit = node.args.get("unit")
+        return unit is None or unit.name.upper() not in {"NANOSECOND", "NANOSECONDS", "NS", "NSEC"}
+    return isinstance(node, _TO_US_FUNCTIONS)
+
+
+def _rewrite_parse_json(tree: exp.Expression) -> None:
+    """Every PARSE_JSON / TRY_PARSE_JSON -> its macro, before the main rewrite (which does not look inside the
+    nodes it replaces, so a PARSE_JSON under, say, a ``::STRING`` would keep sqlglot's strict-less form)."""
+    for node in list(tree.find_all(exp.ParseJSON)):
+        replacement = _parse_json(node)
+        if node is tree:
+            raise SnowflakeError("PARSE_JSON is not a statement.", errno=1003)
+        node.replace(replacement)
+
+
+def _parse_json(node: exp.ParseJSON) -> exp.Expression:
+    """PARSE_JSON / TRY_PARSE_JSON (expr [, 'd' | 's']) -> the macro applying Snowflake's duplicate-key rule."""
+    parameter = node.args.get("expression")
+    mode = "s"
+    if parameter is not None:
+        if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name in {"d", "s"}):
+            # Snowflake accepts only the string constants 'd' and 's' here.
+            raise SnowflakeError(
+                f"Invalid parameter for {'TRY_' if node.args.get('safe') else ''}PARSE_JSON: "
+                f"{parameter.sql('snowflake')} (expected 'd' or 's').",
+                errno=100069,
+                sqlstate="22023",
+            )
+        mode = parameter.name
+    name = ("SF_TRY_PARSE_JSON" if node.args.get("safe") else "SF_PARSE_JSON") + ("_D" if mode == "d" else "")
+    # Typed JSON for sqlglot: ``v[2]`` on a JSON value keeps Snowflake's 0-based index (on a list it adds 1).
+    return exp.cast(exp.func(name, node.this), exp.DataType.build("JSON"))
 
 
 def _is_date_valued(node: exp.Expression) -> bool:

@@ -399,3 +399,34 @@ def test_throughput_50k_messages(broker, tmp_path, consumers) -> None:
         f"\nKafka -> local RAW: {n} messages, {n / (finished - started):,.0f} msg/s end to end "
         f"(process start and group join included), {steady:,.0f} msg/s once landing"
     )
+
+
+def test_empty_and_null_values_are_kept_and_rejected(broker, tmp_path, consumers) -> None:
+    """An empty value and a null one (a tombstone) are messages: kept in RAW as the empty text, then rejected by the
+    pipeline as 'empty message' (DESIGN.md: every message is kept; a message that is not an event gets a reason)."""
+    from caves.local.scheduler import run_until_idle
+
+    topic, group = "shop-events-empty", "loader-empty"
+    valid = simulated(days=1, seed=11)[:3]
+    producer = Producer({"bootstrap.servers": broker})
+    for text in valid:
+        producer.produce(topic, value=text.encode("utf-8"), key=b"K")
+    producer.produce(topic, value=b"", key=b"K")
+    producer.produce(topic, value=None, key=b"K")
+    assert producer.flush(30) == 0
+
+    db = new_warehouse(tmp_path / "wh.duckdb")
+    log_path = tmp_path / "consumer.log"
+    consumer = start_consumer(db, broker, topic, group, log_path)
+    consumers.append(consumer)
+    wait_until_landed(5, consumer, log_path)
+    assert "Consumed 5 messages" in stop(consumer, log_path)
+    assert [m for *_, m in raw_rows(db)] == [*valid, "", ""]  # one partition (one key), in order
+
+    wh = LocalWarehouse(db)
+    try:
+        run_until_idle(wh.engine)
+        rejected = wh.query("SELECT RAW_MESSAGE, REJECT_REASON FROM CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS")
+    finally:
+        wh.close()
+    assert sorted(rejected.itertuples(index=False, name=None)) == [("", "empty message"), ("", "empty message")]

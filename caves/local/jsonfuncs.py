@@ -1,0 +1,151 @@
+"""Snowflake's PARSE_JSON rules that DuckDB's JSON type does not apply: duplicate keys and blank input.
+
+Snowflake (https://docs.snowflake.com/en/sql-reference/functions/parse_json, .../try_parse_json):
+
+* ``PARSE_JSON(expr [, 'parameter'])``: by default (``'s'``, strict) an object holding the same key twice is an
+  error; with ``'d'`` duplicates are allowed and "the returned object has a single instance of that key with the
+  last value specified for that key".
+* ``TRY_PARSE_JSON`` returns NULL where PARSE_JSON would raise an error.
+* An empty string, or one of whitespace only, gives NULL (not an error) to both.
+
+DuckDB keeps a JSON text as it is (``'{"a": 1, "a": 2}'::JSON`` is valid, and ``->>`` then reads the *first*
+value), so the engine checks for duplicate keys with the two functions below, registered on every connection
+(:func:`register`) and used by the ``SF_*PARSE_JSON*`` macros of ``meta.MACROS_SQL``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from typing import Any
+
+import duckdb
+
+DUPLICATE_KEY_FUNCTION = "CAVES_JSON_DUPLICATE_KEY"
+LAST_WINS_FUNCTION = "CAVES_JSON_LAST_WINS"
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> int:
+    if len(pairs) > 1:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Duplicate(key)
+            seen.add(key)
+    return 0  # the value is never used: only the check matters
+
+
+# strict=False: control characters inside strings are DuckDB's JSON validator's business, not this check's.
+_CHECKER = json.JSONDecoder(object_pairs_hook=_no_duplicates, strict=False)
+
+
+def duplicate_key(text: str | None) -> str | None:
+    """The first key found twice in one object of the JSON ``text`` (innermost object first), else None.
+
+    None too when ``text`` is NULL or not JSON at all: whether it parses is decided by DuckDB's validator.
+    """
+    if text is None:
+        return None
+    try:
+        _CHECKER.decode(text)
+    except _Duplicate as dup:
+        return dup.key
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
+class _Number(str):
+    """A number kept as written: resolving duplicates changes nothing else in the text."""
+
+
+_READER = json.JSONDecoder(
+    object_pairs_hook=dict,  # dict(pairs): a later value replaces an earlier one, the key keeps its first place
+    parse_float=_Number,
+    parse_int=_Number,
+    parse_constant=_Number,
+    strict=False,
+)
+
+
+def _write(value: Any) -> str:
+    if isinstance(value, _Number):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_write(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_write(v) for v in value) + "]"
+    return json.dumps(value)  # true, false, null
+
+
+def last_value_wins(text: str | None) -> str | None:
+    """The JSON ``text`` with every duplicate key resolved to its last value (PARSE_JSON's ``'d'``), else None."""
+    if text is None:
+        return None
+    try:
+        return _write(_READER.decode(text))
+    except (ValueError, RecursionError):
+        return None
+
+
+def register(conn: duckdb.DuckDBPyConnection) -> None:
+    """Make the two functions callable on ``conn`` and every connection to its database; idempotent.
+
+    A Python function belongs to the connection that registered it but is visible to every connection to the
+    same database instance, and calling it after that connection closed crashes the process: a database file
+    opened by several engines of one process gets its functions from :func:`attach` instead.
+    """
+    for name, fn in ((DUPLICATE_KEY_FUNCTION, duplicate_key), (LAST_WINS_FUNCTION, last_value_wins)):
+        # already registered on this connection, or on another one to the same database
+        with contextlib.suppress(duckdb.NotImplementedException, duckdb.CatalogException):
+            conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False)
+
+
+_keepers_lock = threading.Lock()
+_keepers: dict[str, list[Any]] = {}  # database file -> [the connection holding the functions, connections using it]
+
+
+def attach(conn: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Make the functions callable on ``conn``, an engine's connection to ``path``; :func:`detach` when it closes.
+
+    The functions of a file are registered on one extra connection of this process to that file, kept open while
+    any engine connection of the process uses the file and closed after the last one.
+    """
+    if path == ":memory:":
+        register(conn)  # an in-memory database is its connection's own
+        return
+    key = os.path.realpath(path)
+    with _keepers_lock:
+        entry = _keepers.get(key)
+        if entry is None:
+            keeper = duckdb.connect(path)  # the same database instance as ``conn`` (same process, same settings)
+            register(keeper)
+            _keepers[key] = [keeper, 1]
+        else:
+            entry[1] += 1
+
+
+def detach(path: str) -> None:
+    """An engine connection to ``path`` closed: the last one closes the functions' connection too."""
+    if path == ":memory:":
+        return
+    key = os.path.realpath(path)
+    with _keepers_lock:
+        entry = _keepers.get(key)
+        if entry is None:
+            return
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _keepers[key]
+            with contextlib.suppress(Exception):
+                entry[0].close()
