@@ -86,15 +86,44 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     wh = warehouse_for(args)
     try:
-        statements = deploy(wh, dry_run=args.dry_run)
         if args.dry_run:
-            for stmt in statements:
+            for stmt in deploy(wh, dry_run=True):
                 print(stmt.rstrip().rstrip(";") + ";\n")
         else:
-            print(f"Deployed: {len(statements)} statements applied.")
+            admin = _admin_service(wh, args)
+            result = _run_audited(admin, admin.plan_deploy())
+            print(f"Deployed: {len(result.applied)} statements applied.")
     finally:
         wh.close()
     return 0
+
+
+def shell_user() -> str:
+    """The OS account of the shell running the command: the actor of its audit rows."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (a bare container)
+        import os
+
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _admin_service(wh, args: argparse.Namespace):
+    """The admin actions of the CLI: the console's own service, audited with source ``cli``."""
+    from .services.admin_service import AdminService
+    from .settings import load_settings
+
+    return AdminService(wh, load_settings(), args.target, source="cli")
+
+
+def _run_audited(admin, action):
+    """Run ``action`` as the shell's OS user, audited in OPS.ADMIN_AUDIT_LOG; a failure is a CliError."""
+    result = admin.run(action, shell_user())
+    if not result.ok:
+        raise CliError(f"{action.kind} {action.target} failed: {result.error}")
+    return result
 
 
 def _local_warehouse(args: argparse.Namespace):
@@ -284,16 +313,12 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             return 0
         if not args.name:
             raise CliError(f"tasks {args.action} needs a task NAME")
+        admin = _admin_service(wh, args)
         try:
-            if args.action == "suspend":
-                done = taskctl.run(wh, taskctl.suspend_statements(args.name))
-            elif args.action == "resume":
-                done = taskctl.run(wh, taskctl.resume_statements(args.name))
-            else:
-                done = taskctl.run(wh, [taskctl.execute_statement(args.name, retry_last=args.retry_last)])
+            action = admin.plan_task(args.action, args.name, retry_last=args.retry_last)
         except UnknownTaskError as exc:
             raise CliError(str(exc)) from None
-        for statement in done:
+        for statement in _run_audited(admin, action).applied:
             print(statement)
         return 0
     finally:
