@@ -39,6 +39,14 @@ _AUDIT_SQL = (
     "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?, ?"
 )
 
+_AUDIT_SQL_WITHOUT_SOURCE = (
+    f"insert into {AUDIT_TABLE} "
+    "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT) "
+    "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?"
+)
+# Snowflake: "invalid identifier 'SOURCE'"; the local engine: 'does not have a column with name "SOURCE"'
+_LACKS_SOURCE = re.compile(r"""invalid identifier '?"?SOURCE|column with name "?SOURCE""", re.IGNORECASE)
+
 # ---------------------------------------------------------------------------------------------------- admins
 
 
@@ -281,5 +289,14 @@ def audit(
     sql, params = audit_statement(
         actor, action, target, outcome, error, started_at, finished_at, details, source=source
     )
-    warehouse.execute(sql, params)
+    try:
+        warehouse.execute(sql, params)
+    except Exception as exc:
+        if not _LACKS_SOURCE.search(str(exc)):
+            raise
+        # A table deployed before the SOURCE column (the next deployment adds it): keep the row all the same,
+        # its source in DETAILS.
+        payload = json.loads(params[4])
+        payload["source"] = source
+        warehouse.execute(_AUDIT_SQL_WITHOUT_SOURCE, [*params[:4], json.dumps(payload, sort_keys=True), *params[5:-1]])
     return params[0]
