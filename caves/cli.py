@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +16,48 @@ log = logging.getLogger("caves")
 
 class CliError(Exception):
     """A user-facing error: printed on stderr without a traceback."""
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (argparse names the flag when it refuses)."""
+
+    def parse(text: str) -> int:
+        digits = text.strip().lstrip("+-")
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 19:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _number(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` (excluded with ``low_open``) to ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+            bound = f"above {low:g}" if low_open else f"from {low:g}"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number {bound} to {high:g}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+# Generous bounds: past them a flag is a typo, and would exhaust memory or overflow a date.
+_DAYS = _integer(0, 3660)
+_COUNT = _integer(1, 10_000_000)
+_SEED = _integer(-(2**63), 2**63 - 1)
+_RATE = _number(0.0, 1_000_000.0, low_open=True)
+_SECONDS = _number(0.0, 10_000_000.0, low_open=True)
+_SHARE = _number(0.0, 1.0)
 
 
 def _engine(args: argparse.Namespace):
@@ -395,19 +438,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")
     p.add_argument("file", help="a file of messages, one per line, or - for stdin")
     p.add_argument("--topic", default=None, help="SOURCE_TOPIC to record (default: file:<name> or stdin)")
-    p.add_argument("--batch-size", type=int, default=5000)
+    p.add_argument("--batch-size", type=_COUNT, default=5000)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("simulate", parents=[common], help="produce realistic shop events into the warehouse")
-    p.add_argument("--days", type=int, default=90, help="days of history to produce (history mode)")
-    p.add_argument("--orders-per-day", type=float, default=200.0)
-    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--days", type=_DAYS, default=90, help="days of history to produce (history mode)")
+    p.add_argument("--orders-per-day", type=_RATE, default=200.0)
+    p.add_argument("--seed", type=_SEED, default=42)
     p.add_argument("--live", action="store_true", help="produce events continuously at --rate")
-    p.add_argument("--rate", type=float, default=20.0, help="events per second in live mode")
-    p.add_argument("--duration", type=float, default=None, help="live mode: stop after this many seconds")
-    p.add_argument("--redelivery-rate", type=float, default=0.0, help="share of messages delivered twice")
-    p.add_argument("--late-rate", type=float, default=0.0, help="share of status events delivered late")
-    p.add_argument("--broken-rate", type=float, default=0.0, help="share of extra malformed messages")
+    p.add_argument("--rate", type=_RATE, default=20.0, help="events per second in live mode")
+    p.add_argument("--duration", type=_SECONDS, default=None, help="live mode: stop after this many seconds")
+    p.add_argument("--redelivery-rate", type=_SHARE, default=0.0, help="share of messages delivered twice")
+    p.add_argument("--late-rate", type=_SHARE, default=0.0, help="share of status events delivered late")
+    p.add_argument("--broken-rate", type=_SHARE, default=0.0, help="share of extra malformed messages")
     p.add_argument("--output", default=None, help="write JSON lines to FILE or - instead of ingesting")
     p.add_argument("--kafka", metavar="HOST:PORT", default=None, help="produce to Kafka/Redpanda instead of ingesting")
     p.add_argument("--topic", default="shop-events", help="--kafka: the topic to produce to")
@@ -418,8 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bootstrap-servers", required=True, metavar="HOST:PORT", help="Kafka/Redpanda brokers")
     p.add_argument("--topic", default="shop-events")
     p.add_argument("--group", default="caves-raw-loader", help="consumer group id")
-    p.add_argument("--batch-size", type=int, default=5000, help="flush after this many messages")
-    p.add_argument("--batch-seconds", type=float, default=5.0, help="... or when the batch is this old")
+    p.add_argument("--batch-size", type=_COUNT, default=5000, help="flush after this many messages")
+    p.add_argument("--batch-seconds", type=_SECONDS, default=5.0, help="... or when the batch is this old")
     p.add_argument("-X", dest="kafka_config", action="append", metavar="KEY=VALUE", help="librdkafka property")
     p.set_defaults(func=cmd_consume)
 
@@ -432,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tasks", parents=[common], help="the task DAG: list, history, suspend, resume, execute")
     p.add_argument("action", choices=["list", "history", "suspend", "resume", "execute"])
     p.add_argument("name", nargs="?", help="a task of the DAG (a root acts on its whole graph)")
-    p.add_argument("--limit", type=int, default=50, help="history: number of runs")
+    p.add_argument("--limit", type=_integer(1, 10_000), default=50, help="history: number of runs")
     p.add_argument("--retry-last", action="store_true", help="execute: EXECUTE TASK ... RETRY LAST")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_tasks)

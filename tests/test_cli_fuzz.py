@@ -105,3 +105,24 @@ def test_an_integer_beyond_the_safe_range_is_refused_in_a_real_process(db: str) 
     assert result.returncode == 1
     assert result.stderr.startswith("error: query top_customers: parameter 'limit' (integer): ")
     assert "beyond ±9007199254740991" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "flag"),
+    [
+        (["simulate", "--days", "99999999999", "--output", "-"], "--days"),
+        (["simulate", "--days", "1", "--orders-per-day", "1e308", "--output", "-"], "--orders-per-day"),
+        (["simulate", "--days", "1", "--orders-per-day", "nan", "--output", "-"], "--orders-per-day"),
+        (["simulate", "--days", "1", "--broken-rate", "2", "--output", "-"], "--broken-rate"),
+        (["simulate", "--seed", "9" * 40, "--output", "-"], "--seed"),
+        (["simulate", "--live", "--rate", "inf", "--output", "-"], "--rate"),
+        (["tasks", "history", "--limit", "99999999999999999999"], "--limit"),
+        (["ingest", "-", "--batch-size", "0"], "--batch-size"),
+    ],
+)
+def test_an_unusable_flag_is_refused_naming_it(argv: list[str], flag: str) -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert f"error: argument {flag}: " in err.getvalue() and "Traceback" not in err.getvalue()
