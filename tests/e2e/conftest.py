@@ -74,10 +74,11 @@ def run_streamlit(
     env: dict[str, str] | None = None,
     args: list[str] | None = None,
     host: str = "127.0.0.1",
+    port: int | None = None,
 ) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, scheduler and simulator off (the data stays put); yields its
-    URL once it answers. ``env`` and ``args`` (Streamlit options) come on top of the defaults."""
-    port = _free_port()
+    """``streamlit run app.py`` on ``port`` (default: a free one), scheduler and simulator off (the data stays
+    put); yields its URL once it answers. ``env`` and ``args`` (Streamlit options) come on top of the defaults."""
+    port = port or _free_port()
     full_env = {**os.environ, "CAVES_DB": str(db), "CAVES_BACKGROUND": "off", **(env or {})}
     log_path = log_dir / f"streamlit-{port}.log"
     with log_path.open("w") as log:

@@ -12,6 +12,14 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,6 +106,101 @@ def test_the_trusted_header_is_honoured_only_when_configured(start_server, brows
         context, page = _admin_page(browser, url, header)
         try:
             assert "alice@caves.example" not in _text(page)
+            assert page.get_by_role("button", name=ADMIN_BUTTON).count() == 0
+        finally:
+            context.close()
+
+
+# --------------------------------------------------------------------------------- Streamlit's login (OIDC)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def oidc_provider(tmp_path: Path) -> Iterator[str]:
+    """A local OpenID Connect provider (oidc-provider-mock) on 127.0.0.1: any client id and secret, and the
+    user types a subject, which becomes the ``email`` claim."""
+    for module in ("oidc_provider_mock", "authlib"):
+        if importlib.util.find_spec(module) is None:
+            message = f"{module} is not installed (pip install -r requirements-dev.txt)"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+    port = _free_port()
+    log = (tmp_path / "oidc.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"oidc-provider-mock exited: {(tmp_path / 'oidc.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("oidc-provider-mock did not answer")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_sign_in_with_st_login_against_a_local_oidc_provider(
+    start_server, browser, oidc_provider: str, tmp_path: Path
+) -> None:
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"  # test-only values for a provider that accepts any client
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "test-only-cookie-signing-key-0123456789"\n'
+        'client_id = "caves-console"\n'
+        'client_secret = "test-only-client"\n'
+        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    me = getpass.getuser()
+    # the server runs as an admin's OS account and local_is_admin is on: with a login configured, neither
+    # makes a loopback viewer an administrator; only signing in as a listed user does
+    env = _config(tmp_path, f"admin:\n  users: [alice@caves.example, {me}]\n  local_is_admin: true\n")
+    with start_server(env=env, port=port, args=["--secrets.files", str(secrets)]) as url:
+        context, page = _admin_page(browser, url)
+        try:
+            assert DENIED_ANONYMOUS in _text(page)
+            assert page.get_by_role("button", name=ADMIN_BUTTON).count() == 0
+            page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Se connecter").click()
+            page.wait_for_url(f"{oidc_provider}/oauth2/authorize**", timeout=RENDER_TIMEOUT_MS)
+            page.fill("input[name=sub]", "alice@caves.example")
+            page.get_by_role("button", name="Authorize").click()
+            page.wait_for_url(f"{url}/**", timeout=RENDER_TIMEOUT_MS)  # back through /oauth2callback
+            page.goto(f"{url}/admin", wait_until="domcontentloaded")
+            page.get_by_role("heading", name="Administration", exact=True).first.wait_for(timeout=RENDER_TIMEOUT_MS)
+            page.get_by_role("button", name=ADMIN_BUTTON).wait_for(timeout=RENDER_TIMEOUT_MS)
+            assert "Connecté en tant que alice@caves.example" in _text(page)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert "Connecté : alice@caves.example" in sidebar.inner_text()
+            # st.logout ends the session at the provider too (RP-initiated logout), then comes back
+            sidebar.get_by_role("button", name="Se déconnecter").click()
+            page.wait_for_url(f"{oidc_provider}/oauth2/end_session**", timeout=RENDER_TIMEOUT_MS)
+            page.get_by_role("button", name="End session").click()
+            page.wait_for_url(f"{url}/**", timeout=RENDER_TIMEOUT_MS)
+            page.goto(f"{url}/admin", wait_until="domcontentloaded")
+            page.get_by_text(DENIED_ANONYMOUS, exact=False).wait_for(timeout=RENDER_TIMEOUT_MS)
             assert page.get_by_role("button", name=ADMIN_BUTTON).count() == 0
         finally:
             context.close()
