@@ -43,7 +43,7 @@ def _login_configured() -> bool:
         return False
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets file at all
+    except Exception:  # no secrets file at all (FileNotFoundError), or one that does not parse: no login
         return False
 
 

@@ -231,3 +231,13 @@ def test_a_bad_backend_override_shows_a_readable_start_up_error(monkeypatch: pyt
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
     assert not at.exception
     assert len(at.error) == 1 and "Les réglages sont invalides" in at.error[0].value
+
+
+@pytest.mark.parametrize("text", ["'; drop table x; --", "x" * 100, "%_%", "é\u202e\u200b", "  "])
+def test_a_hostile_text_typed_in_a_widget_is_bound_not_a_crash(text: str) -> None:
+    at = explorer({"q": "product_search"})
+    at.text_input(key="explorer.product_search.search").set_value(text)
+    at.button(key="explorer.run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert any(c.value == "1 ligne" or c.value.endswith(" lignes") for c in at.caption)
