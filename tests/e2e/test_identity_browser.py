@@ -98,6 +98,20 @@ def test_the_trusted_header_is_honoured_only_when_configured(start_server, brows
             assert DENIED_ANONYMOUS in _text(page)
         finally:
             context.close()
+        # a proxy that also forwards X-Forwarded-For: Streamlit's server then reports the client's address,
+        # which is no trusted proxy, so the header is not believed (fail closed; the README says what to do)
+        context, page = _admin_page(browser, url, {**header, "X-Forwarded-For": "203.0.113.9"})
+        try:
+            assert DENIED_ANONYMOUS in _text(page)
+        finally:
+            context.close()
+    # ... and what to do: keep the proxy's own address (FORWARDED_ALLOW_IPS empty: X-Forwarded-For not applied)
+    with start_server(env={**configured, "FORWARDED_ALLOW_IPS": ""}) as url:
+        context, page = _admin_page(browser, url, {**header, "X-Forwarded-For": "203.0.113.9"})
+        try:
+            assert "Connecté en tant que alice@caves.example" in _text(page)
+        finally:
+            context.close()
     # not configured: the header is just text, and the viewer is who the connection says
     other = tmp_path / "other"
     other.mkdir()
