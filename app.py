@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from caves.services import cache
-from components.context import language_switch, t
-from components.feedback import error_box
+from components.startup import startup_error
 
 st.set_page_config(page_title="Les Caves d'Albert", page_icon="🍷", layout="wide")
 
+try:  # the settings are read at import: a malformed config/caves.yaml is a start-up error like any other
+    from caves.services import cache
+    from components.context import lang, language_switch, login_prompt, t
+except Exception as exc:
+    startup_error(exc, settings=True)
+    st.stop()
+
 language_switch()
 
-backend = cache.backend()
+try:  # choosing and opening the backend (a Snowflake account that cannot be reached fails here)
+    backend = cache.backend()
+except Exception as exc:  # one readable, secret-free box saying what to check; the next rerun tries again
+    startup_error(exc, lang())
+    st.stop()
 if not backend.ready:
     # First start of this process: deploy, and on an empty local warehouse seed history through the pipeline.
     progress = st.progress(0.0, text=t("app.starting"))
@@ -24,7 +33,7 @@ if not backend.ready:
         backend.prepare(lambda fraction, message: progress.progress(min(max(fraction, 0.0), 1.0), text=message))
     except Exception as exc:  # shown as one readable line; the next rerun tries again
         progress.empty()
-        error_box(t("app.start_failed"), exc)
+        startup_error(exc, lang())
         st.stop()
     progress.empty()
 
@@ -49,6 +58,7 @@ navigation = st.navigation(
     }
 )
 
+login_prompt()
 with st.sidebar:
     st.caption(t(f"app.backend.{backend.kind}"))
     if backend.runtime is not None and backend.runtime.demo_factor > 1:

@@ -11,7 +11,7 @@ import streamlit as st
 from caves.services import cache, pipeline_service
 from caves.services.admin_service import AdminService
 from components import confirm, tables
-from components.context import current_user, t
+from components.context import t, viewer
 from components.feedback import error_box
 
 CONFIRM_KEY = "admin"
@@ -19,13 +19,16 @@ RESULT_KEY = "admin.result"
 
 backend = cache.backend()
 service = AdminService(backend.warehouse, cache.settings(), backend.kind)
-user = current_user()
+user = viewer()
 
 st.title(t("page.admin"))
-if not service.allowed(user):
-    st.warning(t("admin.denied", user=user), icon=":material/lock:")
+if user.anonymous:
+    st.warning(t("admin.anonymous"), icon=":material/lock:")
     st.stop()
-st.caption(t("admin.user", user=user))
+if not service.allowed(user):
+    st.warning(t("admin.denied", user=user.name), icon=":material/lock:")
+    st.stop()
+st.caption(t("admin.user", user=user.name))
 
 request = confirm.take_confirmed(CONFIRM_KEY)
 if request is not None:

@@ -55,7 +55,7 @@ with st.form(f"explorer.form.{query_id}"):
             try:
                 initial = param.coerce(st.query_params[param.name])
             except ParameterError as exc:
-                error_box(t("explorer.bad_parameter"), exc)
+                error_box(t("explorer.bad_parameter"), exc.localized(language))
         with columns[index % len(columns)]:
             values[param.name] = parameter_input(param, language, key, initial)
     if not query.parameters:
@@ -66,7 +66,7 @@ st.query_params.from_dict({"q": query_id, **{name: str(value) for name, value in
 try:
     sql, bound = query.bind(values)
 except ParameterError as exc:  # e.g. a date bound relative to today that moved since the value was picked
-    error_box(t("explorer.bad_parameter"), exc)
+    error_box(t("explorer.bad_parameter"), exc.localized(language))
     st.stop()
 
 result = load(query_id, **values)

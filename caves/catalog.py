@@ -112,13 +112,77 @@ class UnknownQueryError(CatalogError, KeyError):
 
 
 class ParameterError(ValueError):
-    """A value given for a query parameter is unknown, of the wrong type or out of bounds."""
+    """A value given for a query parameter is unknown, of the wrong type or out of bounds.
 
-    def __init__(self, message: str, parameter: str | None = None, query_id: str | None = None):
+    Besides its (English) message, for the CLI and the logs, it says what went wrong in a form a page can
+    put in its own language (:meth:`localized`): ``reason`` is one of :data:`PARAMETER_ERROR_REASONS`,
+    ``value`` the value given, ``limit`` the bound it crossed, ``label`` the parameter's labels by language.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        parameter: str | None = None,
+        query_id: str | None = None,
+        *,
+        reason: str = "invalid",
+        value: Any = None,
+        limit: Any = None,
+        expected: str | None = None,
+        label: Mapping[str, str] | None = None,
+    ):
         self.parameter = parameter
         self.query_id = query_id
+        self.reason = reason if reason in PARAMETER_ERROR_REASONS else "invalid"
+        self.value = value
+        self.limit = limit
+        self.expected = expected
+        self.label = dict(label or {})
+        self.message = message
         prefix = f"query {query_id}: " if query_id else ""
         super().__init__(prefix + message)
+
+    def for_query(self, query_id: str) -> ParameterError:
+        """The same error, said of ``query_id``."""
+        return ParameterError(
+            self.message,
+            self.parameter,
+            query_id,
+            reason=self.reason,
+            value=self.value,
+            limit=self.limit,
+            expected=self.expected,
+            label=self.label,
+        )
+
+    def localized(self, lang: str = "fr") -> str:
+        """One readable line in ``lang`` (French by default) naming the parameter and what is wrong."""
+        from . import i18n
+
+        name = self.parameter or "?"
+        label = self.label.get(lang) or self.label.get("en") or name
+        shown = _shown(self.value)
+        expected = i18n.t(f"param.expected.{self.expected}", lang, choices=self.limit) if self.expected else ""
+        return i18n.t(
+            f"param.{self.reason}", lang, label=label, name=name, value=shown, limit=self.limit, expected=expected
+        )
+
+
+PARAMETER_ERROR_REASONS = ("invalid", "type", "range", "min", "max", "too_short", "too_long", "unknown")
+# The largest integer a browser's number widget holds exactly (2**53 - 1): beyond, a value cannot be shown
+# or sent back as typed, so it is refused as out of range everywhere (URL, widget and CLI alike).
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _shown(value: Any, width: int = 60) -> str:
+    """A value as it can be quoted in a message: printable, at most ``width`` characters."""
+    text = value if isinstance(value, str) else str(value)
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _OutOfRange(ValueError):
+    """A value of the right form that no date or integer can hold (``today-99999999999``)."""
 
 
 # ---------------------------------------------------------------------------------------------- parameters
@@ -140,14 +204,25 @@ def _as_date(value: Any, *, today: dt.date | None = None) -> dt.date:
         if match:
             base = today or _today_utc()
             if match.group(1):
-                offset = int(match.group(2))
-                return base + dt.timedelta(days=offset if match.group(1) == "+" else -offset)
+                try:
+                    offset = int(match.group(2))
+                    return base + dt.timedelta(days=offset if match.group(1) == "+" else -offset)
+                except (OverflowError, ValueError):  # beyond timedelta's or date's range (years 1 to 9999)
+                    raise _OutOfRange(
+                        f"{value!r} is outside the dates that exist ({dt.date.min} to {dt.date.max})"
+                    ) from None
             return base
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
     raise ValueError(f"expected a date (YYYY-MM-DD, 'today' or 'today-N'), got {value!r}")
+
+
+def _safe_integer(value: int) -> int:
+    if abs(value) > MAX_SAFE_INTEGER:
+        raise _OutOfRange(f"{_shown(str(value))!r} is beyond ±{MAX_SAFE_INTEGER}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -168,10 +243,25 @@ class Parameter:
         its bounds. Raises :class:`ParameterError` naming the parameter."""
         try:
             converted = self._convert(value)
-        except (TypeError, ValueError) as exc:
-            raise ParameterError(f"parameter {self.name!r} ({self.type}): {exc}", self.name) from None
+        except _OutOfRange as exc:
+            raise self._error(f"({self.type}): {exc}", "range", value) from None
+        except (TypeError, ValueError, ArithmeticError) as exc:  # OverflowError is an ArithmeticError
+            raise self._error(f"({self.type}): {exc}", "type", value, expected=self.type) from None
         self._check_bounds(converted)
         return converted
+
+    def _error(self, message: str, reason: str, value: Any, limit: Any = None, expected: str | None = None):
+        if expected == "enum":
+            limit = ", ".join(self.choices or ())
+        return ParameterError(
+            f"parameter {self.name!r}{'' if message.startswith(':') else ' '}{message}",
+            self.name,
+            reason=reason,
+            value=value,
+            limit=limit,
+            expected=expected,
+            label=self.label,
+        )
 
     def default_value(self) -> Any:
         """The default, coerced (relative date defaults are resolved against today's UTC date)."""
@@ -190,13 +280,16 @@ class Parameter:
             if isinstance(value, bool):
                 raise TypeError(f"expected an integer, got the boolean {value!r}")
             if isinstance(value, int):
-                return value
+                return _safe_integer(value)
             if isinstance(value, float | Decimal):
                 if math.isfinite(value) and value == int(value):
-                    return int(value)
+                    return _safe_integer(int(value))
                 raise ValueError(f"expected an integer, got {value!r}")
             if isinstance(value, str) and _INT_RE.match(value.strip()):
-                return int(value.strip())
+                digits = value.strip().lstrip("+-").lstrip("0")
+                if len(digits) > len(str(MAX_SAFE_INTEGER)):  # int() of thousands of digits is refused anyway
+                    raise _OutOfRange(f"{_shown(value)!r} is beyond ±{MAX_SAFE_INTEGER}")
+                return _safe_integer(int(value.strip()))
             raise ValueError(f"expected an integer, got {value!r}")
         if kind == "number":
             if isinstance(value, bool):
@@ -251,18 +344,18 @@ class Parameter:
         if self.type == "string":
             size = len(value)
             if self.min is not None and size < self.min:
-                raise ParameterError(f"parameter {self.name!r}: at least {self.min} characters expected", self.name)
+                raise self._error(f": at least {self.min} characters expected", "too_short", value, self.min)
             if self.max is not None and size > self.max:
-                raise ParameterError(f"parameter {self.name!r}: at most {self.max} characters allowed", self.name)
+                raise self._error(f": at most {self.max} characters allowed", "too_long", value, self.max)
             return
         if self.type not in ("integer", "number", "date"):
             return
         low = _as_date(self.min) if self.type == "date" and self.min is not None else self.min
         high = _as_date(self.max) if self.type == "date" and self.max is not None else self.max
         if low is not None and value < low:
-            raise ParameterError(f"parameter {self.name!r}: {value} is below the minimum {low}", self.name)
+            raise self._error(f": {value} is below the minimum {low}", "min", value, low)
         if high is not None and value > high:
-            raise ParameterError(f"parameter {self.name!r}: {value} is above the maximum {high}", self.name)
+            raise self._error(f": {value} is above the maximum {high}", "max", value, high)
 
 
 # -------------------------------------------------------------------------------------------- placeholders
@@ -340,7 +433,7 @@ class Query:
         for p in self.parameters:
             if p.name == name:
                 return p
-        raise ParameterError(f"unknown parameter {name!r}{self._known_hint()}", name, self.id)
+        raise ParameterError(f"unknown parameter {name!r}{self._known_hint()}", name, self.id, reason="unknown")
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -356,14 +449,16 @@ class Query:
         unknown = [k for k in values if k not in self.parameter_names]
         if unknown:
             name = unknown[0]
-            raise ParameterError(f"unknown parameter {name!r}{self._known_hint(name)}", name, self.id)
+            raise ParameterError(
+                f"unknown parameter {name!r}{self._known_hint(name)}", name, self.id, reason="unknown", value=name
+            )
         resolved: dict[str, Any] = {}
         for p in self.parameters:
             raw = values.get(p.name)
             try:
                 resolved[p.name] = p.default_value() if raw is None else p.coerce(raw)
             except ParameterError as exc:
-                raise ParameterError(str(exc), p.name, self.id) from None
+                raise exc.for_query(self.id) from None
         return resolved
 
     def bind(self, values: Mapping[str, Any] | None = None) -> tuple[str, list[Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +17,48 @@ log = logging.getLogger("caves")
 
 class CliError(Exception):
     """A user-facing error: printed on stderr without a traceback."""
+
+
+def _integer(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (argparse names the flag when it refuses)."""
+
+    def parse(text: str) -> int:
+        digits = text.strip().lstrip("+-")
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 19:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {low} to {high}, got {text!r}")
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _number(low: float, high: float, *, low_open: bool = False) -> Callable[[str], float]:
+    """An argparse type: a finite number from ``low`` (excluded with ``low_open``) to ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not math.isfinite(value) or value > high or value < low or (low_open and value == low):
+            bound = f"above {low:g}" if low_open else f"from {low:g}"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number {bound} to {high:g}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+# Generous bounds: past them a flag is a typo, and would exhaust memory or overflow a date.
+_DAYS = _integer(0, 3660)
+_COUNT = _integer(1, 10_000_000)
+_SEED = _integer(-(2**63), 2**63 - 1)
+_RATE = _number(0.0, 1_000_000.0, low_open=True)
+_SECONDS = _number(0.0, 10_000_000.0, low_open=True)
+_SHARE = _number(0.0, 1.0)
 
 
 def _engine(args: argparse.Namespace):
@@ -87,15 +130,44 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
     wh = warehouse_for(args)
     try:
-        statements = deploy(wh, dry_run=args.dry_run)
         if args.dry_run:
-            for stmt in statements:
+            for stmt in deploy(wh, dry_run=True):
                 print(stmt.rstrip().rstrip(";") + ";\n")
         else:
-            print(f"Deployed: {len(statements)} statements applied.")
+            admin = _admin_service(wh, args)
+            result = _run_audited(admin, admin.plan_deploy())
+            print(f"Deployed: {len(result.applied)} statements applied.")
     finally:
         wh.close()
     return 0
+
+
+def shell_user() -> str:
+    """The OS account of the shell running the command: the actor of its audit rows."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME/USER (a bare container)
+        import os
+
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _admin_service(wh, args: argparse.Namespace):
+    """The admin actions of the CLI: the console's own service, audited with source ``cli``."""
+    from .services.admin_service import AdminService
+    from .settings import load_settings
+
+    return AdminService(wh, load_settings(), args.target, source="cli")
+
+
+def _run_audited(admin, action):
+    """Run ``action`` as the shell's OS user, audited in OPS.ADMIN_AUDIT_LOG; a failure is a CliError."""
+    result = admin.run(action, shell_user())
+    if not result.ok:
+        raise CliError(f"{action.kind} {action.target} failed: {result.error}")
+    return result
 
 
 def _local_warehouse(args: argparse.Namespace):
@@ -341,16 +413,12 @@ def cmd_tasks(args: argparse.Namespace) -> int:
             return 0
         if not args.name:
             raise CliError(f"tasks {args.action} needs a task NAME")
+        admin = _admin_service(wh, args)
         try:
-            if args.action == "suspend":
-                done = taskctl.run(wh, taskctl.suspend_statements(args.name))
-            elif args.action == "resume":
-                done = taskctl.run(wh, taskctl.resume_statements(args.name))
-            else:
-                done = taskctl.run(wh, [taskctl.execute_statement(args.name, retry_last=args.retry_last)])
+            action = admin.plan_task(args.action, args.name, retry_last=args.retry_last)
         except UnknownTaskError as exc:
             raise CliError(str(exc)) from None
-        for statement in done:
+        for statement in _run_audited(admin, action).applied:
             print(statement)
         return 0
     finally:
@@ -427,23 +495,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="load messages (one per line) into RAW_DATA.RAW_EVENTS_STREAM")
     p.add_argument("file", help="a file of messages, one per line (an empty line is an empty message), or - for stdin")
     p.add_argument("--topic", default=None, help="SOURCE_TOPIC to record (default: file:<name> or stdin)")
-    p.add_argument("--batch-size", type=int, default=5000)
+    p.add_argument("--batch-size", type=_COUNT, default=5000)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("simulate", parents=[common], help="produce realistic shop events into the warehouse")
-    p.add_argument("--days", type=int, default=90, help="days of history to produce (history mode)")
+    p.add_argument("--days", type=_DAYS, default=90, help="days of history to produce (history mode)")
     # Shop options have no argparse default: a warehouse's recorded shop is continued as it is, and an option
     # given to change it is refused rather than ignored.
-    p.add_argument("--orders-per-day", type=float, default=None, help="a new shop's volume (default 200)")
-    p.add_argument("--seed", type=int, default=None, help="a new shop's seed (default 42)")
+    p.add_argument("--orders-per-day", type=_RATE, default=None, help="a new shop's volume (default 200)")
+    p.add_argument("--seed", type=_SEED, default=None, help="a new shop's seed (default 42)")
     p.add_argument("--live", action="store_true", help="go on producing events; into a warehouse, its shop continued")
     p.add_argument(
-        "--rate", type=float, default=None, help="live, new shop only: a flat rate in events/s (default: the profile)"
+        "--rate", type=_RATE, default=None, help="live, new shop only: a flat rate in events/s (default: the profile)"
     )
-    p.add_argument("--duration", type=float, default=None, help="live mode: stop after this many seconds")
-    p.add_argument("--redelivery-rate", type=float, default=None, help="share of messages delivered twice")
-    p.add_argument("--late-rate", type=float, default=None, help="share of status events delivered late")
-    p.add_argument("--broken-rate", type=float, default=None, help="share of extra malformed messages")
+    p.add_argument("--duration", type=_SECONDS, default=None, help="live mode: stop after this many seconds")
+    p.add_argument("--redelivery-rate", type=_SHARE, default=None, help="share of messages delivered twice")
+    p.add_argument("--late-rate", type=_SHARE, default=None, help="share of status events delivered late")
+    p.add_argument("--broken-rate", type=_SHARE, default=None, help="share of extra malformed messages")
     p.add_argument("--output", default=None, help="write JSON lines to FILE or - instead of ingesting")
     p.add_argument("--kafka", metavar="HOST:PORT", default=None, help="produce to Kafka/Redpanda instead of ingesting")
     p.add_argument("--topic", default="shop-events", help="--kafka: the topic to produce to")
@@ -454,8 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bootstrap-servers", required=True, metavar="HOST:PORT", help="Kafka/Redpanda brokers")
     p.add_argument("--topic", default="shop-events")
     p.add_argument("--group", default="caves-raw-loader", help="consumer group id")
-    p.add_argument("--batch-size", type=int, default=5000, help="flush after this many messages")
-    p.add_argument("--batch-seconds", type=float, default=5.0, help="... or when the batch is this old")
+    p.add_argument("--batch-size", type=_COUNT, default=5000, help="flush after this many messages")
+    p.add_argument("--batch-seconds", type=_SECONDS, default=5.0, help="... or when the batch is this old")
     p.add_argument("-X", dest="kafka_config", action="append", metavar="KEY=VALUE", help="librdkafka property")
     p.set_defaults(func=cmd_consume)
 
@@ -468,7 +536,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tasks", parents=[common], help="the task DAG: list, history, suspend, resume, execute")
     p.add_argument("action", choices=["list", "history", "suspend", "resume", "execute"])
     p.add_argument("name", nargs="?", help="a task of the DAG (a root acts on its whole graph)")
-    p.add_argument("--limit", type=int, default=50, help="history: number of runs")
+    p.add_argument("--limit", type=_integer(1, 10_000), default=50, help="history: number of runs")
     p.add_argument("--retry-last", action="store_true", help="execute: EXECUTE TASK ... RETRY LAST")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_tasks)

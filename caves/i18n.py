@@ -245,6 +245,97 @@ TEXTS: dict[str, dict[str, str]] = {
     "section.08_monitoring": {"fr": "Supervision", "en": "Monitoring"},
     "section.09_views": {"fr": "Vues", "en": "Views"},
     "section.10_examples": {"fr": "Exemples", "en": "Examples"},
+    # --- trust (issue #13, app layer): sign-in, parameter errors, start-up errors
+    "auth.login": {"fr": "Se connecter", "en": "Sign in"},
+    "auth.logout": {"fr": "Se déconnecter", "en": "Sign out"},
+    "auth.signed_in": {"fr": "Connecté : {user}", "en": "Signed in: {user}"},
+    "admin.anonymous": {
+        "fr": "Cette page est réservée aux administrateurs. Vous n'êtes pas identifié : connectez-vous "
+        "(ou ouvrez la console sur la machine qui la sert).",
+        "en": "This page is for administrators. You are not signed in: sign in "
+        "(or open the console on the machine that serves it).",
+    },
+    "param.invalid": {
+        "fr": "« {label} » ({name}) : valeur « {value} » refusée.",
+        "en": "“{label}” ({name}): value “{value}” refused.",
+    },
+    "param.type": {
+        "fr": "« {label} » ({name}) : « {value} » n'est pas {expected}.",
+        "en": "“{label}” ({name}): “{value}” is not {expected}.",
+    },
+    "param.range": {
+        "fr": "« {label} » ({name}) : « {value} » est hors des valeurs possibles.",
+        "en": "“{label}” ({name}): “{value}” is out of the possible range.",
+    },
+    "param.min": {
+        "fr": "« {label} » ({name}) : {value} est inférieur au minimum ({limit}).",
+        "en": "“{label}” ({name}): {value} is below the minimum ({limit}).",
+    },
+    "param.max": {
+        "fr": "« {label} » ({name}) : {value} est supérieur au maximum ({limit}).",
+        "en": "“{label}” ({name}): {value} is above the maximum ({limit}).",
+    },
+    "param.too_short": {
+        "fr": "« {label} » ({name}) : au moins {limit} caractères attendus.",
+        "en": "“{label}” ({name}): at least {limit} characters expected.",
+    },
+    "param.too_long": {
+        "fr": "« {label} » ({name}) : au plus {limit} caractères.",
+        "en": "“{label}” ({name}): at most {limit} characters.",
+    },
+    "param.unknown": {"fr": "Paramètre inconnu : « {name} ».", "en": "Unknown parameter: “{name}”."},
+    "param.expected.integer": {"fr": "un nombre entier", "en": "a whole number"},
+    "param.expected.number": {"fr": "un nombre", "en": "a number"},
+    "param.expected.date": {
+        "fr": "une date (AAAA-MM-JJ, « today » ou « today-N »)",
+        "en": "a date (YYYY-MM-DD, “today” or “today-N”)",
+    },
+    "param.expected.boolean": {"fr": "vrai ou faux", "en": "true or false"},
+    "param.expected.enum": {"fr": "l'une des valeurs {choices}", "en": "one of {choices}"},
+    "param.expected.string": {"fr": "un texte", "en": "a text"},
+    "startup.title": {"fr": "La console n'a pas pu démarrer", "en": "The console could not start"},
+    "startup.local": {
+        "fr": "L'entrepôt local {path} n'a pas pu être ouvert. Vérifiez que le chemin (CAVES_DB) désigne un "
+        "fichier DuckDB accessible en écriture, qu'aucun autre programme ne le verrouille, et sinon déplacez-le "
+        "pour en créer un neuf.",
+        "en": "The local warehouse {path} could not be opened. Check that the path (CAVES_DB) is a writable "
+        "DuckDB file that no other program holds, or move it aside to start a new one.",
+    },
+    "startup.snowflake_unreachable": {
+        "fr": "Snowflake est injoignable ({where}). Vérifiez `account` (ou `host`/`port`) dans "
+        "[connections.snowflake] de .streamlit/secrets.toml, le réseau, le proxy et le pare-feu.",
+        "en": "Snowflake cannot be reached ({where}). Check `account` (or `host`/`port`) in "
+        "[connections.snowflake] of .streamlit/secrets.toml, the network, the proxy and the firewall.",
+    },
+    "startup.snowflake_auth": {
+        "fr": "Snowflake a refusé la connexion ({where}). Vérifiez `user`, la clé (`private_key_file`, sa "
+        "phrase secrète) ou le mot de passe, et le rôle dans .streamlit/secrets.toml.",
+        "en": "Snowflake refused the sign-in ({where}). Check `user`, the key (`private_key_file`, its "
+        "passphrase) or the password, and the role in .streamlit/secrets.toml.",
+    },
+    "startup.snowflake_config": {
+        "fr": "La connexion Snowflake est mal configurée. Vérifiez la table [connections.snowflake] de "
+        ".streamlit/secrets.toml (voir .streamlit/secrets.toml.example).",
+        "en": "The Snowflake connection is misconfigured. Check the [connections.snowflake] table of "
+        ".streamlit/secrets.toml (see .streamlit/secrets.toml.example).",
+    },
+    "startup.snowflake": {
+        "fr": "La connexion à Snowflake a échoué ({where}). Vérifiez [connections.snowflake] dans "
+        ".streamlit/secrets.toml et l'état du compte.",
+        "en": "Connecting to Snowflake failed ({where}). Check [connections.snowflake] in "
+        ".streamlit/secrets.toml and the account's status.",
+    },
+    "startup.sis": {
+        "fr": "Aucune session Snowflake active. Dans Streamlit in Snowflake, vérifiez le rôle propriétaire de "
+        "l'application et son entrepôt ; ailleurs, retirez CAVES_BACKEND=sis.",
+        "en": "No active Snowflake session. In Streamlit in Snowflake, check the app's owner role and its "
+        "warehouse; elsewhere, unset CAVES_BACKEND=sis.",
+    },
+    "startup.settings": {
+        "fr": "Les réglages sont invalides. Vérifiez config/caves.yaml (ou $CAVES_CONFIG) et CAVES_BACKEND.",
+        "en": "The settings are invalid. Check config/caves.yaml (or $CAVES_CONFIG) and CAVES_BACKEND.",
+    },
+    "startup.detail": {"fr": "Détail : {detail}", "en": "Detail: {detail}"},
 }
 
 # Column headings of the catalog's result sets (tables, chart axes). Unknown columns fall back to a

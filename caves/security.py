@@ -19,6 +19,7 @@ from .warehouse.base import Warehouse
 
 __all__ = [
     "AUDIT_OUTCOMES",
+    "AUDIT_SOURCES",
     "AUDIT_TABLE",
     "audit",
     "audit_statement",
@@ -29,18 +30,34 @@ __all__ = [
 
 AUDIT_TABLE = "CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG"
 AUDIT_OUTCOMES = ("started", "succeeded", "failed", "refused")
+AUDIT_SOURCES = ("console", "cli")
 
 # VALUES cannot hold PARSE_JSON in Snowflake, hence INSERT ... SELECT.
 _AUDIT_SQL = (
     f"insert into {AUDIT_TABLE} "
+    "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT, SOURCE) "
+    "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?, ?"
+)
+
+_AUDIT_SQL_WITHOUT_SOURCE = (
+    f"insert into {AUDIT_TABLE} "
     "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT) "
     "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?"
 )
+# Snowflake: "invalid identifier 'SOURCE'"; the local engine: 'does not have a column with name "SOURCE"'
+_LACKS_SOURCE = re.compile(r"""invalid identifier '?"?SOURCE|column with name "?SOURCE""", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------------- admins
 
 
-def is_admin(user: str | None, roles: Iterable[str], settings: Settings, *, backend: str | None = None) -> bool:
+def is_admin(
+    user: str | None,
+    roles: Iterable[str],
+    settings: Settings,
+    *,
+    backend: str | None = None,
+    local_viewer: bool = False,
+) -> bool:
     """Whether this viewer may use the administration actions (deploy, suspend, resume, execute, retention).
 
     Args:
@@ -51,11 +68,13 @@ def is_admin(user: str | None, roles: Iterable[str], settings: Settings, *, back
         settings: ``load_settings()``; its allow-list is ``admin.users``, ``admin.roles`` and
             ``admin.local_is_admin`` of ``config/caves.yaml``.
         backend: ``"local"``, ``"snowflake"`` or ``"sis"``: the backend the action would run on.
+        local_viewer: whether ``user`` is the OS account of this machine, from a real source: a loopback
+            viewer of a console without login, or the shell of a CLI command (:attr:`caves.identity.Viewer.local`).
 
     Rules, in order:
 
-    * on the ``local`` backend with ``admin.local_is_admin``, everyone is an administrator (the developer's own
-      machine and file);
+    * on the ``local`` backend with ``admin.local_is_admin``, the local viewer is an administrator (the
+      developer's own machine and file); an anonymous or remote viewer is not;
     * a user listed in ``admin.users`` is one (case-insensitive, as Snowflake user names are);
     * a role listed in ``admin.roles`` makes one, **except in Streamlit in Snowflake**, where every viewer runs
       with the owner's role (owner's rights) so a role says nothing about who the viewer is: there, ``roles``
@@ -63,7 +82,7 @@ def is_admin(user: str | None, roles: Iterable[str], settings: Settings, *, back
 
     Anything else, including an unknown ``backend`` or no user at all, is refused (fail closed).
     """
-    if backend == "local" and settings.local_is_admin:
+    if backend == "local" and settings.local_is_admin and local_viewer and user:
         return True
     if user and user.strip().casefold() in {u.strip().casefold() for u in settings.admin_users}:
         return True
@@ -208,6 +227,7 @@ def audit_statement(
     details: Mapping[str, Any] | None = None,
     *,
     audit_id: str | None = None,
+    source: str = "console",
 ) -> tuple[str, list[Any]]:
     """The INSERT that :func:`audit` runs and its bound values (exposed so the SQL can be shown and tested)."""
     if not actor or not str(actor).strip():
@@ -216,6 +236,8 @@ def audit_statement(
         raise ValueError("audit: the action is required")
     if outcome not in AUDIT_OUTCOMES:
         raise ValueError(f"audit: outcome must be one of {', '.join(AUDIT_OUTCOMES)}, not {outcome!r}")
+    if source not in AUDIT_SOURCES:
+        raise ValueError(f"audit: source must be one of {', '.join(AUDIT_SOURCES)}, not {source!r}")
     payload = json.dumps(_redact_details(dict(details or {})), default=str, sort_keys=True)
     return _AUDIT_SQL, [
         audit_id or str(uuid.uuid4()),
@@ -227,6 +249,7 @@ def audit_statement(
         redact(error) if error else None,
         _utc_naive(started_at),
         _utc_naive(finished_at),
+        source,
     ]
 
 
@@ -240,6 +263,8 @@ def audit(
     started_at: dt.datetime,
     finished_at: dt.datetime | None,
     details: Mapping[str, Any] | None = None,
+    *,
+    source: str = "console",
 ) -> str:
     """Write one row of ``CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG`` and return its ``AUDIT_ID``.
 
@@ -255,11 +280,23 @@ def audit(
             converted to UTC (the table holds TIMESTAMP_NTZ in UTC). ``finished_at`` may be None.
         details: free-form JSON (parameters, the statements run, row counts); keys naming a secret are
             masked and strings redacted before it is stored.
+        source: where the action was taken: ``console`` (the Administration page) or ``cli``.
 
     Every value is a bound parameter. Raises ValueError for a missing actor or action or an unknown outcome,
     and the backend's own error if the INSERT fails: an admin action whose audit cannot be written should
     not be reported as done.
     """
-    sql, params = audit_statement(actor, action, target, outcome, error, started_at, finished_at, details)
-    warehouse.execute(sql, params)
+    sql, params = audit_statement(
+        actor, action, target, outcome, error, started_at, finished_at, details, source=source
+    )
+    try:
+        warehouse.execute(sql, params)
+    except Exception as exc:
+        if not _LACKS_SOURCE.search(str(exc)):
+            raise
+        # A table deployed before the SOURCE column (the next deployment adds it): keep the row all the same,
+        # its source in DETAILS.
+        payload = json.loads(params[4])
+        payload["source"] = source
+        warehouse.execute(_AUDIT_SQL_WITHOUT_SOURCE, [*params[:4], json.dumps(payload, sort_keys=True), *params[5:-1]])
     return params[0]

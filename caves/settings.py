@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import yaml
 
 from .config import PROJECT_ROOT
+from .identity import AuthSettings
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "caves.yaml"
 
@@ -38,6 +40,7 @@ class Settings:
     admin_users: tuple[str, ...] = ()
     admin_roles: tuple[str, ...] = ()
     local_is_admin: bool = True
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -75,6 +78,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     refresh = _section(data, "refresh")
     stock = _section(data, "stock")
     admin = _section(data, "admin")
+    auth = _section(data, "auth")
     defaults = LocalSettings()
     return Settings(
         local=LocalSettings(
@@ -94,4 +98,21 @@ def load_settings(path: str | Path | None = None) -> Settings:
         admin_users=tuple(str(u) for u in admin.get("users") or ()),
         admin_roles=tuple(str(r).upper() for r in admin.get("roles") or ()),
         local_is_admin=bool(admin.get("local_is_admin", True)),
+        auth=_auth_settings(auth),
+    )
+
+
+def _auth_settings(auth: dict[str, Any]) -> AuthSettings:
+    """The ``auth`` section: who the viewer is on a standalone console (see :mod:`caves.identity`)."""
+    defaults = AuthSettings()
+    header = auth.get("trusted_header") or ""
+    if not isinstance(header, str) or (header and not re.fullmatch(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+", header.strip())):
+        raise ValueError(f"settings: auth.trusted_header must be an HTTP header name, not {header!r}")
+    proxies = auth.get("trusted_proxies", defaults.trusted_proxies)
+    if isinstance(proxies, str) or not isinstance(proxies, (list, tuple)):
+        raise ValueError("settings: auth.trusted_proxies must be a list of addresses or networks")
+    return AuthSettings(
+        trusted_header=header.strip(),
+        trusted_proxies=tuple(str(p).strip() for p in proxies),
+        local_user=bool(auth.get("local_user", defaults.local_user)),
     )

@@ -11,7 +11,9 @@ create table if not exists CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG (
     OUTCOME varchar not null comment 'started, succeeded, failed, refused',
     ERROR_MESSAGE varchar,
     STARTED_AT timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz,
-    FINISHED_AT timestamp_ntz
+    FINISHED_AT timestamp_ntz,
+    -- Added after the first release: an existing table gets it through ALTER TABLE ... ADD COLUMN (caves.dag).
+    SOURCE varchar comment 'Where the action was taken: console or cli'
 )
 comment = 'Every admin action taken from the console or the CLI (never purged)';
 

@@ -152,6 +152,7 @@ def test_table_contract_columns(statements):
     } <= set(cols[f"{DB}.PRODUCTION.INVENTORY_CURRENT"])  # fmt: skip
     assert cols[f"{DB}.OPS.ADMIN_AUDIT_LOG"] == [
         "AUDIT_ID", "ACTOR", "ACTION", "TARGET", "DETAILS", "OUTCOME", "ERROR_MESSAGE", "STARTED_AT", "FINISHED_AT",
+        "SOURCE",  # console or cli; added last, so an existing table gets it by ALTER TABLE ... ADD COLUMN
     ]  # fmt: skip
     for s in statements:
         if s.kind == "table":

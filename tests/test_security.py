@@ -41,12 +41,16 @@ def test_is_admin_allow_list(user: str | None, roles: list[str], backend: str | 
     assert is_admin(user, roles, ALLOW, backend=backend) is expected
 
 
-def test_local_is_admin_applies_only_to_the_local_backend() -> None:
+def test_local_is_admin_applies_only_to_the_local_viewer_of_the_local_backend() -> None:
     settings = Settings(local_is_admin=True)
-    assert is_admin(None, [], settings, backend="local") is True
-    assert is_admin(None, [], settings, backend="snowflake") is False
-    assert is_admin(None, [], settings, backend="sis") is False
-    assert is_admin(None, [], settings) is False  # no backend given: fail closed
+    assert is_admin("albert", [], settings, backend="local", local_viewer=True) is True
+    # an anonymous or remote viewer of the local console is not the developer at the keyboard
+    assert is_admin(None, [], settings, backend="local") is False
+    assert is_admin(None, [], settings, backend="local", local_viewer=True) is False
+    assert is_admin("albert", [], settings, backend="local") is False
+    assert is_admin("albert", [], settings, backend="snowflake", local_viewer=True) is False
+    assert is_admin("albert", [], settings, backend="sis", local_viewer=True) is False
+    assert is_admin("albert", [], settings, local_viewer=True) is False  # no backend given: fail closed
 
 
 def test_allow_list_comes_from_the_settings_file(tmp_path: Path) -> None:
@@ -175,8 +179,8 @@ def test_audit_sends_one_bound_insert() -> None:
     assert wh.sent == [
         (
             "insert into CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG "
-            "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT) "
-            "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?",
+            "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT, SOURCE) "
+            "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?, ?",
             [
                 audit_id,
                 "albert",
@@ -187,9 +191,18 @@ def test_audit_sends_one_bound_insert() -> None:
                 None,
                 dt.datetime(2026, 3, 1, 8, 0),  # TIMESTAMP_NTZ in UTC
                 dt.datetime(2026, 3, 1, 8, 0, 3),
+                "console",  # SOURCE: the Administration page unless the caller says cli
             ],
         )
     ]
+
+
+def test_audit_records_the_cli_as_its_source() -> None:
+    wh = Recorder()
+    audit(wh, "albert", "suspend", "T", "succeeded", None, dt.datetime(2026, 3, 1), None, source="cli")
+    assert wh.sent[0][1][-1] == "cli"
+    with pytest.raises(ValueError, match="source must be one of console, cli"):
+        audit(wh, "albert", "suspend", "T", "succeeded", None, dt.datetime(2026, 3, 1), None, source="web")
 
 
 def test_audit_redacts_errors_and_details() -> None:

@@ -23,6 +23,7 @@ import pandas as pd
 from caves import security, taskctl
 from caves.dag import TaskGraph, UnknownTaskError, load_task_graph
 from caves.deploy import deploy
+from caves.identity import Viewer
 from caves.services import query_service
 from caves.settings import Settings
 from caves.warehouse.base import Warehouse
@@ -33,6 +34,7 @@ __all__ = [
     "AdminAction",
     "AdminResult",
     "AdminService",
+    "AuditError",
     "UnknownTaskError",
     "task_graph",
 ]
@@ -41,7 +43,7 @@ RETENTION_TASK = "TASK_PURGE_RETENTION"
 ACTIONS = ("deploy", "suspend", "resume", "execute", "retry_last", "retention")
 
 _AUDIT_READ_SQL = (
-    "select STARTED_AT, FINISHED_AT, ACTOR, ACTION, TARGET, OUTCOME, ERROR_MESSAGE "
+    "select STARTED_AT, FINISHED_AT, ACTOR, SOURCE, ACTION, TARGET, OUTCOME, ERROR_MESSAGE "
     f"from {security.AUDIT_TABLE} order by STARTED_AT desc limit 200"
 )
 
@@ -61,6 +63,19 @@ def _readable(exc: Exception) -> str:
     """One line, without secrets (a Snowflake error may quote a connection string)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return security.redact(lines[0] if lines else type(exc).__name__)
+
+
+class AuditError(RuntimeError):
+    """An admin action ran (or failed) but its row of ``OPS.ADMIN_AUDIT_LOG`` could not be written."""
+
+
+def as_viewer(actor: Viewer | str) -> Viewer:
+    """``actor`` as a :class:`~caves.identity.Viewer`. A bare name is the OS account of the shell that runs
+    the code (the CLI, a script, a test): the console always passes the session's resolved viewer."""
+    if isinstance(actor, Viewer):
+        return actor
+    name = str(actor).strip()
+    return Viewer(name, "cli") if name else Viewer(None, "anonymous")
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,12 @@ class AdminResult:
 
 class AdminService:
     """Plans and runs admin actions on one warehouse, audited. ``settings``, ``backend_kind`` and the
-    viewer's ``roles`` decide who is an administrator (:func:`caves.security.is_admin`)."""
+    viewer's ``roles`` decide who is an administrator (:func:`caves.security.is_admin`).
+
+    ``source`` is where the actions are taken, written in each audit row: ``console`` (the Administration
+    page: the allow-list is checked again at each run) or ``cli`` (a shell holding the warehouse file or the
+    Snowflake credentials: the connection's own grants decide, as they would for ``snow sql``; the action is
+    audited with the shell's OS user as its actor)."""
 
     def __init__(
         self,
@@ -103,15 +123,25 @@ class AdminService:
         *,
         roles: Sequence[str] = (),
         graph: TaskGraph | None = None,
+        source: str = "console",
     ) -> None:
+        if source not in security.AUDIT_SOURCES:
+            raise ValueError(f"unknown audit source {source!r}")
         self.warehouse = warehouse
         self.settings = settings
         self.backend_kind = backend_kind
         self.roles = tuple(roles)
         self.graph = graph or task_graph()
+        self.source = source
 
-    def allowed(self, actor: str | None) -> bool:
-        return security.is_admin(actor, self.roles, self.settings, backend=self.backend_kind)
+    def allowed(self, actor: Viewer | str | None) -> bool:
+        """Whether ``actor`` may act: an anonymous viewer never may (:func:`caves.security.is_admin`)."""
+        viewer = as_viewer(actor or "")
+        if viewer.anonymous:
+            return False
+        return security.is_admin(
+            viewer.name, self.roles, self.settings, backend=self.backend_kind, local_viewer=viewer.local
+        )
 
     # --- names --------------------------------------------------------------------------------------------
 
@@ -152,6 +182,25 @@ class AdminService:
         """The deployment plan (dry run): what deploying now would run."""
         return AdminAction("deploy", "deploy_sql/", tuple(deploy(self.warehouse, dry_run=True)))
 
+    def plan_task(self, kind: str, task: str, *, retry_last: bool = False) -> AdminAction:
+        """The CLI's ``tasks suspend|resume|execute NAME``: one task, or a root and its whole graph.
+
+        ``execute`` runs the graph of ``task``'s root (``retry_last``: only what failed in its last run);
+        executing the retention task is the ``retention`` action, as on the console."""
+        fqn = self.graph.resolve(task)
+        if kind == "suspend":
+            return AdminAction("suspend", fqn, tuple(taskctl.suspend_statements(fqn, self.graph)))
+        if kind == "resume":
+            return AdminAction("resume", fqn, tuple(taskctl.resume_statements(fqn, self.graph)))
+        if kind == "execute":
+            statement = taskctl.execute_statement(fqn, retry_last=retry_last, graph=self.graph)
+            root = self.graph.root_of(fqn)
+            if retry_last:
+                return AdminAction("retry_last", root, (statement,))
+            kind = "retention" if root == self.graph.resolve(RETENTION_TASK) else "execute"
+            return AdminAction(kind, root, (statement,))
+        raise ValueError(f"unknown task action {kind!r} (suspend, resume or execute)")
+
     def plan(self, kind: str, target: str | None = None) -> AdminAction:
         """The plan of an action by kind (``target`` is the root task for execute and retry_last)."""
         if kind == "deploy":
@@ -170,17 +219,45 @@ class AdminService:
 
     # --- running ------------------------------------------------------------------------------------------
 
-    def run(self, action: AdminAction, actor: str) -> AdminResult:
+    def _audit(
+        self,
+        actor: str,
+        action: AdminAction,
+        outcome: str,
+        error: str | None,
+        started: dt.datetime,
+        finished: dt.datetime,
+        details: dict[str, object],
+    ) -> str:
+        try:
+            return security.audit(
+                self.warehouse,
+                actor,
+                action.kind,
+                action.target,
+                outcome,
+                error,
+                started,
+                finished,
+                details,
+                source=self.source,
+            )
+        except Exception as exc:  # the action's own outcome must not be lost behind the audit's failure
+            said = f"{action.kind} {outcome}" + (f": {error}" if error else "")
+            raise AuditError(f"{said}; its audit row could not be written: {_readable(exc)}") from None
+
+    def run(self, action: AdminAction, actor: Viewer | str) -> AdminResult:
         """Run ``action`` as ``actor``, audited. Never raises for a failing statement: the result says
-        ``failed`` with the error (the audit row too); statements stop at the first failure. An actor who
-        is not an administrator is refused, and that is audited too."""
+        ``failed`` with the error (the audit row too); statements stop at the first failure. On the console,
+        an actor who is not an administrator (an anonymous viewer included) is refused, and that is audited
+        too. Raises :class:`AuditError` when the audit row cannot be written."""
+        viewer = as_viewer(actor)
+        actor = viewer.label
         started = _utc_now()
         details = {"statements": [statement.splitlines()[0][:200] for statement in action.statements]}
-        if not self.allowed(actor):
+        if self.source == "console" and not self.allowed(viewer):
             error = "not an administrator"
-            audit_id = security.audit(
-                self.warehouse, actor, action.kind, action.target, "refused", error, started, started, details
-            )
+            audit_id = self._audit(actor, action, "refused", error, started, started, details)
             return AdminResult(action, actor, "refused", error, started, started, audit_id)
         applied: Sequence[str] = ()
         error: str | None = None
@@ -193,9 +270,7 @@ class AdminService:
             error = _readable(exc)
         outcome = "failed" if error else "succeeded"
         finished = _utc_now()
-        audit_id = security.audit(
-            self.warehouse, actor, action.kind, action.target, outcome, error, started, finished, details
-        )
+        audit_id = self._audit(actor, action, outcome, error, started, finished, details)
         return AdminResult(action, actor, outcome, error, started, finished, audit_id, tuple(applied))
 
     def audit_log(self) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +50,42 @@ def warehouse(seeded_db: Path) -> Iterator[LocalWarehouse]:
     wh = LocalWarehouse(seeded_db)
     yield wh
     wh.close()
+
+
+# Streamlit's login as AppTest simulates it: an [auth] table in the secrets (placeholders: nothing is ever sent
+# to a provider) and ``at.user`` with ``is_logged_in``. Under AppTest there is no browser connection, so a
+# viewer who has not signed in is anonymous (caves.identity).
+LOGIN_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "placeholder-not-a-secret",
+        "client_id": "caves-console",
+        "client_secret": "placeholder-not-a-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+ADMIN_EMAIL = "test@example.com"
+
+
+def sign_in(at: Any, email: str = ADMIN_EMAIL) -> Any:
+    """``at`` (an AppTest, before its first run) as a user signed in with st.login."""
+    at.user = {"is_logged_in": True, "email": email, "sub": email}
+    at.secrets.update(LOGIN_SECRETS)
+    return at
+
+
+@pytest.fixture
+def signed_in() -> Callable[..., Any]:
+    """:func:`sign_in`, for the tests (a conftest is not imported by name)."""
+    return sign_in
+
+
+@pytest.fixture
+def admin_email(monkeypatch: pytest.MonkeyPatch) -> str:
+    """admin.users lists the signed-in test user (Streamlit's default AppTest e-mail)."""
+    import dataclasses
+
+    from caves.services import cache
+
+    monkeypatch.setattr(cache, "_SETTINGS", dataclasses.replace(cache.settings(), admin_users=(ADMIN_EMAIL,)))
+    return ADMIN_EMAIL

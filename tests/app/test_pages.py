@@ -22,6 +22,16 @@ from caves.services.dashboard_service import format_value
 from caves.warehouse.local import LocalWarehouse
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
+# Streamlit's login as AppTest simulates it (placeholders: nothing is sent to a provider); see conftest.py.
+LOGIN_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "placeholder-not-a-secret",
+        "client_id": "caves-console",
+        "client_secret": "placeholder-not-a-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
 PAGES = {
     "app_pages/overview.py": "Vue d'ensemble",
     "app_pages/sales.py": "Ventes & produits",
@@ -35,9 +45,14 @@ PAGES = {
 TIMEOUT_S = 60
 
 
-def open_page(page: str) -> AppTest:
-    """Run the app, switch to ``page`` and run it; fail on any exception."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S).run()
+def open_page(page: str, signed_in_as: str | None = None) -> AppTest:
+    """Run the app, switch to ``page`` and run it; fail on any exception. ``signed_in_as``: the viewer is a
+    user signed in with Streamlit's login (else, under AppTest, an anonymous viewer)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    if signed_in_as:
+        at.user = {"is_logged_in": True, "email": signed_in_as}
+        at.secrets.update(LOGIN_SECRETS)
+    at.run()
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -189,8 +204,8 @@ def _audit(warehouse: LocalWarehouse) -> pd.DataFrame:
     )
 
 
-def test_admin_suspends_and_resumes_the_graph_with_audit(warehouse: LocalWarehouse) -> None:
-    at = open_page("app_pages/admin.py")
+def test_admin_suspends_and_resumes_the_graph_with_audit(warehouse: LocalWarehouse, admin_email: str) -> None:
+    at = open_page("app_pages/admin.py", admin_email)
     _confirm(at, "admin.suspend")
     assert set(pipeline_service.task_list(warehouse)["STATE"]) == {"suspended"}
     last = _audit(warehouse).iloc[0]
@@ -202,17 +217,17 @@ def test_admin_suspends_and_resumes_the_graph_with_audit(warehouse: LocalWarehou
     assert _audit(warehouse).iloc[0]["ACTION"] == "resume"
 
 
-def test_admin_cancel_runs_nothing(warehouse: LocalWarehouse) -> None:
+def test_admin_cancel_runs_nothing(warehouse: LocalWarehouse, admin_email: str) -> None:
     before = len(_audit(warehouse))
-    at = open_page("app_pages/admin.py")
+    at = open_page("app_pages/admin.py", admin_email)
     at.button(key="admin.execute").click().run()
     at.button(key="admin.cancel").click().run()
     assert not at.exception
     assert len(_audit(warehouse)) == before
 
 
-def test_admin_reports_a_failed_retry(warehouse: LocalWarehouse) -> None:
-    at = open_page("app_pages/admin.py")
+def test_admin_reports_a_failed_retry(warehouse: LocalWarehouse, admin_email: str) -> None:
+    at = open_page("app_pages/admin.py", admin_email)
     _confirm(at, "admin.retry")  # the last run of the orders graph succeeded: nothing to retry
     assert any("a échoué" in e.value for e in at.error)
     last = _audit(warehouse).iloc[0]

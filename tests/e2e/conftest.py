@@ -7,6 +7,7 @@ on a developer's machine and fail in CI (``CI`` set), so CI never passes by skip
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -65,12 +66,21 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port, scheduler and simulator off (the data stays put)."""
-    port = _free_port()
-    env = {**os.environ, "CAVES_DB": str(seeded_db), "CAVES_BACKGROUND": "off"}
-    log_path = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+@contextlib.contextmanager
+def run_streamlit(
+    db: Path,
+    log_dir: Path,
+    *,
+    env: dict[str, str] | None = None,
+    args: list[str] | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+) -> Iterator[str]:
+    """``streamlit run app.py`` on ``port`` (default: a free one), scheduler and simulator off (the data stays
+    put); yields its URL once it answers. ``env`` and ``args`` (Streamlit options) come on top of the defaults."""
+    port = port or _free_port()
+    full_env = {**os.environ, "CAVES_DB": str(db), "CAVES_BACKGROUND": "off", **(env or {})}
+    log_path = log_dir / f"streamlit-{port}.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -85,13 +95,14 @@ def server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                *(args or []),
             ],
             cwd=REPO_ROOT,
-            env=env,
+            env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while True:
@@ -116,6 +127,13 @@ def server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="session")
+def server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port, scheduler and simulator off (the data stays put)."""
+    with run_streamlit(seeded_db, tmp_path_factory.mktemp("e2e-log")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium under Playwright."""
     if not Path(CHROMIUM).exists():
@@ -136,3 +154,14 @@ def browser() -> Iterator[object]:
 def screenshots_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def start_server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A factory of servers on the seeded warehouse: ``with start_server(env=..., args=...) as url:``."""
+    log_dir = tmp_path_factory.mktemp("e2e-servers")
+
+    def start(**kwargs: object) -> contextlib.AbstractContextManager[str]:
+        return run_streamlit(seeded_db, log_dir, **kwargs)  # type: ignore[arg-type]
+
+    return start

@@ -151,20 +151,21 @@ def test_audit_row_is_bound_and_lands_in_the_audit_table(snowflake: Recording) -
     [(sql, params)] = snowflake.sent
     assert sql == (
         "insert into CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG "
-        "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT) "
-        "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?"
+        "(AUDIT_ID, ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT, SOURCE) "
+        "select ?, ?, ?, ?, parse_json(?), ?, ?, ?, ?, ?"
     )
     assert params[0] == audit_id
     row = snowflake.inner.query(
-        "select ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT "
+        "select ACTOR, ACTION, TARGET, DETAILS, OUTCOME, ERROR_MESSAGE, STARTED_AT, FINISHED_AT, SOURCE "
         "from CAVES_ALBERT_DB.OPS.ADMIN_AUDIT_LOG where AUDIT_ID = ?",
         [audit_id],
     ).iloc[0]
-    assert (row["ACTOR"], row["ACTION"], row["TARGET"], row["OUTCOME"]) == (
+    assert (row["ACTOR"], row["ACTION"], row["TARGET"], row["OUTCOME"], row["SOURCE"]) == (
         "ALBERT",
         "suspend",
         f"{OPS}.TASK_RAW_TO_STAGING_ORDERS",
         "failed",
+        "console",
     )
     assert row["ERROR_MESSAGE"] == "login failed: password=***"
     assert json.loads(row["DETAILS"]) == {"statements": ["ALTER TASK ... SUSPEND"], "token": "***"}
