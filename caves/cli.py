@@ -535,7 +535,8 @@ def cmd_cost(args: argparse.Namespace) -> int:
     s = report.summary
     source = "billed (SERVERLESS_TASK_HISTORY)" if report.billed is not None else "estimated from TASK_HISTORY"
     print(
-        f"Cost over {s.window_days * 24:.1f} observed hour(s), {model.compute_model}, {source}: "
+        f"Cost over the last {report.days} day(s) (history covers {report.observed_days * 24:.1f} h), "
+        f"{model.compute_model}, {source}: "
         f"{report.credits_per_day:.4f} credits/day = {report.cost_per_day:.2f} EUR/day "
         f"at {model.price_per_credit:g} EUR/credit; {s.runs} runs, {s.work_runs} did work, "
         f"{s.skipped_share:.0%} skipped (no warehouse)."

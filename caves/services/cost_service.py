@@ -128,6 +128,11 @@ class CostReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def observed_days(self) -> float:
+        """How much of the window the history covers (see :func:`observed_days`)."""
+        return observed_days(self.runs, self.days)
+
+    @property
     def credits_per_day(self) -> float:
         """The headline figure: billed credits per day when known, else the estimate."""
         if self.billed is not None:
@@ -235,7 +240,9 @@ def cost_report(
         raise ValueError("days must be between 1 and 7 (TASK_HISTORY keeps 7 days)")
     change = parse_what_if(what_if) if what_if else None
     runs = load_runs(warehouse, int(days))
-    window = observed_days(runs, int(days))
+    # Per day means over the window asked for: a young warehouse (or one whose history was loaded in a burst) is
+    # not extrapolated; observed_days() tells how much of the window the history covers.
+    window = float(days)
     by_day, by_task, by_graph = _tables(runs, model)
     notes = []
     billed = None
@@ -289,7 +296,7 @@ def report_dict(report: CostReport) -> dict[str, Any]:
         "SOURCE": report.source,
         "COMPUTE_MODEL": report.model.compute_model,
         "DAYS": report.days,
-        "OBSERVED_DAYS": s.window_days,
+        "OBSERVED_DAYS": report.observed_days,
         "RUNS": s.runs,
         "WORK_RUNS": s.work_runs,
         "SKIPPED_RUNS": s.skipped_runs,
