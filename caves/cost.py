@@ -139,8 +139,9 @@ class CostModel:
             raise ValueError(f"compute model must be one of {', '.join(COMPUTE_MODELS)}, not {self.compute_model!r}")
         object.__setattr__(self, "warehouse_size", normalize_size(self.warehouse_size))
         object.__setattr__(self, "serverless_size", normalize_size(self.serverless_size))
-        if self.auto_suspend_seconds < 0:
-            raise ValueError("auto_suspend_seconds must be >= 0")
+        if self.auto_suspend_seconds <= 0:
+            # Snowflake reads AUTO_SUSPEND = 0 (or NULL) as "never suspend", which this model does not cover.
+            raise ValueError("auto_suspend_seconds must be > 0 (AUTO_SUSPEND = 0 means never suspend)")
         if self.serverless_multiplier <= 0 or self.price_per_credit < 0:
             raise ValueError("serverless_multiplier must be > 0 and price_per_credit >= 0")
         if self.per_run_overhead_seconds is not None and self.per_run_overhead_seconds < 0:
@@ -276,7 +277,9 @@ def warehouse_sessions(runs: Sequence[TaskRun], auto_suspend_s: float) -> list[W
 
     The warehouse resumes at the first start; it stays up while runs overlap or follow each other within
     ``auto_suspend_s`` seconds of the last end, and suspends ``auto_suspend_s`` seconds after the last end of
-    its session. Skipped runs never resume it.
+    its session. Skipped runs never resume it. ``auto_suspend_s = 0`` is the idealisation of a warehouse that
+    suspends the instant it is idle (Snowflake itself reads ``AUTO_SUSPEND = 0`` as "never suspend"). The idle
+    tail of the last session is billed in full, even past the end of the history.
     """
     working = sorted(
         (i for i, run in enumerate(runs) if run.did_work),

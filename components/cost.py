@@ -27,7 +27,7 @@ WHAT_IF_CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": ("2m", "5m", "10m", "15m", "60m"),
     "size": cost.SIZES[:5],
     "model": cost.COMPUTE_MODELS,
-    "auto_suspend": ("0", "30", "60", "300", "600"),
+    "auto_suspend": ("30", "60", "120", "300", "600"),
 }
 _DAYS = (1, 3, 7)
 

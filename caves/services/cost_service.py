@@ -198,10 +198,10 @@ def parse_what_if(text: str) -> tuple[str, str]:
             raise ValueError(f"model must be one of {', '.join(cost.COMPUTE_MODELS)}")
     else:
         try:
-            if float(value) < 0:
+            if float(value) <= 0:
                 raise ValueError
         except ValueError:
-            raise ValueError("auto_suspend expects a number of seconds >= 0") from None
+            raise ValueError("auto_suspend expects a number of seconds > 0 (0 means never suspend)") from None
     return kind, value
 
 

@@ -140,7 +140,7 @@ def test_what_ifs_are_parsed_and_applied():
     assert cost_service.parse_what_if("schedule=5m") == ("schedule", "5m")
     assert cost_service.parse_what_if("size=small") == ("size", "SMALL")
     assert cost_service.parse_what_if("model=Warehouse") == ("model", "warehouse")
-    for bad in ("schedule", "colour=red", "size=HUGE", "model=cloud", "auto_suspend=-1", "schedule=soon"):
+    for bad in ("schedule", "colour=red", "size=HUGE", "model=cloud", "auto_suspend=0", "schedule=soon"):
         with pytest.raises(ValueError):
             cost_service.parse_what_if(bad)
     _, warehouse = cost_service.apply_what_if(runs, model, "model", "warehouse")
@@ -149,15 +149,15 @@ def test_what_ifs_are_parsed_and_applied():
     assert small.serverless_size == "SMALL" and resized[0].duration_s == pytest.approx(18)
     # fully parallel work: twice the rate for half the time, the same serverless credits
     assert cost.serverless_credits(resized, 1.0, "SMALL") == pytest.approx(cost.serverless_credits(runs, 1.0))
-    _, suspend = cost_service.apply_what_if(runs, model.with_changes(compute_model="warehouse"), "auto_suspend", "0")
-    assert suspend.auto_suspend_seconds == 0
+    _, suspend = cost_service.apply_what_if(runs, model.with_changes(compute_model="warehouse"), "auto_suspend", "5")
+    assert suspend.auto_suspend_seconds == 5
 
 
 def test_report_with_a_what_if_and_as_json_data():
     wh = FakeSnowflake(BILLED)
-    report = cost_service.cost_report(wh, CostModel(compute_model="warehouse"), days=1, what_if="auto_suspend=0")
+    report = cost_service.cost_report(wh, CostModel(compute_model="warehouse"), days=1, what_if="auto_suspend=1")
     assert report.what_if is not None
-    # AUTO_SUSPEND 0: the 54-s session is billed the 60-s minimum instead of 114 s
+    # AUTO_SUSPEND 1: the 0 → 54 + 1 s session is billed the 60-s minimum instead of 114 s
     assert report.what_if.summary.credits == pytest.approx(60 / HOUR)
     assert report.what_if.saving(report.summary) == pytest.approx((114 - 60) / HOUR / report.summary.window_days)
     data = cost_service.report_dict(report)
