@@ -559,7 +559,9 @@ def cmd_cost(args: argparse.Namespace) -> int:
                 "COST_PER_DAY": [round(s.cost_per_day, 4), round(w.summary.cost_per_day, 4)],
             }
         )
-        print(f"\nWhat if {w.kind}={w.value} (estimates; saves {w.saving(s):.4f} credits/day):")
+        saving = w.saving(s)
+        verdict = f"saves {saving:.4f} credits/day" if saving >= 0 else f"costs {-saving:.4f} more credits/day"
+        print(f"\nWhat if {w.kind}={w.value} (estimates; {verdict}):")
         print(format_frame(rows, "table"))
     return 0
 
