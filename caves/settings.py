@@ -68,16 +68,16 @@ class CostSettings:
 def _cost(section: dict[str, Any]) -> CostSettings:
     defaults = CostSettings()
     overhead = section.get("per_run_overhead_seconds", defaults.per_run_overhead_seconds)
-    settings = CostSettings(
-        price_per_credit=float(section.get("price_per_credit", defaults.price_per_credit)),
-        compute_model=str(section.get("compute_model", defaults.compute_model)).lower(),
-        warehouse_size=str(section.get("warehouse_size", defaults.warehouse_size)),
-        auto_suspend_seconds=float(section.get("auto_suspend_seconds", defaults.auto_suspend_seconds)),
-        serverless_multiplier=float(section.get("serverless_multiplier", defaults.serverless_multiplier)),
-        per_run_overhead_seconds=None if overhead is None else float(overhead),
-        parallel_fraction=float(section.get("parallel_fraction", defaults.parallel_fraction)),
-    )
     try:
+        settings = CostSettings(
+            price_per_credit=float(section.get("price_per_credit", defaults.price_per_credit)),
+            compute_model=str(section.get("compute_model", defaults.compute_model)).lower(),
+            warehouse_size=str(section.get("warehouse_size", defaults.warehouse_size)),
+            auto_suspend_seconds=float(section.get("auto_suspend_seconds", defaults.auto_suspend_seconds)),
+            serverless_multiplier=float(section.get("serverless_multiplier", defaults.serverless_multiplier)),
+            per_run_overhead_seconds=None if overhead is None else float(overhead),
+            parallel_fraction=float(section.get("parallel_fraction", defaults.parallel_fraction)),
+        )
         settings.model()
     except ValueError as exc:
         raise ValueError(f"settings: cost: {exc}") from None

@@ -275,7 +275,8 @@ def test_cost_settings_from_the_config_file(tmp_path: Path):
     model = load_settings(good).cost.model()
     assert (model.compute_model, model.warehouse_size, model.auto_suspend_seconds) == ("warehouse", "SMALL", 300)
     assert (model.price_per_credit, model.serverless_multiplier, model.per_run_overhead_seconds) == (2.5, 0.9, 0.5)
-    for line in ("compute_model: mainframe", "warehouse_size: HUGE", "parallel_fraction: 2", "auto_suspend_seconds: 0"):
+    bad_lines = ("compute_model: mainframe", "warehouse_size: HUGE", "parallel_fraction: 2", "auto_suspend_seconds: 0")
+    for line in (*bad_lines, "price_per_credit: cheap"):
         bad = tmp_path / "bad.yaml"
         bad.write_text(f"cost:\n  {line}\n", encoding="utf-8")
         with pytest.raises(ValueError, match="settings: cost"):
