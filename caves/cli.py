@@ -559,7 +559,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--file", help="a file of statements run one by one in one session ('-' for stdin)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("cost", parents=[common], help="what the task runs cost in Snowflake credits, and a what-if")
+    p.add_argument("--days", type=int, default=1, help="days of TASK_HISTORY to price (1-7, default 1)")
+    p.add_argument(
+        "--what-if", metavar="KIND=VALUE", help="schedule=5m | size=SMALL | model=warehouse | auto_suspend=300"
+    )
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_cost)
     return parser
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    """``caves cost``: credits and euros per day, per task and per graph (caves/cost.py), and a what-if."""
+    import json
+
+    import pandas as pd
+
+    from .output import format_frame
+    from .services import cost_service
+    from .settings import load_settings
+
+    model = load_settings().cost.model()
+    try:
+        if args.what_if:
+            cost_service.parse_what_if(args.what_if)
+        if not 1 <= args.days <= 7:
+            raise ValueError("--days must be between 1 and 7 (TASK_HISTORY keeps 7 days)")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    wh = _warehouse(args)
+    try:
+        report = cost_service.cost_report(wh, model, args.days, args.what_if)
+    finally:
+        wh.close()
+    if args.format == "json":
+        print(json.dumps(cost_service.report_dict(report), default=str, ensure_ascii=False))
+        return 0
+    if args.format == "csv":
+        print(format_frame(report.by_task, "csv"))
+        return 0
+    s = report.summary
+    source = "billed (SERVERLESS_TASK_HISTORY)" if report.billed is not None else "estimated from TASK_HISTORY"
+    print(
+        f"Cost over the last {report.days} day(s) (history covers {report.observed_days * 24:.1f} h), "
+        f"{model.compute_model}, {source}: "
+        f"{report.credits_per_day:.4f} credits/day = {report.cost_per_day:.2f} EUR/day "
+        f"at {model.price_per_credit:g} EUR/credit; {s.runs} runs, {s.work_runs} did work, "
+        f"{s.skipped_share:.0%} skipped (no warehouse)."
+    )
+    digits = {"SKIPPED_PCT": 1, "BUSY_SEC": 3, "CREDITS": 6, "COST": 4}
+    for heading, frame in (("Per task", report.by_task), ("Per graph", report.by_graph), ("Per day", report.by_day)):
+        print(f"\n{heading}:")
+        print(format_frame(frame.round(digits), "table"))
+    if report.billed is not None:
+        print("\nBilled (SERVERLESS_TASK_HISTORY):")
+        print(format_frame(report.billed, "table"))
+    if report.what_if is not None:
+        w = report.what_if
+        rows = pd.DataFrame(
+            {
+                "SCENARIO": ["now", f"{w.kind}={w.value}"],
+                "RUNS": [s.runs, w.summary.runs],
+                "WORK_RUNS": [s.work_runs, w.summary.work_runs],
+                "CREDITS_PER_DAY": [round(s.credits_per_day, 6), round(w.summary.credits_per_day, 6)],
+                "COST_PER_DAY": [round(s.cost_per_day, 4), round(w.summary.cost_per_day, 4)],
+            }
+        )
+        saving = w.saving(s)
+        verdict = f"saves {saving:.4f} credits/day" if saving >= 0 else f"costs {-saving:.4f} more credits/day"
+        print(f"\nWhat if {w.kind}={w.value} (estimates; {verdict}):")
+        print(format_frame(rows, "table"))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

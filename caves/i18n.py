@@ -336,6 +336,75 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The settings are invalid. Check config/caves.yaml (or $CAVES_CONFIG) and CAVES_BACKEND.",
     },
     "startup.detail": {"fr": "Détail : {detail}", "en": "Detail: {detail}"},
+    # --- cost of the pipeline (components/cost.py, caves/services/cost_service.py; issue 18)
+    "cost.title": {"fr": "Coût Snowflake du pipeline", "en": "Snowflake cost of the pipeline"},
+    "cost.days": {"fr": "Jours d'historique", "en": "Days of history"},
+    "cost.per_day": {"fr": "Coût par jour", "en": "Cost per day"},
+    "cost.credits_per_day": {"fr": "Crédits par jour", "en": "Credits per day"},
+    "cost.skipped_share": {"fr": "Exécutions sautées", "en": "Skipped runs"},
+    "cost.skipped_help": {
+        "fr": "Condition WHEN fausse (aucune donnée en attente) : aucun entrepôt démarré, aucun crédit de calcul.",
+        "en": "WHEN condition false (no pending data): no warehouse started, no compute credit.",
+    },
+    "cost.work_runs": {"fr": "Exécutions avec travail", "en": "Runs that did work"},
+    "cost.model.serverless": {"fr": "tâches serverless", "en": "serverless tasks"},
+    "cost.model.warehouse": {"fr": "entrepôt géré {size}", "en": "user-managed {size} warehouse"},
+    "cost.source.estimate": {
+        "fr": (
+            "Estimation ({model}) d'après TASK_HISTORY, moyenne des {days} derniers jours (historique : {hours} h), "
+            "à {price} le crédit."
+        ),
+        "en": (
+            "Estimate ({model}) from TASK_HISTORY, mean of the last {days} days (history: {hours} h), "
+            "at {price} a credit."
+        ),
+    },
+    "cost.source.billed": {
+        "fr": "Crédits facturés (SERVERLESS_TASK_HISTORY), moyenne des {days} derniers jours, à {price} le crédit.",
+        "en": "Billed credits (SERVERLESS_TASK_HISTORY), mean of the last {days} days, at {price} a credit.",
+    },
+    "cost.no_work": {
+        "fr": "Aucune exécution n'a travaillé sur la période : le coût de calcul est nul.",
+        "en": "No run did any work in the period: the compute cost is zero.",
+    },
+    "cost.by_day": {"fr": "Coût par jour", "en": "Cost per day"},
+    "cost.by_task": {"fr": "Coût par tâche", "en": "Cost per task"},
+    "cost.by_graph": {"fr": "Coût par graphe", "en": "Cost per graph"},
+    "cost.billed": {"fr": "Crédits facturés par tâche et par jour", "en": "Billed credits per task and day"},
+    "cost.what_if": {"fr": "Et si…", "en": "What if…"},
+    "cost.what_if.kind": {"fr": "Changer", "en": "Change"},
+    "cost.what_if.value": {"fr": "Valeur", "en": "Value"},
+    "cost.what_if.schedule": {"fr": "la fréquence des tâches racines", "en": "the root tasks' schedule"},
+    "cost.what_if.size": {"fr": "la taille de calcul", "en": "the compute size"},
+    "cost.what_if.model": {"fr": "le modèle de calcul", "en": "the compute model"},
+    "cost.what_if.auto_suspend": {"fr": "l'arrêt automatique (s)", "en": "the auto-suspend (s)"},
+    "cost.what_if.result": {"fr": "Coût par jour avec {change}", "en": "Cost per day with {change}"},
+    "cost.what_if.saving": {"fr": "Économie : {amount} par jour", "en": "Saving: {amount} a day"},
+    "cost.what_if.extra": {"fr": "Surcoût : {amount} par jour", "en": "Extra cost: {amount} a day"},
+    "cost.what_if.assumptions": {
+        "fr": (
+            "Calculé sur le même historique. Fréquence : les exécutions d'un intervalle n'en font qu'une, qui fait "
+            "le travail de toutes (travail proportionnel aux changements) et ne paie qu'une fois le coût fixe d'une "
+            "exécution. Taille : chaque taille double la puissance et le tarif horaire ; la part parallélisable "
+            "d'une exécution ({parallel}) est divisée par deux à chaque taille. Entrepôt : facturé à la seconde, "
+            "60 s minimum à chaque reprise, jusqu'à l'arrêt automatique."
+        ),
+        "en": (
+            "Computed on the same history. Schedule: the runs of one interval become one run doing the work of "
+            "all (work proportional to the changes) and paying a run's fixed cost once. Size: each size doubles "
+            "the power and the hourly rate; the parallelisable share of a run ({parallel}) halves per size. "
+            "Warehouse: billed per second, 60 s minimum at each resume, until it auto-suspends."
+        ),
+    },
+    "cost.col.day": {"fr": "Jour", "en": "Day"},
+    "cost.col.task": {"fr": "Tâche", "en": "Task"},
+    "cost.col.graph": {"fr": "Graphe", "en": "Graph"},
+    "cost.col.runs": {"fr": "Exécutions", "en": "Runs"},
+    "cost.col.work_runs": {"fr": "Avec travail", "en": "Did work"},
+    "cost.col.skipped_pct": {"fr": "Sautées", "en": "Skipped"},
+    "cost.col.busy": {"fr": "Temps de travail", "en": "Work time"},
+    "cost.col.credits": {"fr": "Crédits", "en": "Credits"},
+    "cost.col.cost": {"fr": "Coût", "en": "Cost"},
 }
 
 # Column headings of the catalog's result sets (tables, chart axes). Unknown columns fall back to a

@@ -6,12 +6,15 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from .config import PROJECT_ROOT
 from .identity import AuthSettings
+
+if TYPE_CHECKING:
+    from .cost import CostModel
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "caves.yaml"
 
@@ -30,6 +33,60 @@ class LocalSettings:
 
 
 @dataclass(frozen=True)
+class CostSettings:
+    """The ``cost:`` section: how the pipeline's task runs are billed (see caves/cost.py for the sources)."""
+
+    # What one credit costs you, in euros: it depends on the edition, cloud and region of the contract
+    # (https://www.snowflake.com/en/pricing-options/); set your own.
+    price_per_credit: float = 3.0
+    # serverless (the tasks of deploy_sql/ have no WAREHOUSE) or warehouse (a user-managed one).
+    compute_model: str = "serverless"
+    # The user-managed warehouse: deploy_sql/roles/roles.sql creates CAVES_WH as XSMALL with AUTO_SUSPEND = 60.
+    warehouse_size: str = "XSMALL"
+    auto_suspend_seconds: float = 60.0
+    # Serverless compute-hours are billed at a multiplier listed in Snowflake's Service Consumption Table, which
+    # the docs pages reference but do not state: 1.0 (an XSMALL warehouse-hour) until you set your table's value.
+    serverless_multiplier: float = 1.0
+    # What-if inputs: the fixed part of a run in seconds (None: each task's shortest working run), and the share
+    # of a run's duration that halves per warehouse size step (Amdahl).
+    per_run_overhead_seconds: float | None = None
+    parallel_fraction: float = 1.0
+
+    def model(self) -> CostModel:
+        """The caves.cost.CostModel of these settings (validated)."""
+        from .cost import CostModel
+
+        return CostModel(
+            compute_model=self.compute_model,
+            warehouse_size=self.warehouse_size,
+            auto_suspend_seconds=self.auto_suspend_seconds,
+            serverless_multiplier=self.serverless_multiplier,
+            price_per_credit=self.price_per_credit,
+            per_run_overhead_seconds=self.per_run_overhead_seconds,
+            parallel_fraction=self.parallel_fraction,
+        )
+
+
+def _cost(section: dict[str, Any]) -> CostSettings:
+    defaults = CostSettings()
+    overhead = section.get("per_run_overhead_seconds", defaults.per_run_overhead_seconds)
+    try:
+        settings = CostSettings(
+            price_per_credit=float(section.get("price_per_credit", defaults.price_per_credit)),
+            compute_model=str(section.get("compute_model", defaults.compute_model)).lower(),
+            warehouse_size=str(section.get("warehouse_size", defaults.warehouse_size)),
+            auto_suspend_seconds=float(section.get("auto_suspend_seconds", defaults.auto_suspend_seconds)),
+            serverless_multiplier=float(section.get("serverless_multiplier", defaults.serverless_multiplier)),
+            per_run_overhead_seconds=None if overhead is None else float(overhead),
+            parallel_fraction=float(section.get("parallel_fraction", defaults.parallel_fraction)),
+        )
+        settings.model()
+    except ValueError as exc:
+        raise ValueError(f"settings: cost: {exc}") from None
+    return settings
+
+
+@dataclass(frozen=True)
 class Settings:
     local: LocalSettings = field(default_factory=LocalSettings)
     latency_warning_seconds: float = 120.0
@@ -41,6 +98,7 @@ class Settings:
     admin_roles: tuple[str, ...] = ()
     local_is_admin: bool = True
     auth: AuthSettings = field(default_factory=AuthSettings)
+    cost: CostSettings = field(default_factory=CostSettings)
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -98,6 +156,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         admin_users=tuple(str(u) for u in admin.get("users") or ()),
         admin_roles=tuple(str(r).upper() for r in admin.get("roles") or ()),
         local_is_admin=bool(admin.get("local_is_admin", True)),
+        cost=_cost(_section(data, "cost")),
         auth=_auth_settings(auth),
     )
 

@@ -33,6 +33,10 @@ FAKESNOW_CANNOT_RUN = {
     "task_failures": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_history_recent": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_run_summary": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "task_cost_runs": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "task_cost_by_task": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "task_cost_by_graph": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "task_cost_by_day": "reads TASK_HISTORY(): fakesnow has no tasks",
     "streams_pending": "calls SYSTEM$STREAM_HAS_DATA: fakesnow has no streams",
     # Snowflake casts the text implicitly; fakesnow's server passes a REAL bind (a float parameter) to DuckDB
     # as a string, and DuckDB refuses the unary minus of `<= -?` on a string.
