@@ -7,7 +7,19 @@ the key itself, so a missing translation shows up as a readable key rather than 
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "column_label", "payment_method", "t", "weekday"]
+import re
+
+__all__ = [
+    "CODE_COLUMNS",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "code_label",
+    "column_label",
+    "payment_method",
+    "reject_reason",
+    "t",
+    "weekday",
+]
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -97,7 +109,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock.forecast_days": {"fr": "Ventes moyennes sur (jours)", "en": "Average sales over (days)"},
     "stock.forecast_horizon": {"fr": "Rupture prévue sous (jours)", "en": "Stock-out within (days)"},
     "stock.history": {"fr": "Historique des mouvements", "en": "Adjustment history"},
-    "stock.product_filter": {"fr": "Référence produit", "en": "Product id"},
+    "stock.product_filter": {"fr": "Référence produit", "en": "Product ID"},
     "stock.type_filter": {"fr": "Type de mouvement", "en": "Adjustment type"},
     "stock.turnover": {"fr": "Rotation des stocks", "en": "Stock turnover"},
     "stock.to_prepare": {"fr": "Commandes à préparer", "en": "Orders to prepare"},
@@ -238,6 +250,86 @@ TEXTS: dict[str, dict[str, str]] = {
     "section.08_monitoring": {"fr": "Supervision", "en": "Monitoring"},
     "section.09_views": {"fr": "Vues", "en": "Views"},
     "section.10_examples": {"fr": "Exemples", "en": "Examples"},
+    # --- console #12 (French-first, readable everywhere): labels of the codes users see, ops details
+    "common.all": {"fr": "Tous", "en": "All"},
+    "overview.lag_ok": {"fr": "Retard de la production", "en": "Production lag"},
+    "overview.refresh_every": {
+        "fr": "Actualisation automatique toutes les {seconds} s.",
+        "en": "Refreshes itself every {seconds} s.",
+    },
+    "finance.projected_delta_help": {
+        "fr": "Écart entre le CA projeté et le CA du mois précédent.",
+        "en": "Projected revenue against last month's revenue.",
+    },
+    "pipeline.latency_caption_one": {
+        "fr": "Par étape, sur la dernière heure ; seuils : alerte {warning}, périmé {stale}.",
+        "en": "Per layer, over the last hour; thresholds: warning {warning}, stale {stale}.",
+    },
+    "pipeline.latency_detail_caption": {
+        "fr": "Source → RAW mesure le délai du producteur (horodatage de l'événement → arrivée) : un historique "
+        "rejoué arrive des jours après ses événements, ce délai n'est pas noté.",
+        "en": "Source → RAW is the producer's delay (event time → arrival): a replayed history arrives days after "
+        "its events, so this delay is not graded.",
+    },
+    "pipeline.backlog_caption": {
+        "fr": "Changements en attente dans chaque stream (lus sans avancer son offset) et âge du plus ancien.",
+        "en": "Changes waiting in each stream (read without moving its offset) and the age of the oldest.",
+    },
+    "pipeline.recon_in_flight": {"fr": "En transit", "en": "In flight"},
+    "pipeline.recon_in_flight_help": {
+        "fr": "Messages arrivés il y a moins de {seconds} : les tâches ne les ont pas encore répartis.",
+        "en": "Messages that arrived less than {seconds} ago: the tasks have not routed them yet.",
+    },
+    "pipeline.recon_unaccounted_help": {
+        "fr": "Messages arrivés il y a plus de {seconds} et absents de STAGING comme des rejets : anormal.",
+        "en": "Messages older than {seconds} found neither in STAGING nor among the rejects: abnormal.",
+    },
+    "run.SUCCEEDED": {"fr": "Réussie", "en": "Succeeded"},
+    "run.FAILED": {"fr": "Échec", "en": "Failed"},
+    "run.FAILED_AND_AUTO_SUSPENDED": {"fr": "Échec, suspendue", "en": "Failed, suspended"},
+    "run.CANCELLED": {"fr": "Annulée", "en": "Cancelled"},
+    "run.SKIPPED": {"fr": "Ignorée (rien à traiter)", "en": "Skipped (nothing to do)"},
+    "run.EXECUTING": {"fr": "En cours", "en": "Running"},
+    "run.SCHEDULED": {"fr": "Planifiée", "en": "Scheduled"},
+    "segment.Champions": {"fr": "Champions", "en": "Champions"},
+    "segment.Loyal": {"fr": "Fidèles", "en": "Loyal"},
+    "segment.New": {"fr": "Nouveaux", "en": "New"},
+    "segment.Promising": {"fr": "Prometteurs", "en": "Promising"},
+    "segment.Can't lose": {"fr": "À ne pas perdre", "en": "Can't lose"},
+    "segment.At risk": {"fr": "À risque", "en": "At risk"},
+    "segment.Hibernating": {"fr": "En sommeil", "en": "Hibernating"},
+    "segment.Need attention": {"fr": "À surveiller", "en": "Need attention"},
+    "outcome.succeeded": {"fr": "réussie", "en": "succeeded"},
+    "outcome.failed": {"fr": "échec", "en": "failed"},
+    "outcome.refused": {"fr": "refusée", "en": "refused"},
+    "target.graph": {"fr": "tout le graphe", "en": "whole graph"},
+    "adjustment.all": {"fr": "Tous", "en": "All"},
+    "adjustment.restock": {"fr": "Réassort", "en": "Restock"},
+    "adjustment.sale": {"fr": "Vente", "en": "Sale"},
+    "adjustment.return": {"fr": "Retour", "en": "Return"},
+    "adjustment.breakage": {"fr": "Casse", "en": "Breakage"},
+    "adjustment.correction": {"fr": "Correction", "en": "Correction"},
+    "order_status.pending": {"fr": "En attente", "en": "Pending"},
+    "order_status.confirmed": {"fr": "Confirmée", "en": "Confirmed"},
+    "order_status.shipped": {"fr": "Expédiée", "en": "Shipped"},
+    "order_status.delivered": {"fr": "Livrée", "en": "Delivered"},
+    "order_status.cancelled": {"fr": "Annulée", "en": "Cancelled"},
+    "event_type.order": {"fr": "Commande", "en": "Order"},
+    "event_type.inventory_adjustment": {"fr": "Mouvement de stock", "en": "Stock adjustment"},
+    "category.Rouge": {"fr": "Rouge", "en": "Red"},
+    "category.Blanc": {"fr": "Blanc", "en": "White"},
+    "category.Rosé": {"fr": "Rosé", "en": "Rosé"},
+    "category.Champagne": {"fr": "Champagne", "en": "Champagne"},
+    "category.Effervescent": {"fr": "Effervescent", "en": "Sparkling"},
+    "category.Liquoreux": {"fr": "Liquoreux", "en": "Sweet"},
+    "category.Spiritueux": {"fr": "Spiritueux", "en": "Spirits"},
+    "suspended.USER_SUSPENDED": {"fr": "Suspendue par un utilisateur", "en": "Suspended by a user"},
+    "suspended.SUSPENDED_DUE_TO_ERRORS": {"fr": "Suspendue après des échecs", "en": "Suspended after failures"},
+    "recon.ok": {"fr": "équilibré", "en": "balanced"},
+    "recon.pending": {"fr": "en attente", "en": "pending"},
+    "recon.over-counted": {"fr": "surcompté", "en": "over-counted"},
+    "bool.true": {"fr": "Oui", "en": "Yes"},
+    "bool.false": {"fr": "Non", "en": "No"},
 }
 
 # Column headings of the catalog's result sets (tables, chart axes). Unknown columns fall back to a
@@ -321,7 +413,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "PRODUCTS": {"fr": "Vins", "en": "Wines"},
     "PRODUCT_CATEGORY": {"fr": "Catégorie", "en": "Category"},
     "PRODUCT_COUNT": {"fr": "Références", "en": "Products"},
-    "PRODUCT_ID": {"fr": "Référence", "en": "Product id"},
+    "PRODUCT_ID": {"fr": "Référence", "en": "Product ID"},
     "PRODUCT_NAME": {"fr": "Vin", "en": "Wine"},
     "QUANTITY": {"fr": "Quantité", "en": "Quantity"},
     "QUANTITY_CHANGE": {"fr": "Variation", "en": "Change"},
@@ -371,6 +463,136 @@ COLUMNS: dict[str, dict[str, str]] = {
     "WEEKDAY_NAME": {"fr": "Jour", "en": "Weekday"},
     "WEEK_START": {"fr": "Semaine", "en": "Week"},
     "YESTERDAY": {"fr": "Hier", "en": "Yesterday"},
+    # --- console #12: every column of the catalog has a heading in both languages
+    "ALERT_LEVEL": {"fr": "Niveau d'alerte", "en": "Alert level"},
+    "ALERT_NAME": {"fr": "Alerte", "en": "Alert"},
+    "ALERT_RANK": {"fr": "Rang", "en": "Rank"},
+    "ANOMALY": {"fr": "Anomalie", "en": "Anomaly"},
+    "AVG_BASKET_MTD": {"fr": "Panier moyen du mois", "en": "Average basket (month)"},
+    "AVG_BASKET_TODAY": {"fr": "Panier moyen du jour", "en": "Average basket today"},
+    "AVG_DAYS_BETWEEN_ORDERS": {"fr": "Jours entre commandes", "en": "Days between orders"},
+    "AVG_ORDERS_PER_CUSTOMER": {"fr": "Commandes par client", "en": "Orders per customer"},
+    "AVG_REVENUE_PER_DAY": {"fr": "CA moyen par jour", "en": "Average revenue per day"},
+    "AVG_UNITS_PER_PRODUCT": {"fr": "Bouteilles par vin", "en": "Units per wine"},
+    "AVG_UNIT_REVENUE": {"fr": "CA moyen par bouteille", "en": "Revenue per bottle"},
+    "BREAKAGE_LOSS": {"fr": "Perte (casse)", "en": "Breakage loss"},
+    "BREAKAGE_UNITS": {"fr": "Bouteilles cassées", "en": "Bottles broken"},
+    "CANCELLED_AMOUNT": {"fr": "Montant annulé", "en": "Cancelled amount"},
+    "CATEGORY_RANK": {"fr": "Rang", "en": "Rank"},
+    "COHORT_SIZE": {"fr": "Taille de la cohorte", "en": "Cohort size"},
+    "CONTRIBUTION_RANK": {"fr": "Rang", "en": "Rank"},
+    "CURRENT_EVENT_ID": {"fr": "Événement retenu", "en": "Current event"},
+    "CURRENT_EVENT_INGESTED_AT": {"fr": "Reçu le", "en": "Received at"},
+    "CURRENT_EVENT_TIMESTAMP": {"fr": "Horodatage retenu", "en": "Current event time"},
+    "CURRENT_MONTH_CUMULATIVE": {"fr": "Cumul du mois", "en": "Month to date"},
+    "CURRENT_STATUS": {"fr": "Statut actuel", "en": "Current status"},
+    "CUSTOMERS_MTD": {"fr": "Clients du mois", "en": "Customers (month)"},
+    "CUSTOMERS_TODAY": {"fr": "Clients du jour", "en": "Customers today"},
+    "DAYS_ELAPSED": {"fr": "Jours écoulés", "en": "Days elapsed"},
+    "DAYS_IN_MONTH": {"fr": "Jours dans le mois", "en": "Days in month"},
+    "DAYS_SINCE_LAST_SALE": {"fr": "Jours depuis la dernière vente", "en": "Days since last sale"},
+    "DAY_OF_MONTH": {"fr": "Jour du mois", "en": "Day of month"},
+    "DIFFERENCE": {"fr": "Écart", "en": "Difference"},
+    "DISCOUNTED_ORDERS": {"fr": "Commandes remisées", "en": "Discounted orders"},
+    "DISCOUNT_PCT": {"fr": "Remise (%)", "en": "Discount (%)"},
+    "DISTINCT_EVENTS": {"fr": "Événements distincts", "en": "Distinct events"},
+    "ERROR_CODE": {"fr": "Code d'erreur", "en": "Error code"},
+    "ESTIMATED_LOSS": {"fr": "Perte estimée", "en": "Estimated loss"},
+    "EVENT_ID": {"fr": "Événement", "en": "Event"},
+    "FIRST_PRODUCT_NAME": {"fr": "Premier vin", "en": "First wine"},
+    "FIRST_REJECTED_AT": {"fr": "Premier rejet", "en": "First rejected"},
+    "F_SCORE": {"fr": "Score F (fréquence)", "en": "F score (frequency)"},
+    "HISTORY_STOCK_LEVEL": {"fr": "Stock selon l'historique", "en": "Stock from history"},
+    "HOUR_OF_DAY": {"fr": "Heure", "en": "Hour"},
+    "INGESTION_HOUR": {"fr": "Heure de réception", "en": "Hour received"},
+    "INGESTION_TIMESTAMP": {"fr": "Reçu le", "en": "Received at"},
+    "IN_FLIGHT": {"fr": "En transit", "en": "In flight"},
+    "IN_FLIGHT_SECONDS": {"fr": "Seuil de transit", "en": "In-flight threshold"},
+    "IS_CAUGHT_UP": {"fr": "À jour", "en": "Caught up"},
+    "ITEM_COUNT": {"fr": "Nombre", "en": "Count"},
+    "LAST_ACTIVITY_AT": {"fr": "Dernière activité", "en": "Last activity"},
+    "LAST_EVENT_ID": {"fr": "Dernier événement", "en": "Last event"},
+    "LAST_EVENT_TIMESTAMP": {"fr": "Horodatage du dernier événement", "en": "Last event time"},
+    "LAST_LOSS_AT": {"fr": "Dernière perte", "en": "Last loss"},
+    "LAST_REJECTED_AT": {"fr": "Dernier rejet", "en": "Last rejected"},
+    "LAST_SALE_AT": {"fr": "Dernière vente", "en": "Last sale"},
+    "LATENCY_SECONDS": {"fr": "Latence", "en": "Latency"},
+    "LATEST_EVENT_ID": {"fr": "Dernier événement", "en": "Latest event"},
+    "LATEST_EVENT_TIMESTAMP": {"fr": "Horodatage le plus récent", "en": "Latest event time"},
+    "LATEST_STATUS": {"fr": "Dernier statut", "en": "Latest status"},
+    "LATE_STATUS": {"fr": "Statut arrivé en retard", "en": "Late status"},
+    "LIST_AMOUNT": {"fr": "Montant au tarif", "en": "List amount"},
+    "LOADED_AT": {"fr": "Chargé le", "en": "Loaded at"},
+    "LOW_STOCK_PRODUCTS": {"fr": "Vins en stock bas", "en": "Low-stock wines"},
+    "MAX_UNIT_PRICE": {"fr": "Prix max", "en": "Highest price"},
+    "MESSAGE_COUNT": {"fr": "Messages", "en": "Messages"},
+    "METRIC": {"fr": "Indicateur", "en": "Metric"},
+    "MINUTES_SINCE_ACTIVITY": {"fr": "Minutes depuis l'activité", "en": "Minutes since activity"},
+    "MIN_UNIT_PRICE": {"fr": "Prix min", "en": "Lowest price"},
+    "MONTH_NUMBER": {"fr": "Mois n°", "en": "Month no."},
+    "M_SCORE": {"fr": "Score M (montant)", "en": "M score (monetary)"},
+    "NEGATIVE_CORRECTION_UNITS": {"fr": "Corrections négatives", "en": "Negative corrections"},
+    "NET_CHANGE": {"fr": "Variation nette", "en": "Net change"},
+    "NET_CONTRIBUTION": {"fr": "Contribution nette", "en": "Net contribution"},
+    "NEW_CUSTOMERS": {"fr": "Nouveaux clients", "en": "New customers"},
+    "OLDEST_PENDING_AGE_SEC": {"fr": "Âge du plus ancien", "en": "Age of the oldest"},
+    "OLDEST_PENDING_AT": {"fr": "Plus ancien en attente", "en": "Oldest pending"},
+    "ORDERS_7D_AVG": {"fr": "Commandes, moyenne 7 j", "en": "Orders, 7-day average"},
+    "ORDERS_MTD": {"fr": "Commandes du mois", "en": "Orders (month)"},
+    "ORDERS_TODAY": {"fr": "Commandes du jour", "en": "Orders today"},
+    "ORDERS_TO_PREPARE": {"fr": "Commandes à préparer", "en": "Orders to prepare"},
+    "ORDER_SHARE_PCT": {"fr": "Part des commandes (%)", "en": "Share of orders (%)"},
+    "OUT_OF_STOCK_PRODUCTS": {"fr": "Vins en rupture", "en": "Wines out of stock"},
+    "PENDING_CHANGES": {"fr": "Changements en attente", "en": "Pending changes"},
+    "PREVIOUS_MONTH_CUMULATIVE": {"fr": "Cumul du mois précédent", "en": "Previous month to date"},
+    "PRODUCTS_SOLD": {"fr": "Vins vendus", "en": "Wines sold"},
+    "PROJECTED_DELTA_PCT": {"fr": "Projection vs mois précédent (%)", "en": "Projection vs last month (%)"},
+    "PROJECTED_REVENUE": {"fr": "CA projeté", "en": "Projected revenue"},
+    "QUERY_START_TIME": {"fr": "Début", "en": "Started"},
+    "RAW_MESSAGE_PREVIEW": {"fr": "Message (début)", "en": "Message (start)"},
+    "RAW_ROWS": {"fr": "Messages RAW", "en": "RAW messages"},
+    "REDELIVERIES": {"fr": "Redistributions", "en": "Redeliveries"},
+    "REDELIVERY_RATE_PCT": {"fr": "Taux de redistribution (%)", "en": "Redelivery rate (%)"},
+    "REJECTED": {"fr": "Rejetés", "en": "Rejected"},
+    "REJECTED_AT": {"fr": "Rejeté le", "en": "Rejected at"},
+    "REJECTED_LAST_24H": {"fr": "Rejets sur 24 h", "en": "Rejected in 24 h"},
+    "REPEAT_RATE_PCT": {"fr": "Taux de réachat (%)", "en": "Repeat rate (%)"},
+    "RETENTION_PCT": {"fr": "Rétention (%)", "en": "Retention (%)"},
+    "RETURN_RATE_PCT": {"fr": "Taux de retour (%)", "en": "Return rate (%)"},
+    "REVENUE_30D": {"fr": "CA sur 30 jours", "en": "Revenue, 30 days"},
+    "REVENUE_MTD": {"fr": "CA du mois", "en": "Revenue month to date"},
+    "REVENUE_PER_CUSTOMER": {"fr": "CA par client", "en": "Revenue per customer"},
+    "REVENUE_PREVIOUS_MTD": {"fr": "CA du mois précédent à date", "en": "Previous month to date"},
+    "REVENUE_RANK": {"fr": "Rang (CA)", "en": "Rank (revenue)"},
+    "REVENUE_TODAY": {"fr": "CA du jour", "en": "Revenue today"},
+    "REVENUE_YESTERDAY": {"fr": "CA d'hier", "en": "Revenue yesterday"},
+    "RFM_CODE": {"fr": "Code RFM", "en": "RFM code"},
+    "R_SCORE": {"fr": "Score R (récence)", "en": "R score (recency)"},
+    "SECONDS_SINCE_LAST_PROD_UPDATE": {
+        "fr": "Depuis la dernière écriture en production",
+        "en": "Since the last production write",
+    },
+    "SECONDS_SINCE_LAST_RAW": {"fr": "Depuis le dernier message RAW", "en": "Since the last RAW message"},
+    "SEVERITY": {"fr": "Gravité", "en": "Severity"},
+    "SHARE_PCT": {"fr": "Part (%)", "en": "Share (%)"},
+    "STAGED_ADJUSTMENTS": {"fr": "Mouvements en staging", "en": "Staged adjustments"},
+    "STAGED_ORDERS": {"fr": "Commandes en staging", "en": "Staged orders"},
+    "STATUS": {"fr": "Statut", "en": "Status"},
+    "STOCK_STATUS": {"fr": "État du stock", "en": "Stock status"},
+    "SUGGESTED_QUANTITY": {"fr": "Quantité suggérée", "en": "Suggested quantity"},
+    "TOP_CATEGORY": {"fr": "Catégorie en tête", "en": "Top category"},
+    "TOP_PRODUCT_TODAY": {"fr": "Meilleure vente du jour", "en": "Today's best seller"},
+    "UNACCOUNTED": {"fr": "Non répartis", "en": "Unaccounted"},
+    "UNITS_IN": {"fr": "Entrées", "en": "Units in"},
+    "UNITS_LOST": {"fr": "Bouteilles perdues", "en": "Units lost"},
+    "UNITS_OUT": {"fr": "Sorties", "en": "Units out"},
+    "UNITS_RANK": {"fr": "Rang (bouteilles)", "en": "Rank (units)"},
+    "UNITS_RETURNED": {"fr": "Bouteilles retournées", "en": "Units returned"},
+    "UNITS_SOLD_30D": {"fr": "Bouteilles vendues sur 30 jours", "en": "Units sold, 30 days"},
+    "UNITS_TODAY": {"fr": "Bouteilles du jour", "en": "Bottles today"},
+    "VALUE_RANK": {"fr": "Rang (valeur)", "en": "Rank (value)"},
+    "WEEKDAY_ISO": {"fr": "Jour n°", "en": "Weekday no."},
+    "WINDOW_START": {"fr": "Depuis le", "en": "Since"},
 }
 
 
@@ -412,3 +634,83 @@ def column_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
     if entry is not None:
         return entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return column.replace("_", " ").capitalize()
+
+
+# --- console #12: the codes a user sees, by the column that holds them -> the TEXTS prefix of their labels.
+CODE_COLUMNS: dict[str, str] = {
+    "STATE": "run",
+    "LAST_STATE": "run",
+    "LATEST_STATUS": "order_status",
+    "CURRENT_STATUS": "order_status",
+    "LATE_STATUS": "order_status",
+    "ORDER_STATUS": "order_status",
+    "SEGMENT": "segment",
+    "ACTION": "action",
+    "OUTCOME": "outcome",
+    "TARGET": "target",
+    "ADJUSTMENT_TYPE": "adjustment",
+    "EVENT_TYPE": "event_type",
+    "PRODUCT_CATEGORY": "category",
+    "CATEGORY": "category",
+    "TOP_CATEGORY": "category",
+    "LAST_SUSPENDED_REASON": "suspended",
+    "LAYER": "layer",
+    "FLOW": "flow",
+    "GRADE": "grade",
+    "ALERT_NAME": "alert",
+    "METRIC": "kpi",
+}
+
+# The reference validator's reasons (caves/events.py), in French: the first matching rule wins.
+_REASONS_FR: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"^duplicate event_id$", "event_id en double (message redistribué)"),
+        (r"^not valid JSON \(duplicate key (.+)\)$", r"JSON invalide (clé \1 en double)"),
+        (r"^not valid JSON$", "JSON invalide"),
+        (r"^not a JSON object$", "pas un objet JSON"),
+        (r"^missing field (.+)$", r"champ \1 manquant"),
+        (r"^(.+) is not an ISO-8601 date-time$", r"\1 n'est pas une date-heure ISO 8601"),
+        (r"^(.+) is higher than (.+)$", r"\1 dépasse \2"),
+        (r"^unknown (\S+) (.+)$", r"\1 inconnu : \2"),
+        (r"^(\S+) must not be empty$", r"\1 ne doit pas être vide"),
+        (r"^(\S+) must not be (.+)$", r"\1 ne doit pas valoir \2"),
+        (r"^(\S+) must have at least (\d+) characters$", r"\1 doit avoir au moins \2 caractères"),
+        (r"^(\S+) must have at most (\d+) characters$", r"\1 doit avoir au plus \2 caractères"),
+        (r"^(\S+) must be ([<>]) 0 for a (\S+)$", r"\1 doit être \2 0 pour un mouvement « \3 »"),
+        (r"^(\S+) must be an object$", r"\1 doit être un objet"),
+        (r"^(\S+) must be a string$", r"\1 doit être du texte"),
+        (r"^(\S+) must be an integer$", r"\1 doit être un entier"),
+        (r"^(\S+) must be a number$", r"\1 doit être un nombre"),
+        (r"^(\S+) must be (.+)$", r"\1 doit être \2"),
+    )
+)
+
+
+def reject_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A rejection reason of ``STAGING.REJECTED_EVENTS`` (English, from the validator) in ``lang``; field names
+    and values stay as written in the message."""
+    if lang != "fr":
+        return reason
+    for pattern, text in _REASONS_FR:
+        if pattern.match(reason):
+            return pattern.sub(text, reason)
+    return reason
+
+
+def code_label(column: str, code: object, lang: str = DEFAULT_LANGUAGE) -> object:
+    """The label of a code shown in ``column`` (a task state, a segment, an audit action...); other values and
+    unknown codes unchanged."""
+    upper = column.upper()
+    if not isinstance(code, str):
+        return code
+    if upper == "PAYMENT_METHOD":
+        return payment_method(code, lang)
+    if upper == "REJECT_REASON":
+        return reject_reason(code, lang)
+    prefix = CODE_COLUMNS.get(upper)
+    if prefix is None:
+        return code
+    # the state of a task (SHOW TASKS: started / suspended) and of a run (TASK_HISTORY: SUCCEEDED...) share STATE
+    key = f"state.{code}" if prefix == "run" and code.islower() else f"{prefix}.{code}"
+    return t(key, lang) if key in TEXTS else code

@@ -1,5 +1,11 @@
-"""Result tables: ``st.dataframe`` with a column configuration derived from the catalog's column names
-(euros, percentages, stock as progress bars, French dates)."""
+"""Result tables: ``st.dataframe`` showing every cell in the session's language (euros, percents, durations,
+dates, codes as labels, ``—`` for a missing value) while the columns keep their types, so sorting a column
+sorts its numbers and dates, not their text.
+
+The display text comes from :func:`caves.services.format.cell_formatter` through a pandas ``Styler`` (Streamlit
+shows a Styler's display values and sorts on the data); the column configuration only gives headings, widths
+and the stock / share bars.
+"""
 
 from __future__ import annotations
 
@@ -8,51 +14,52 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from caves.i18n import column_label
-from caves.services.format import column_kind
+from caves.services import format as fmt
 from components.context import lang
 from components.feedback import empty_state
 
 _SMALL_TABLE_ROWS = 8
-
-
-def _is_date_only(series: pd.Series) -> bool:
-    values = series.dropna()
-    return not values.empty and bool((values == values.dt.normalize()).all())
+# Free text that can be long (a wine's name, an error): a wide column, the rest of the text on hover.
+_WIDE_TEXT = ("PRODUCT_NAME", "ERROR_MESSAGE", "REJECT_REASON", "REASON", "RAW_MESSAGE_PREVIEW")
 
 
 def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dict[str, Any]:
-    """A ``column_config`` for every column of ``frame``: translated heading and a format by kind."""
+    """A ``column_config`` for every column of ``frame``: its translated heading, a bar for stock levels and
+    shares (0–100 in ``frame``, see :func:`table`), a checkbox for booleans."""
     language = lang()
-    datetime_format = "DD/MM/YYYY HH:mm" if language == "fr" else "YYYY-MM-DD HH:mm"
-    date_format = "DD/MM/YYYY" if language == "fr" else "YYYY-MM-DD"
+    _, percent_suffix = fmt.percent_affixes(language)
     config: dict[str, Any] = {}
     for column in frame.columns:
         label = column_label(column, language)
         series = frame[column]
-        kind = column_kind(column)
-        if pd.api.types.is_datetime64_any_dtype(series):
-            fmt = date_format if _is_date_only(series) else datetime_format
-            config[column] = st.column_config.DatetimeColumn(label, format=fmt)
-        elif pd.api.types.is_bool_dtype(series):
+        kind = fmt.column_kind(column)
+        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+        if pd.api.types.is_bool_dtype(series):
             config[column] = st.column_config.CheckboxColumn(label)
-        elif not pd.api.types.is_numeric_dtype(series):
-            config[column] = st.column_config.TextColumn(label)
-        elif kind == "money":
-            config[column] = st.column_config.NumberColumn(label, format="euro")
-        elif kind == "percent":
-            config[column] = st.column_config.NumberColumn(label, format="%.1f %%")
-        elif kind == "share":
-            config[column] = st.column_config.ProgressColumn(label, format="percent", min_value=0.0, max_value=1.0)
-        elif kind == "stock":
+        elif numeric and kind == "stock":
             top = stock_max if stock_max is not None else float(series.max() if series.notna().any() else 0)
             config[column] = st.column_config.ProgressColumn(label, format="%d", min_value=0, max_value=max(top, 1))
-        elif kind == "seconds":
-            config[column] = st.column_config.NumberColumn(label, format="%.2f s")
+        elif numeric and kind == "share":
+            config[column] = st.column_config.ProgressColumn(
+                label, format="%.0f" + percent_suffix.replace("%", "%%"), min_value=0, max_value=100
+            )
+        elif column in _WIDE_TEXT:
+            config[column] = st.column_config.TextColumn(label, width="large")
         else:
-            config[column] = st.column_config.NumberColumn(label, format="localized")
+            config[column] = st.column_config.Column(label)
     return config
+
+
+def styled(frame: pd.DataFrame, language: str, percent_columns: Sequence[str] = ()) -> Styler:
+    """``frame`` with each column's display format in ``language`` (the data itself unchanged);
+    ``percent_columns`` already hold percentages (a share scaled to 0–100)."""
+    formats = {column: fmt.cell_formatter(column, frame[column], language) for column in frame.columns}
+    for column in percent_columns:
+        formats[column] = lambda value: fmt.percent(value, language, decimals=0)
+    return frame.style.format(formats, na_rep=fmt.MISSING)
 
 
 def table(
@@ -72,12 +79,16 @@ def table(
         empty_state()
         return
     shown = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
+    data = frame.copy()
+    shares = [c for c in data.columns if fmt.column_kind(c) == "share" and pd.api.types.is_numeric_dtype(data[c])]
+    for column in shares:  # shares are drawn as bars on a 0–100 scale
+        data[column] = data[column].astype(float) * 100
     # A fixed height would leave empty rows under a short table: short tables take their own height.
     sized = {"height": height} if isinstance(height, int) and len(frame) > _SMALL_TABLE_ROWS else {}
     st.dataframe(
-        frame,
+        styled(data, lang(), shares),
         column_order=shown,
-        column_config=column_config(frame[shown], stock_max=stock_max),
+        column_config=column_config(data[shown], stock_max=stock_max),
         hide_index=True,
         **sized,
     )

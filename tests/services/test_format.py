@@ -12,15 +12,17 @@ import pytest
 from caves.services import format as fmt
 
 NB = fmt.NBSP
+# CLDR French groups thousands with a narrow no-break space (U+202F) and keeps a no-break space before € and %.
+G = "\u202f"
 
 
 @pytest.mark.parametrize(
     ("value", "lang", "text"),
     [
-        (1234.56, "fr", f"1{NB}234,56{NB}€"),
-        (Decimal("1234.565"), "fr", f"1{NB}234,57{NB}€"),
+        (1234.56, "fr", f"1{G}234,56{NB}€"),
+        (Decimal("1234.565"), "fr", f"1{G}234,57{NB}€"),
         (0, "fr", f"0,00{NB}€"),
-        (-1234567.891, "fr", f"-1{NB}234{NB}567,89{NB}€"),
+        (-1234567.891, "fr", f"-1{G}234{G}567,89{NB}€"),
         (1234.56, "en", "€1,234.56"),
         (-5, "en", "-€5.00"),
     ],
@@ -30,8 +32,8 @@ def test_euros(value: object, lang: str, text: str) -> None:
 
 
 def test_the_french_euro_reads_as_written_in_the_brief() -> None:
-    # no-break spaces: the amount never wraps, and reads "1 234,56 €"
-    assert fmt.euros(1234.56).replace(NB, " ") == "1 234,56 €"
+    # no-break spaces (narrow between the digits): the amount never wraps, and reads "1 234,56 €"
+    assert fmt.euros(1234.56).replace(NB, " ").replace(G, " ") == "1 234,56 €"
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
@@ -44,7 +46,7 @@ def test_missing_values_print_as_a_dash(missing: object) -> None:
 
 
 def test_numbers_and_percents() -> None:
-    assert fmt.number(1234567) == f"1{NB}234{NB}567"
+    assert fmt.number(1234567) == f"1{G}234{G}567"
     assert fmt.number(1234.5, "en", decimals=1) == "1,234.5"
     assert fmt.percent(12.345) == f"12,3{NB}%"
     assert fmt.percent(12.345, signed=True) == f"+12,3{NB}%"
@@ -107,3 +109,17 @@ def test_duration_in_english_uses_days() -> None:
 )
 def test_column_kind(column: str, kind: str) -> None:
     assert fmt.column_kind(column) == kind
+
+
+def test_one_place_gives_charts_the_same_separators_and_affixes() -> None:
+    assert fmt.separators("fr") == f",{G}" and fmt.separators("en") == ".,"
+    assert fmt.currency_affixes("fr") == ("", f"{NB}€") and fmt.currency_affixes("en") == ("€", "")
+    assert fmt.percent_affixes("fr") == ("", f"{NB}%") and fmt.percent_affixes("en") == ("", "%")
+
+
+def test_months_in_words_and_long_durations_grouped() -> None:
+    assert fmt.month(dt.date(2026, 11, 1)) == "nov. 2026"
+    assert fmt.month(dt.date(2026, 11, 1), "en") == "Nov 2026"
+    # a 43-day delay (a backfilled event) reads in days, never as millions of seconds
+    assert fmt.duration(3776232.96) == f"43{NB}j 16{NB}h"
+    assert fmt.duration(1500 * 86400, "en") == f"1,500{NB}d"
