@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from caves.i18n import code_label
 from caves.services import dashboard_service
 from components import charts, kpi, tables
 from components.context import lang, t
@@ -42,7 +43,12 @@ if rfm is not None and not rfm.empty:
     with table_col:
         tables.table(summary)
     segments = [t("customers.all_segments"), *summary["SEGMENT"]]
-    chosen = st.selectbox(t("customers.segment"), segments, key="customers.segment")
+    chosen = st.selectbox(
+        t("customers.segment"),
+        segments,
+        format_func=lambda code: str(code_label("SEGMENT", code, language)),
+        key="customers.segment",
+    )
     members = rfm if chosen == segments[0] else rfm[rfm["SEGMENT"] == chosen]
     tables.table(members, height=300)
 else:

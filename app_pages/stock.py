@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from caves.i18n import code_label
 from caves.services import cache, dashboard_service, query_service
 from components import charts, kpi, tables
 from components.context import lang, t
@@ -96,7 +97,10 @@ days_col, product_col, type_col = st.columns(3)
 history_days = days_col.number_input(t("common.days"), 1, 3660, 7, key="stock.history_days")
 product = product_col.text_input(t("stock.product_filter"), "", max_chars=100, key="stock.product")
 kind = type_col.selectbox(
-    t("stock.type_filter"), history_query.param("adjustment_type").choices or (), key="stock.adjustment_type"
+    t("stock.type_filter"),
+    history_query.param("adjustment_type").choices or (),
+    format_func=lambda code: str(code_label("ADJUSTMENT_TYPE", code, language)),
+    key="stock.adjustment_type",
 )
 tables.table(
     load("adjustment_history", days=history_days, product_id=product.strip(), adjustment_type=kind, limit=500),

@@ -34,6 +34,7 @@ __all__ = [
     "currency_affixes",
     "date",
     "datetime",
+    "day_time",
     "display_frame",
     "duration",
     "euros",
@@ -185,6 +186,17 @@ def moment(value: Any, lang: str = "fr", now: dt.datetime | None = None) -> str:
     if when.year == today.year:
         return _format(when, "dd/MM HH:mm" if lang == "fr" else "MM-dd HH:mm", lang)
     return date(when, lang)
+
+
+def day_time(value: Any, lang: str = "fr") -> str:
+    """A day and a time, short enough for a tile: ``2 déc. 20:22`` / ``2 Dec 20:22`` (the year when not this
+    one: ``2 déc. 2025``)."""
+    when = _as_datetime(value)
+    if when is None:
+        return MISSING
+    if when.year != dt.datetime.now(dt.UTC).year:
+        return _format(when, "d MMM y", lang)
+    return _format(when, "d MMM HH:mm", lang)
 
 
 def date(value: Any, lang: str = "fr") -> str:

@@ -106,8 +106,9 @@ def test_health_snapshot_on_a_live_warehouse(seeded: LocalWarehouse) -> None:
     assert snapshot.run_states()["TASK_STAGING_TO_PROD_ORDERS"] == "SUCCEEDED"
     assert snapshot.reconciliation is not None and snapshot.reconciliation.balanced
     assert snapshot.reconciliation.raw_rows > 0
-    assert {"STALE", "STALE_AFTER", "HAS_PENDING_DATA"} <= set(snapshot.streams.columns)
-    assert not snapshot.streams["HAS_PENDING_DATA"].any()  # the pipeline ran until idle
+    assert {"STALE", "STALE_AFTER", "PENDING_CHANGES", "OLDEST_PENDING_AGE_SEC"} <= set(snapshot.streams.columns)
+    assert (snapshot.streams["PENDING_CHANGES"] == 0).all()  # the pipeline ran until idle
+    assert snapshot.streams["OLDEST_PENDING_AGE_SEC"].isna().all()
     assert set(snapshot.latency["GRADE"]) <= set(ps.GRADES)
 
 
@@ -153,3 +154,15 @@ def test_backlog_and_in_flight_tell_fresh_messages_from_lost_ones(deployed: Loca
     # reading the backlog consumed nothing: the streams still hold both messages
     again = query_service.run_query(deployed, "stream_backlog").set_index("STREAM_NAME")
     assert again.loc["STREAM_RAW_ORDERS", "PENDING_CHANGES"] == 2
+
+
+def test_the_task_table_shows_a_suspension_reason_only_on_a_suspended_task() -> None:
+    tasks = TASKS.assign(LAST_SUSPENDED_REASON=["USER_SUSPENDED", None, "USER_SUSPENDED", "USER_SUSPENDED"])
+    shown = ps.task_table(tasks)
+    assert [None if fmt_missing(r) else r for r in shown["LAST_SUSPENDED_REASON"]] == [
+        None,
+        None,
+        None,
+        "USER_SUSPENDED",
+    ]
+    assert shown["PREDECESSORS"].tolist() == [None, "ROOT", "CHILD", None]
