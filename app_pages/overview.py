@@ -31,7 +31,10 @@ def overview() -> None:
     trend_col, top_col = st.columns([3, 2], gap="large")
     with trend_col:
         st.subheader(title("revenue_moving_average"))
-        charts.query_chart("revenue_moving_average", load("revenue_moving_average", days=30))
+        trend = load("revenue_moving_average", days=30)
+        if trend is not None:  # the days before the shop's first order are not zeros to draw
+            trend = dashboard_service.since_first_data(trend, "ORDER_COUNT")
+        charts.query_chart("revenue_moving_average", trend)
     with top_col:
         st.subheader(title("top_products_today"))
         charts.query_chart("top_products_today", load("top_products_today", limit=5))

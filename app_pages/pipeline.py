@@ -128,7 +128,9 @@ def health() -> None:
             ("pipeline.recon_in_flight", recon.in_flight, t("pipeline.recon_in_flight_help", seconds=threshold)),
             ("pipeline.recon_unaccounted", recon.unaccounted, t("pipeline.recon_unaccounted_help", seconds=threshold)),
         ]
-        for column, (key, value, help_text) in zip(st.columns(len(staged)), staged, strict=True):
+        # two rows of three: six tiles side by side cut their labels
+        columns = [*st.columns(3), *st.columns(3)]
+        for column, (key, value, help_text) in zip(columns, staged, strict=True):
             label = t(key)
             if key == "pipeline.recon_unaccounted":
                 label = f"{dot(recon.balanced)} {label}"

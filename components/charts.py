@@ -120,7 +120,7 @@ def _date_axis(series: pd.Series, language: str) -> dict[str, Any]:
     values = series.dropna()
     monthly = not values.empty and bool((values.dt.day == 1).all()) and values.dt.month.nunique() > 1
     if monthly:
-        return {"tickformat": "%m/%Y" if language == "fr" else "%b %Y", "hoverformat": "%m/%Y"}
+        return {"tickformat": "%m/%Y" if language == "fr" else "%b %Y", "hoverformat": "%m/%Y", "dtick": "M1"}
     return {"tickformat": "%d/%m" if language == "fr" else "%b %d", "hoverformat": "%d/%m/%Y"}
 
 

@@ -9,6 +9,7 @@ and the stock / share bars.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,10 @@ from components.context import lang
 from components.feedback import empty_state
 
 _SMALL_TABLE_ROWS = 8
+# Streamlit draws its own "None" in an empty cell, whatever the display value: newer versions take the text to draw
+# instead (``placeholder``); with older ones (Streamlit in Snowflake 1.51) text cells are filled with the dash and
+# an empty number or date cell stays blank-grey "None" (its column keeps its type, so it still sorts as numbers).
+_PLACEHOLDER = {"placeholder": fmt.MISSING} if "placeholder" in inspect.signature(st.dataframe).parameters else {}
 # Free text that can be long (a wine's name, an error): a wide column, the rest of the text on hover.
 _WIDE_TEXT = ("PRODUCT_NAME", "ERROR_MESSAGE", "REJECT_REASON", "REASON", "RAW_MESSAGE_PREVIEW")
 
@@ -80,6 +85,10 @@ def table(
         return
     shown = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
     data = frame.copy()
+    for column in data.columns:  # missing text reads as a dash (the empty state of a number column: see above)
+        values = data[column].dropna()
+        if values.map(lambda value: isinstance(value, str)).all() and data[column].isna().any():
+            data[column] = data[column].astype(object).where(data[column].notna(), fmt.MISSING)
     shares = [c for c in data.columns if fmt.column_kind(c) == "share" and pd.api.types.is_numeric_dtype(data[c])]
     for column in shares:  # shares are drawn as bars on a 0–100 scale
         data[column] = data[column].astype(float) * 100
@@ -91,4 +100,5 @@ def table(
         column_config=column_config(data[shown], stock_max=stock_max),
         hide_index=True,
         **sized,
+        **_PLACEHOLDER,
     )
