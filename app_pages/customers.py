@@ -35,13 +35,8 @@ st.caption(description("rfm_segments"))
 rfm = load("rfm_segments")
 if rfm is not None and not rfm.empty:
     summary = dashboard_service.rfm_summary(rfm)
-    chart_col, table_col = st.columns([3, 2], gap="large")
-    with chart_col:
-        charts.query_chart(
-            "rfm_segments", summary, hint={"type": "bar", "x": "SEGMENT", "y": "CUSTOMER_COUNT"}, height=300
-        )
-    with table_col:
-        tables.table(summary)
+    charts.query_chart("rfm_segments", summary, hint={"type": "bar", "x": "SEGMENT", "y": "CUSTOMER_COUNT"}, height=300)
+    tables.table(summary)
     segments = [t("customers.all_segments"), *summary["SEGMENT"]]
     chosen = st.selectbox(
         t("customers.segment"),

@@ -79,12 +79,10 @@ def health() -> None:
             "LAST_STATE",
             "LAST_SCHEDULED_TIME",
             "RUNS",
-            "SUCCEEDED",
             "FAILED",
             "SKIPPED",
             "SUCCESS_RATE_PCT",
             "AVG_DURATION_SEC",
-            "MAX_DURATION_SEC",
         ],
     )
     show_skipped = st.toggle(t("pipeline.show_skipped"), value=False, key="pipeline.show_skipped")

@@ -121,7 +121,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock.kpi.units": {"fr": "Bouteilles en stock", "en": "Bottles in stock"},
     "stock.kpi.out": {"fr": "En rupture", "en": "Out of stock"},
     "stock.kpi.low": {"fr": "Sous le seuil", "en": "Below threshold"},
-    "stock.kpi.last": {"fr": "Dernier mouvement", "en": "Last adjustment"},
     # --- finance
     "finance.payments": {"fr": "Moyens de paiement", "en": "Payment methods"},
     "finance.basket": {"fr": "Panier par catégorie", "en": "Basket by category"},
@@ -135,8 +134,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- pipeline health
     "pipeline.graph": {"fr": "Graphe des tâches", "en": "Task graph"},
     "pipeline.graph_legend": {
-        "fr": "Vert : dernière exécution réussie · rouge : échec · gris : suspendue · bleu : en cours",
-        "en": "Green: last run succeeded · red: failed · grey: suspended · blue: running",
+        "fr": "Vert : dernière exécution réussie · rouge : échec · gris : suspendue · bleu : en cours · "
+        "une exécution ignorée n'avait rien à traiter.",
+        "en": "Green: last run succeeded · red: failed · grey: suspended · blue: running · "
+        "a skipped run had nothing to do.",
     },
     "pipeline.latency": {"fr": "Latence de bout en bout", "en": "End-to-end latency"},
     "pipeline.latency_caption": {
@@ -251,15 +252,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "section.09_views": {"fr": "Vues", "en": "Views"},
     "section.10_examples": {"fr": "Exemples", "en": "Examples"},
     # --- console #12 (French-first, readable everywhere): labels of the codes users see, ops details
-    "common.all": {"fr": "Tous", "en": "All"},
+    "stock.last_adjustment": {
+        "fr": "Dernier mouvement de stock : {when} (UTC).",
+        "en": "Last stock adjustment: {when} (UTC).",
+    },
     "overview.catching_up": {"fr": "Production en cours de mise à jour", "en": "Production catching up"},
     "overview.refresh_every": {
         "fr": "Actualisation automatique toutes les {seconds} s.",
         "en": "Refreshes itself every {seconds} s.",
-    },
-    "finance.projected_delta_help": {
-        "fr": "Écart entre le CA projeté et le CA du mois précédent.",
-        "en": "Projected revenue against last month's revenue.",
     },
     "pipeline.latency_caption_one": {
         "fr": "Par étape, sur la dernière heure ; seuils : alerte {warning}, périmé {stale}.",
@@ -288,7 +288,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "run.FAILED": {"fr": "Échec", "en": "Failed"},
     "run.FAILED_AND_AUTO_SUSPENDED": {"fr": "Échec, suspendue", "en": "Failed, suspended"},
     "run.CANCELLED": {"fr": "Annulée", "en": "Cancelled"},
-    "run.SKIPPED": {"fr": "Ignorée (rien à traiter)", "en": "Skipped (nothing to do)"},
+    "run.SKIPPED": {"fr": "Ignorée", "en": "Skipped"},
     "run.EXECUTING": {"fr": "En cours", "en": "Running"},
     "run.SCHEDULED": {"fr": "Planifiée", "en": "Scheduled"},
     "segment.Champions": {"fr": "Champions", "en": "Champions"},
@@ -325,11 +325,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "category.Spiritueux": {"fr": "Spiritueux", "en": "Spirits"},
     "suspended.USER_SUSPENDED": {"fr": "Suspendue par un utilisateur", "en": "Suspended by a user"},
     "suspended.SUSPENDED_DUE_TO_ERRORS": {"fr": "Suspendue après des échecs", "en": "Suspended after failures"},
-    "recon.ok": {"fr": "équilibré", "en": "balanced"},
-    "recon.pending": {"fr": "en attente", "en": "pending"},
-    "recon.over-counted": {"fr": "surcompté", "en": "over-counted"},
-    "bool.true": {"fr": "Oui", "en": "Yes"},
-    "bool.false": {"fr": "Non", "en": "No"},
 }
 
 # Column headings of the catalog's result sets (tables, chart axes). Unknown columns fall back to a

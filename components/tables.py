@@ -27,8 +27,6 @@ _SMALL_TABLE_ROWS = 8
 # instead (``placeholder``); with older ones (Streamlit in Snowflake 1.51) text cells are filled with the dash and
 # an empty number or date cell stays blank-grey "None" (its column keeps its type, so it still sorts as numbers).
 _PLACEHOLDER = {"placeholder": fmt.MISSING} if "placeholder" in inspect.signature(st.dataframe).parameters else {}
-# Free text that can be long (a wine's name, an error): a wide column, the rest of the text on hover.
-_WIDE_TEXT = ("PRODUCT_NAME", "ERROR_MESSAGE", "REJECT_REASON", "REASON", "RAW_MESSAGE_PREVIEW")
 
 
 def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dict[str, Any]:
@@ -51,8 +49,6 @@ def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dic
             config[column] = st.column_config.ProgressColumn(
                 label, format="%.0f" + percent_suffix.replace("%", "%%"), min_value=0, max_value=100
             )
-        elif column in _WIDE_TEXT:
-            config[column] = st.column_config.TextColumn(label, width="large")
         else:
             config[column] = st.column_config.Column(label)
     return config

@@ -70,7 +70,7 @@ WRONG_NUMBERS = {
 # Codes that must never reach the screen as such (anywhere in a text).
 RAW_CODES = re.compile(
     r"\b(SUCCEEDED|EXECUTING|SKIPPED|FAILED_AND_AUTO_SUSPENDED|USER_SUSPENDED|SUSPENDED_DUE_TO_ERRORS|"
-    r"Hibernating|Need attention|retry_last|bank_transfer|apple_pay|inventory_adjustment|source_to_raw|"
+    r"retry_last|bank_transfer|apple_pay|inventory_adjustment|source_to_raw|"
     r"raw_to_staging|staging_to_production|raw_to_production|in_flight|over-counted|LOW_STOCK|OUT_OF_STOCK)\b"
 )
 # Codes that are also ordinary words: wrong only as a whole cell, tile or option.
@@ -78,7 +78,7 @@ RAW_CELLS = {
     "fr": {"all", "graph", "succeeded", "failed", "sale", "restock", "breakage", "return", "correction",
            "pending", "confirmed", "shipped", "delivered", "cancelled", "card", "paypal", "orders", "inventory",
            "started", "suspended", "FAILED", "SCHEDULED", "CANCELLED", "Loyal", "New", "Promising",
-           "At risk", "Can't lose", "ok", "warning", "stale"},
+           "At risk", "Can't lose", "Hibernating", "Need attention", "ok", "warning", "stale"},
     "en": {"all", "graph", "succeeded", "sale", "restock", "breakage", "correction", "pending", "confirmed",
            "shipped", "delivered", "cancelled", "card", "paypal", "FAILED", "SCHEDULED", "CANCELLED", "ok",
            "warning", "stale", "Rouge", "Blanc", "Effervescent", "Liquoreux", "Spiritueux"},
@@ -107,6 +107,7 @@ MEASURE = """
   const problems = [];
   const viewport = document.documentElement.clientWidth;
   document.querySelectorAll('[data-testid="stDataFrame"]').forEach((grid, index) => {
+    if (!grid.checkVisibility()) return;  // e.g. in a closed expander
     const box = grid.getBoundingClientRect();
     const parent = grid.parentElement.getBoundingClientRect();
     const heading = grid.closest('[data-testid="stVerticalBlock"]')?.querySelector('h2, h3')?.innerText || '';
