@@ -39,9 +39,10 @@ _FIXED_COLORS = {"PRODUCT_CATEGORY": CATEGORY_COLORS, "ABC_CLASS": ABC_COLORS}
 # Category labels longer than this read better on horizontal bars, wrapped on lines of _LINE characters
 # (at most _MAX_LINES, then cut at a word with "…"; the hover shows the full text).
 _LONG_LABEL = 14
-_LINE = 24
+_LINE = 28
 _MAX_LINES = 2
 _HEIGHT = 340
+_ROW_HEIGHT = 36  # a horizontal bar with a label on two lines
 # No toolbar: on a phone it covered the legend, and the console's charts need no zoom or export tools.
 _PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
@@ -199,7 +200,7 @@ def build_figure(
                 fig.add_trace(
                     go.Bar(
                         x=rows[y],
-                        y=_short_labels(x_values),
+                        y=x_values,
                         orientation="h",
                         marker_color=trace_color,
                         **common,
@@ -219,10 +220,18 @@ def build_figure(
     value_axis = {"title": None, **_axis_format(ys[0], language)}
     category_axis = {"title": None}
     if horizontal:
-        # the catalog orders rows best first: keep the first row on top
-        return _layout(
-            fig, language, height, barmode="stack", xaxis=value_axis, yaxis={**category_axis, "autorange": "reversed"}
-        )
+        # The full names stay the categories (two wines never merge into one bar), wrapped names are their tick
+        # text, with room for two lines each; the catalog orders rows best first: keep the first row on top.
+        names = _display(x, frame[x], language).drop_duplicates()
+        labels = {
+            **category_axis,
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": list(names),
+            "ticktext": list(_short_labels(names)),
+        }
+        tall = max(height, _ROW_HEIGHT * len(names) + 60)
+        return _layout(fig, language, tall, barmode="stack", xaxis=value_axis, yaxis=labels)
     barmode = "group" if len(ys) > 1 else "stack"
     x_axis = {**category_axis, "title": column_label(x, language)} if kind == "scatter" else dict(category_axis)
     if pd.api.types.is_datetime64_any_dtype(frame[x]):
