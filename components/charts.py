@@ -116,13 +116,17 @@ def _short_labels(series: pd.Series) -> pd.Series:
     return series.astype(str).map(_wrapped)
 
 
+def _is_monthly(series: pd.Series) -> bool:
+    """Every date is the first of a month, over several months."""
+    values = series.dropna()
+    return not values.empty and bool((values.dt.day == 1).all()) and values.dt.month.nunique() > 1
+
+
 def _date_axis(series: pd.Series, language: str) -> dict[str, Any]:
     """Day-first dates in French; months as ``11/2026`` when every value is the first of a month."""
-    values = series.dropna()
-    monthly = not values.empty and bool((values.dt.day == 1).all()) and values.dt.month.nunique() > 1
-    if monthly:
-        return {"tickformat": "%m/%Y" if language == "fr" else "%b %Y", "hoverformat": "%m/%Y", "dtick": "M1"}
-    return {"tickformat": "%d/%m" if language == "fr" else "%b %d", "hoverformat": "%d/%m/%Y"}
+    if _is_monthly(series):
+        return {"tickformat": "%m/%Y" if language == "fr" else "%b %Y", "dtick": "M1"}
+    return {"tickformat": "%d/%m" if language == "fr" else "%b %d"}
 
 
 def _layout(fig: go.Figure, language: str, height: int, **extra: Any) -> go.Figure:
@@ -147,7 +151,7 @@ def _display(column: str, values: pd.Series, language: str) -> pd.Series:
 
 def _x_hover(column: str, values: pd.Series, language: str) -> list[str]:
     if pd.api.types.is_datetime64_any_dtype(values):
-        monthly = _date_axis(values, language).get("hoverformat") == "%m/%Y"
+        monthly = _is_monthly(values)
         return [fmt.month(v, language) if monthly else fmt.date(v, language) for v in values]
     if pd.api.types.is_numeric_dtype(values):
         return _hover_texts(column, values, language)

@@ -123,3 +123,33 @@ def test_months_in_words_and_long_durations_grouped() -> None:
     # a 43-day delay (a backfilled event) reads in days, never as millions of seconds
     assert fmt.duration(3776232.96) == f"43{NB}j 16{NB}h"
     assert fmt.duration(1500 * 86400, "en") == f"1,500{NB}d"
+
+
+def test_a_csv_opens_as_numbers_in_the_viewers_spreadsheet() -> None:
+    frame = pd.DataFrame({"PRODUCT_ID": ["WINE-1"], "REVENUE": [1234.5], "ORDER_COUNT": [3]})
+    french = fmt.csv_bytes(frame, "fr").decode("utf-8")
+    assert french == "\ufeffPRODUCT_ID;REVENUE;ORDER_COUNT\nWINE-1;1234,5;3\n"
+    assert fmt.csv_bytes(frame, "en").decode("utf-8") == "PRODUCT_ID,REVENUE,ORDER_COUNT\nWINE-1,1234.5,3\n"
+
+
+def test_table_cells_read_in_the_language_and_keep_codes_as_labels() -> None:
+    frame = pd.DataFrame(
+        {
+            "STATE": ["SUCCEEDED", "SKIPPED"],
+            "DURATION_SEC": [0.14, 3776232.96],
+            "REVENUE": [69452.9, None],
+            "DELTA_PCT": [-97.4, None],
+            "ORDER_COUNT": [10401, 14592],
+        }
+    )
+    french = fmt.display_frame(frame, "fr")
+    assert french.to_dict("list") == {
+        "STATE": ["Réussie", "Ignorée"],
+        "DURATION_SEC": [f"0,1{NB}s", f"43{NB}j 16{NB}h"],
+        "REVENUE": [f"69{G}452,90{NB}€", fmt.MISSING],
+        "DELTA_PCT": [f"-97,4{NB}%", fmt.MISSING],
+        "ORDER_COUNT": [f"10{G}401", f"14{G}592"],
+    }
+    english = fmt.display_frame(frame, "en")
+    assert english["REVENUE"].tolist() == ["€69,452.90", fmt.MISSING]
+    assert english["STATE"].tolist() == ["Succeeded", "Skipped"]
