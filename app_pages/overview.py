@@ -16,7 +16,7 @@ settings = cache.settings()
 language = lang()
 
 st.title(t("page.overview"))
-st.caption(t("overview.refresh_every", seconds=fmt.number(settings.pipeline_health_refresh_seconds, language)))
+st.caption(t("pipeline.refresh_every", seconds=fmt.number(settings.pipeline_health_refresh_seconds, language)))
 
 
 @st.fragment(run_every=settings.pipeline_health_refresh_seconds)

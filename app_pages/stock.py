@@ -109,7 +109,6 @@ tables.table(
         "ADJUSTMENT_TYPE",
         "QUANTITY_CHANGE",
         "REASON",
-        "WAREHOUSE_LOCATION",
     ],
     height=320,
 )

@@ -257,10 +257,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Last stock adjustment: {when} (UTC).",
     },
     "overview.catching_up": {"fr": "Production en cours de mise à jour", "en": "Production catching up"},
-    "overview.refresh_every": {
-        "fr": "Actualisation automatique toutes les {seconds} s.",
-        "en": "Refreshes itself every {seconds} s.",
-    },
     "pipeline.latency_caption_one": {
         "fr": "Par étape, sur la dernière heure ; seuils : alerte {warning}, périmé {stale}.",
         "en": "Per layer, over the last hour; thresholds: warning {warning}, stale {stale}.",
@@ -299,9 +295,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "segment.At risk": {"fr": "À risque", "en": "At risk"},
     "segment.Hibernating": {"fr": "En sommeil", "en": "Hibernating"},
     "segment.Need attention": {"fr": "À surveiller", "en": "Need attention"},
-    "outcome.succeeded": {"fr": "réussie", "en": "succeeded"},
-    "outcome.failed": {"fr": "échec", "en": "failed"},
-    "outcome.refused": {"fr": "refusée", "en": "refused"},
+    "outcome.succeeded": {"fr": "Réussie", "en": "Succeeded"},
+    "outcome.failed": {"fr": "Échec", "en": "Failed"},
+    "outcome.refused": {"fr": "Refusée", "en": "Refused"},
     "target.graph": {"fr": "tout le graphe", "en": "whole graph"},
     "adjustment.all": {"fr": "Tous", "en": "All"},
     "adjustment.restock": {"fr": "Réassort", "en": "Restock"},

@@ -311,7 +311,7 @@ def test_admin_audit_log_reads_as_labels(warehouse: LocalWarehouse) -> None:
     assert (data.iloc[0]["ACTION"], data.iloc[0]["OUTCOME"]) == (latest["ACTION"], latest["OUTCOME"])
     assert (text.iloc[0]["ACTION"], text.iloc[0]["OUTCOME"], text.iloc[0]["TARGET"]) == (
         "Reprise du graphe",
-        "réussie",
+        "Réussie",
         "tout le graphe",
     )
     tasks, tasks_text = table_with(at, "LAST_SUSPENDED_REASON")
