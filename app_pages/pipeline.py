@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from caves.i18n import code_label, column_label
+from caves.i18n import code_label, column_label, schedule_label
 from caves.services import cache, pipeline_service
 from caves.services import format as fmt
 from components import charts, dag, tables
@@ -65,7 +65,10 @@ def health() -> None:
     else:
         dag.task_graph(
             pipeline_service.graph_dot(
-                snapshot.tasks, snapshot.run_states(), lambda state: str(code_label("STATE", state, language))
+                snapshot.tasks,
+                snapshot.run_states(),
+                lambda state: str(code_label("STATE", state, language)),
+                lambda schedule: schedule_label(schedule, language),
             )
         )
         st.caption(t("pipeline.graph_legend"))

@@ -17,6 +17,7 @@ __all__ = [
     "column_label",
     "payment_method",
     "reject_reason",
+    "schedule_label",
     "t",
     "weekday",
 ]
@@ -689,6 +690,27 @@ def reject_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return reason
 
 
+_EVERY_MINUTES = re.compile(r"^(\d+) MINUTES?$", re.IGNORECASE)
+_DAILY_CRON = re.compile(r"^USING CRON (\d{1,2}) (\d{1,2}) \* \* \* (\S+)$", re.IGNORECASE)
+
+
+def schedule_label(schedule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A task's SCHEDULE in words (``1 MINUTE`` -> ``chaque minute``, ``USING CRON 0 3 * * * UTC`` -> ``chaque
+    jour à 03:00 (UTC)``); any other schedule unchanged."""
+    every = _EVERY_MINUTES.match(schedule.strip())
+    if every:
+        minutes = int(every.group(1))
+        if minutes == 1:
+            return "chaque minute" if lang == "fr" else "every minute"
+        return f"toutes les {minutes} min" if lang == "fr" else f"every {minutes} min"
+    daily = _DAILY_CRON.match(schedule.strip())
+    if daily:
+        minute, hour, zone = int(daily.group(1)), int(daily.group(2)), daily.group(3)
+        at = f"{hour:02d}:{minute:02d} ({zone})"
+        return f"chaque jour à {at}" if lang == "fr" else f"daily at {at}"
+    return schedule
+
+
 def code_label(column: str, code: object, lang: str = DEFAULT_LANGUAGE) -> object:
     """The label of a code shown in ``column`` (a task state, a segment, an audit action...); other values and
     unknown codes unchanged."""
@@ -699,6 +721,8 @@ def code_label(column: str, code: object, lang: str = DEFAULT_LANGUAGE) -> objec
         return payment_method(code, lang)
     if upper == "REJECT_REASON":
         return reject_reason(code, lang)
+    if upper == "SCHEDULE":
+        return schedule_label(code, lang)
     prefix = CODE_COLUMNS.get(upper)
     if prefix is None:
         return code

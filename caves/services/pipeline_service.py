@@ -154,10 +154,11 @@ def graph_dot(
     tasks: pd.DataFrame,
     run_states: Mapping[str, str],
     state_label: Callable[[str], str] = str,
+    schedule_label: Callable[[str], str] = str,
 ) -> str:
     """The task graph as a Graphviz DOT string: one box per task, coloured by its state and its latest
     meaningful run, labelled with its name, state, schedule and last run (``state_label`` names a task state
-    and a run state alike); edges parent -> child."""
+    and a run state alike, ``schedule_label`` a schedule); edges parent -> child."""
     lines = [
         "digraph tasks {",
         "  rankdir=LR;",
@@ -170,7 +171,7 @@ def graph_dot(
         fill, font = _node_style(row.STATE, run_state)
         details = [state_label(row.STATE)]
         if not is_missing(row.SCHEDULE):
-            details.append(str(row.SCHEDULE))
+            details.append(schedule_label(str(row.SCHEDULE)))
         label = "\\n".join([_dot_text(row.NAME), _dot_text(" · ".join(details))])
         if run_state:
             label += "\\n" + _dot_text(state_label(run_state))

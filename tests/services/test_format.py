@@ -9,6 +9,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from caves.i18n import code_label, reject_reason, schedule_label
 from caves.services import format as fmt
 
 NB = fmt.NBSP
@@ -153,3 +154,15 @@ def test_table_cells_read_in_the_language_and_keep_codes_as_labels() -> None:
     english = fmt.display_frame(frame, "en")
     assert english["REVENUE"].tolist() == ["€69,452.90", fmt.MISSING]
     assert english["STATE"].tolist() == ["Succeeded", "Skipped"]
+
+
+def test_codes_read_as_words() -> None:
+    assert schedule_label("1 MINUTE") == "chaque minute" and schedule_label("5 MINUTES", "en") == "every 5 min"
+    assert schedule_label("USING CRON 0 3 * * * UTC") == "chaque jour à 03:00 (UTC)"
+    assert schedule_label("USING CRON 0 3 * * 1 UTC", "en") == "USING CRON 0 3 * * 1 UTC"  # no guess
+    assert reject_reason("missing field payload.quantity") == "champ payload.quantity manquant"
+    assert reject_reason("duplicate event_id", "en") == "duplicate event_id"
+    assert code_label("LAST_SUSPENDED_REASON", "USER_SUSPENDED") == "Suspendue par un utilisateur"
+    assert code_label("STATE", "started", "en") == "started" and code_label("STATE", "EXECUTING") == "En cours"
+    assert code_label("PRODUCT_CATEGORY", "Effervescent", "en") == "Sparkling"
+    assert code_label("PRODUCT_NAME", "Blanc de Blancs", "en") == "Blanc de Blancs"  # not a code column
