@@ -320,6 +320,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "category.Effervescent": {"fr": "Effervescent", "en": "Sparkling"},
     "category.Liquoreux": {"fr": "Liquoreux", "en": "Sweet"},
     "category.Spiritueux": {"fr": "Spiritueux", "en": "Spirits"},
+    "task_error.Conditional expression for task evaluated to false.": {
+        "fr": "Rien à traiter (WHEN faux)",
+        "en": "Nothing to do (WHEN false)",
+    },
     "suspended.USER_SUSPENDED": {"fr": "Suspendue par un utilisateur", "en": "Suspended by a user"},
     "suspended.SUSPENDED_DUE_TO_ERRORS": {"fr": "Suspendue après des échecs", "en": "Suspended after failures"},
 }
@@ -651,6 +655,7 @@ CODE_COLUMNS: dict[str, str] = {
     "GRADE": "grade",
     "ALERT_NAME": "alert",
     "METRIC": "kpi",
+    "ERROR_MESSAGE": "task_error",
 }
 
 # The reference validator's reasons (caves/events.py), in French: the first matching rule wins.

@@ -23,6 +23,14 @@ from components.context import lang
 from components.feedback import empty_state
 
 _SMALL_TABLE_ROWS = 8
+# Long texts get a width from their characters (in the grid's 14 px font: capitals and digits about 7.6 px,
+# lower case 6.4, spaces and thin letters 3.5), up to _MAX_TEXT_WIDTH.
+_LONG_TEXT = 24
+_WIDE_CHAR = 7.6
+_CHAR = 6.4
+_NARROW_CHAR = 3.5
+_CELL_PADDING = 24
+_MAX_TEXT_WIDTH = 420
 # Streamlit draws its own "None" in an empty cell, whatever the display value: newer versions take the text to draw
 # instead (``placeholder``); with older ones (Streamlit in Snowflake 1.51) text cells are filled with the dash and
 # an empty number or date cell stays blank-grey "None" (its column keeps its type, so it still sorts as numbers).
@@ -31,7 +39,7 @@ _PLACEHOLDER = {"placeholder": fmt.MISSING} if "placeholder" in inspect.signatur
 
 def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dict[str, Any]:
     """A ``column_config`` for every column of ``frame``: its translated heading, a bar for stock levels and
-    shares (0–100 in ``frame``, see :func:`table`), a checkbox for booleans."""
+    shares (0–100 in ``frame``, see :func:`table`), a checkbox for booleans, a width for long texts."""
     language = lang()
     _, percent_suffix = fmt.percent_affixes(language)
     config: dict[str, Any] = {}
@@ -50,8 +58,32 @@ def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dic
                 label, format="%.0f" + percent_suffix.replace("%", "%%"), min_value=0, max_value=100
             )
         else:
-            config[column] = st.column_config.Column(label)
+            shown_text = series.map(fmt.cell_formatter(column, series, language))
+            config[column] = st.column_config.Column(label, width=_text_width(shown_text))
     return config
+
+
+def _text_width(series: pd.Series) -> int | None:
+    """Pixels for a column of long texts (the grid's own sizing samples a few rows and may cut the others);
+    None leaves short texts and numbers to the grid."""
+    if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+        return None
+    texts = series.dropna().astype(str)
+    if texts.empty or int(texts.str.len().max()) <= _LONG_TEXT:
+        return None
+    return min(_MAX_TEXT_WIDTH, round(max(texts.map(_text_pixels))) + _CELL_PADDING)
+
+
+def _text_pixels(text: str) -> float:
+    """The width of ``text`` in the grid's font, estimated per kind of character."""
+    return sum(
+        _WIDE_CHAR
+        if char.isupper() or char.isdigit() or char in "_—"
+        else _NARROW_CHAR
+        if char in " .,;:'|!il"
+        else _CHAR
+        for char in text
+    )
 
 
 def styled(frame: pd.DataFrame, language: str, percent_columns: Sequence[str] = ()) -> Styler:
@@ -71,7 +103,8 @@ def table(
     height: int | None = None,
 ) -> None:
     """A result table. ``columns`` picks and orders the columns (default: all but the ``*_ORDER`` sort
-    keys); ``stock_max`` scales the stock progress bars (e.g. the low-stock threshold); ``height`` (pixels)
+    keys), an empty column is left out; ``stock_max`` scales the stock progress bars (e.g. the low-stock
+    threshold); ``height`` (pixels)
     applies to tables of more than a few rows, which then scroll. Nothing is drawn
     for ``None`` (the error was already shown); an empty result shows an empty state."""
     if frame is None:
@@ -79,7 +112,10 @@ def table(
     if frame.empty:
         empty_state()
         return
-    shown = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
+    # by default every column but the *_ORDER sort keys; never a column with nothing in it (a suspension reason
+    # appears when a task is suspended)
+    chosen = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
+    shown = [c for c in chosen if frame[c].notna().any()]
     data = frame.copy()
     for column in data.columns:  # missing text reads as a dash (the empty state of a number column: see above)
         values = data[column].dropna()

@@ -283,6 +283,11 @@ def cell_formatter(column: str, series: pd.Series, lang: str) -> Callable[[Any],
     if pd.api.types.is_datetime64_any_dtype(series):
         if _is_date_only(series):
             return lambda value: date(value, lang)
+        years = series.dropna().dt.year
+        if not years.empty and bool((years == dt.datetime.now(dt.UTC).year).all()):
+            return lambda value: day_time(
+                value, lang
+            )  # this year's moments: "3 déc. 10:22", the year goes without saying
         return lambda value: datetime(value, lang)
     if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
         return lambda value: MISSING if is_missing(value) else str(code_label(column, value, lang))

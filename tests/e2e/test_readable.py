@@ -8,9 +8,10 @@ their canvas) holds:
 - a code instead of its label (``SUCCEEDED``, ``USER_SUSPENDED``, ``Hibernating``, ``retry_last``...);
 - ``None``, ``NaN`` or ``nan``;
 - an error box or an exception;
-- a table wider than its container (on the desktop, a data grid that scrolls sideways: columns cut at its right
-  edge; on the phone, where sideways scrolling inside a table is expected, a table or the page itself sticking
-  out of the screen), a tile whose label or value is cut, or a chart toolbar that could cover a legend.
+- a table wider than its container (on the desktop, a data grid that scrolls sideways, or one that squeezed its
+  columns until a cell's text runs past its column; on the phone, where sideways scrolling inside a table is
+  expected, a table or the page itself sticking out of the screen), a tile whose label or value is cut, or a
+  chart toolbar that could cover a legend.
 
 Screenshots of every page, language and width are saved for a human to look at (see ``screenshots_dir``).
 """
@@ -37,13 +38,18 @@ PAGES = {
     "explorer?q=rfm_segments": ("Explorateur", "Explorer"),
     "admin": ("Administration", "Administration"),
 }
-# Every string a canvas draws (the data grid draws its cells on a canvas): what the viewer reads in a table.
+# Every string a canvas draws (the data grid draws its cells on a canvas): what the viewer reads in a table, and
+# where (in the canvas' pixels, with its width and alignment) to tell a cut cell.
 CANVAS_TEXT_HOOK = """
 window.__cavesCanvasText = new Set();
+window.__cavesDraws = [];
 const fillText = CanvasRenderingContext2D.prototype.fillText;
-CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+  const m = this.getTransform();
   window.__cavesCanvasText.add(String(text));
-  return fillText.call(this, text, ...rest);
+  window.__cavesDraws.push({canvas: this.canvas, text: String(text), x: m.a * x + m.e, y: m.d * y + m.f,
+                            width: m.a * this.measureText(String(text)).width, align: this.textAlign});
+  return fillText.call(this, text, x, y, ...rest);
 };
 """
 WIDTHS = {"desktop": 1440, "phone": 390}
@@ -117,6 +123,29 @@ MEASURE = """
     if (!phone && scroller && scroller.scrollWidth > scroller.clientWidth + 1)
       problems.push(`${where} is wider than its container: ${scroller.scrollWidth} > ${scroller.clientWidth} px`);
   });
+  // A cell whose text runs past its column (the grid squeezes its columns to fit rather than scroll): each grid's
+  // header texts start its columns; a left-aligned text must end before the next one, a right-aligned one start
+  // after its own.
+  const grids = new Map();
+  for (const draw of window.__cavesDraws) {
+    const grid = draw.canvas.isConnected && draw.canvas.closest('[data-testid="stDataFrame"]');
+    if (!grid || !grid.checkVisibility()) continue;
+    if (!grids.has(grid)) grids.set(grid, []);
+    grids.get(grid).push(draw);
+  }
+  if (!phone) grids.forEach((draws, grid) => {  // on a phone, grids scroll sideways: columns off screen
+    const top = Math.min(...draws.map(d => d.y));
+    const starts = [...new Set(draws.filter(d => d.y <= top + 2).map(d => Math.round(d.x)))].sort((a, b) => a - b);
+    const right = grid.getBoundingClientRect().width;
+    for (const draw of draws.filter(d => d.y > top + 2)) {
+      const column = starts.filter(s => s <= draw.x + 2).length - 1;
+      if (column < 0) continue;
+      const end = column + 1 < starts.length ? starts[column + 1] - 2 : right;
+      const left = ['right', 'end'].includes(draw.align) ? draw.x - draw.width : draw.x;
+      if (left + draw.width > end + 1 || left < starts[column] - 8)
+        problems.push(`a table cell is cut: "${draw.text}"`);
+    }
+  });
   document.querySelectorAll('[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] > div').forEach(e => {
     if (e.scrollWidth > e.clientWidth + 1) problems.push(`tile text cut: "${e.innerText}"`);
   });
@@ -182,7 +211,7 @@ def test_every_page_reads_right_in_both_languages_on_desktop_and_phone(
             _wait_rendered(page, title_en)
         name = f"{path.replace('?q=', '-') or 'overview'}-{lang}"
         for label, width in WIDTHS.items():
-            page.evaluate("() => window.__cavesCanvasText.clear()")
+            page.evaluate("() => { window.__cavesCanvasText.clear(); window.__cavesDraws = []; }")
             _grow_to_content(page, width)
             where = f"{name} at {width} px"
             assert page.locator('[data-testid="stException"]').count() == 0, where
