@@ -282,6 +282,9 @@ def cell_formatter(column: str, series: pd.Series, lang: str) -> Callable[[Any],
     kind = column_kind(column)
     if pd.api.types.is_datetime64_any_dtype(series):
         if _is_date_only(series):
+            values = series.dropna()
+            if bool((values.dt.day == 1).all()) and values.dt.month.nunique() > 1:
+                return lambda value: month(value, lang)  # calendar months: "nov. 2026"
             return lambda value: date(value, lang)
         years = series.dropna().dt.year
         if not years.empty and bool((years == dt.datetime.now(dt.UTC).year).all()):

@@ -166,3 +166,12 @@ def test_codes_read_as_words() -> None:
     assert code_label("STATE", "started", "en") == "started" and code_label("STATE", "EXECUTING") == "En cours"
     assert code_label("PRODUCT_CATEGORY", "Effervescent", "en") == "Sparkling"
     assert code_label("PRODUCT_NAME", "Blanc de Blancs", "en") == "Blanc de Blancs"  # not a code column
+
+
+def test_table_dates_read_as_months_days_or_moments() -> None:
+    months = pd.Series(pd.to_datetime(["2026-11-01", "2026-12-01"]))
+    assert [fmt.cell_formatter("MONTH_START", months, "fr")(v) for v in months] == ["nov. 2026", "déc. 2026"]
+    days = pd.Series(pd.to_datetime(["2026-11-01", "2026-11-02"]))
+    assert [fmt.cell_formatter("ORDER_DAY", days, "en")(v) for v in days] == ["2026-11-01", "2026-11-02"]
+    old = pd.Series(pd.to_datetime(["2025-11-01 14:03", "2026-01-02 09:30"]))
+    assert fmt.cell_formatter("LAST_ORDER_AT", old, "fr")(old[0]) == "01/11/2025 14:03"
