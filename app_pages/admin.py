@@ -53,6 +53,7 @@ else:
     tables.table(
         pipeline_service.task_table(tasks),
         columns=["NAME", "STATE", "SCHEDULE", "PREDECESSORS", "LAST_SUSPENDED_REASON"],
+        hide_empty=["LAST_SUSPENDED_REASON"],  # a reason shows only while a task is suspended
     )
 
 st.subheader(t("admin.actions"))

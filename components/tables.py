@@ -101,10 +101,11 @@ def table(
     columns: Sequence[str] | None = None,
     stock_max: float | None = None,
     height: int | None = None,
+    hide_empty: Sequence[str] = (),
 ) -> None:
     """A result table. ``columns`` picks and orders the columns (default: all but the ``*_ORDER`` sort
-    keys), an empty column is left out; ``stock_max`` scales the stock progress bars (e.g. the low-stock
-    threshold); ``height`` (pixels)
+    keys and the empty columns; ``hide_empty`` names chosen columns to leave out while empty); ``stock_max`` scales
+    the stock progress bars (e.g. the low-stock threshold); ``height`` (pixels)
     applies to tables of more than a few rows, which then scroll. Nothing is drawn
     for ``None`` (the error was already shown); an empty result shows an empty state."""
     if frame is None:
@@ -112,10 +113,12 @@ def table(
     if frame.empty:
         empty_state()
         return
-    # by default every column but the *_ORDER sort keys; never a column with nothing in it (a suspension reason
-    # appears when a task is suspended)
-    chosen = list(columns) if columns is not None else [c for c in frame.columns if not c.endswith("_ORDER")]
-    shown = [c for c in chosen if frame[c].notna().any()]
+    # by default every column with something in it but the *_ORDER sort keys; chosen columns stay, unless listed
+    # in ``hide_empty`` and empty
+    if columns is None:
+        shown = [c for c in frame.columns if not c.endswith("_ORDER") and frame[c].notna().any()]
+    else:
+        shown = [c for c in columns if c not in hide_empty or frame[c].notna().any()]
     data = frame.copy()
     for column in data.columns:  # missing text reads as a dash (the empty state of a number column: see above)
         values = data[column].dropna()
