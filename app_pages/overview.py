@@ -42,7 +42,12 @@ def overview() -> None:
     st.subheader(t("overview.freshness"))
     latency = load("pipeline_latency")
     if latency is not None:
-        fresh = dashboard_service.freshness(latency, settings.latency_warning_seconds, settings.latency_stale_seconds)
+        fresh = dashboard_service.freshness(
+            latency,
+            settings.latency_warning_seconds,
+            settings.latency_stale_seconds,
+            backlog=load("stream_backlog"),
+        )
         raw_col, prod_col, lag_col = st.columns(3)
         for column, label, seconds, when in (
             (raw_col, "overview.last_raw", fresh.seconds_since_raw, fresh.last_raw),

@@ -40,7 +40,7 @@ def health() -> None:
             stale=fmt.duration(settings.latency_stale_seconds, language),
         )
     )
-    lag = pipeline_service.current_lag_seconds(snapshot.current)
+    lag = pipeline_service.current_lag_seconds(snapshot.current, backlog=snapshot.streams)
     lag_grade = pipeline_service.grade(lag, settings.latency_warning_seconds, settings.latency_stale_seconds)
     layers = pipeline_service.worst_by_layer(snapshot.latency) if not snapshot.latency.empty else snapshot.latency
     graded_layers = [row for row in layers.itertuples() if row.LAYER not in pipeline_service.UNGRADED_LAYERS]

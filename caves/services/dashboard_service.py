@@ -189,9 +189,16 @@ class Freshness:
         return "behind" if self.grade in ("warning", "stale") else "catching_up"
 
 
-def freshness(latency: pd.DataFrame, warning: float, stale: float, now: dt.datetime | None = None) -> Freshness:
+def freshness(
+    latency: pd.DataFrame,
+    warning: float,
+    stale: float,
+    now: dt.datetime | None = None,
+    backlog: pd.DataFrame | None = None,
+) -> Freshness:
     """The newest message received, the newest production write, how long ago (at ``now``, UTC: a cached
-    result still ages), and the current lag graded against the thresholds (``unknown`` when empty)."""
+    result still ages), and the current lag graded against the thresholds (``unknown`` when empty); with
+    ``stream_backlog``, the lag is the age of the oldest change still waiting."""
     if latency.empty:
         return Freshness(None, None, None, None, None, False, "unknown")
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -205,7 +212,7 @@ def freshness(latency: pd.DataFrame, warning: float, stale: float, now: dt.datet
 
     last_raw = moment(row["LAST_RAW_INGESTION"])
     last_production = moment(row["LAST_PROD_UPDATE"])
-    lag = current_lag_seconds(latency, now)
+    lag = current_lag_seconds(latency, now, backlog)
     return Freshness(
         last_raw=last_raw,
         last_production=last_production,

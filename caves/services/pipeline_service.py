@@ -25,6 +25,7 @@ __all__ = [
     "GRADES",
     "HealthSnapshot",
     "Reconciliation",
+    "backlog_lag_seconds",
     "current_lag_seconds",
     "grade",
     "grade_layers",
@@ -202,10 +203,16 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def current_lag_seconds(latency: pd.DataFrame, now: dt.datetime | None = None) -> float | None:
-    """How far PRODUCTION is behind RAW, from ``pipeline_latency``: 0 when caught up, else the time since
-    production last moved while newer RAW data waits (measured at ``now``, UTC, so a cached result still
-    ages). None on an empty warehouse."""
+def current_lag_seconds(
+    latency: pd.DataFrame, now: dt.datetime | None = None, backlog: pd.DataFrame | None = None
+) -> float | None:
+    """How far PRODUCTION is behind, measured at ``now`` (UTC, so a cached result still ages). With
+    ``stream_backlog``: how long the oldest change not consumed yet has waited (0 when nothing waits), so one
+    message arriving after a quiet hour is 2 s behind, not an hour. Without it, from ``pipeline_latency``: 0 when
+    caught up, else the time since production last moved while newer RAW data waits. None on an empty
+    warehouse."""
+    if backlog is not None and not backlog.empty:
+        return backlog_lag_seconds(backlog, now)
     if latency.empty:
         return None
     row = latency.iloc[0]
@@ -216,6 +223,14 @@ def current_lag_seconds(latency: pd.DataFrame, now: dt.datetime | None = None) -
         return 0.0
     since = row["LAST_PROD_UPDATE"] if not is_missing(row["LAST_PROD_UPDATE"]) else row["LAST_RAW_INGESTION"]
     return max(0.0, ((now or _utc_now()) - pd.Timestamp(since).to_pydatetime()).total_seconds())
+
+
+def backlog_lag_seconds(backlog: pd.DataFrame, now: dt.datetime | None = None) -> float:
+    """The age at ``now`` of the oldest change waiting in any stream of ``stream_backlog``; 0 when none waits."""
+    oldest = pd.to_datetime(backlog.loc[backlog["PENDING_CHANGES"] > 0, "OLDEST_PENDING_AT"]).dropna()
+    if oldest.empty:
+        return 0.0
+    return max(0.0, ((now or _utc_now()) - oldest.min().to_pydatetime()).total_seconds())
 
 
 def grade_layers(latency_per_layer: pd.DataFrame, warning: float, stale: float) -> pd.DataFrame:

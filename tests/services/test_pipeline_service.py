@@ -166,3 +166,26 @@ def test_the_task_table_shows_a_suspension_reason_only_on_a_suspended_task() -> 
         "USER_SUSPENDED",
     ]
     assert [None if fmt_missing(p) else p for p in shown["PREDECESSORS"]] == [None, "ROOT", "CHILD", None]
+
+
+def test_the_lag_is_the_age_of_the_oldest_waiting_change() -> None:
+    """After a quiet hour, a message that arrived 2 s ago puts production 2 s behind, not an hour."""
+    now = dt.datetime(2026, 11, 25, 12, 0, 0)
+    quiet_hour = pd.DataFrame(
+        {
+            "LAST_RAW_INGESTION": [now - dt.timedelta(seconds=2)],
+            "LAST_PROD_UPDATE": [now - dt.timedelta(hours=1)],
+            "IS_CAUGHT_UP": [False],
+        }
+    )
+    backlog = pd.DataFrame(
+        {
+            "STREAM_NAME": ["STREAM_RAW_ORDERS", "STREAM_STG_ORDERS"],
+            "PENDING_CHANGES": [1, 0],
+            "OLDEST_PENDING_AT": [now - dt.timedelta(seconds=2), pd.NaT],
+        }
+    )
+    assert ps.current_lag_seconds(quiet_hour, now) == 3600.0  # the latency query alone cannot tell
+    assert ps.current_lag_seconds(quiet_hour, now, backlog) == 2.0
+    assert ps.current_lag_seconds(quiet_hour, now, backlog.assign(PENDING_CHANGES=0)) == 0.0
+    assert ps.current_lag_seconds(quiet_hour, now, backlog.iloc[0:0]) == 3600.0  # no backlog read: the fallback
