@@ -40,7 +40,8 @@ st.header(t("stock.alerts"))
 st.subheader(t("stock.low"))
 tables.table(
     load("low_stock_alerts", threshold=threshold),
-    columns=["PRODUCT_NAME", "CURRENT_STOCK_LEVEL", "WAREHOUSE_LOCATION", "PRODUCT_CATEGORY", "LAST_ADJUSTMENT_AT"],
+    # the level first: on a phone, the bar and the start of the name show without scrolling sideways
+    columns=["CURRENT_STOCK_LEVEL", "PRODUCT_NAME", "WAREHOUSE_LOCATION", "PRODUCT_CATEGORY", "LAST_ADJUSTMENT_AT"],
     stock_max=threshold,
     height=320,
 )
