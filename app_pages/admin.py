@@ -54,10 +54,9 @@ except Exception as exc:
     error_box(t("admin.tasks"), exc)
 else:
     tables.table(
-        tasks.assign(
-            PREDECESSORS=tasks["PREDECESSORS"].map(", ".join), STATE=tasks["STATE"].map(lambda s: t(f"state.{s}"))
-        ),
+        pipeline_service.task_table(tasks),
         columns=["NAME", "STATE", "SCHEDULE", "PREDECESSORS", "LAST_SUSPENDED_REASON"],
+        hide_empty=["LAST_SUSPENDED_REASON"],  # a reason shows only while a task is suspended
     )
 
 st.subheader(t("admin.actions"))

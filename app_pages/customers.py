@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from caves.i18n import code_label
 from caves.services import dashboard_service
 from components import charts, kpi, tables
 from components.context import lang, t
@@ -34,15 +35,15 @@ st.caption(description("rfm_segments"))
 rfm = load("rfm_segments")
 if rfm is not None and not rfm.empty:
     summary = dashboard_service.rfm_summary(rfm)
-    chart_col, table_col = st.columns([3, 2], gap="large")
-    with chart_col:
-        charts.query_chart(
-            "rfm_segments", summary, hint={"type": "bar", "x": "SEGMENT", "y": "CUSTOMER_COUNT"}, height=300
-        )
-    with table_col:
-        tables.table(summary)
+    charts.query_chart("rfm_segments", summary, hint={"type": "bar", "x": "SEGMENT", "y": "CUSTOMER_COUNT"}, height=300)
+    tables.table(summary)
     segments = [t("customers.all_segments"), *summary["SEGMENT"]]
-    chosen = st.selectbox(t("customers.segment"), segments, key="customers.segment")
+    chosen = st.selectbox(
+        t("customers.segment"),
+        segments,
+        format_func=lambda code: str(code_label("SEGMENT", code, language)),
+        key="customers.segment",
+    )
     members = rfm if chosen == segments[0] else rfm[rfm["SEGMENT"] == chosen]
     tables.table(members, height=300)
 else:

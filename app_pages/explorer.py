@@ -11,6 +11,7 @@ import streamlit as st
 from caves import i18n
 from caves.catalog import ParameterError
 from caves.services import dashboard_service, query_service
+from caves.services import format as fmt
 from components import charts, kpi, tables
 from components.context import lang, t
 from components.data import load
@@ -71,7 +72,9 @@ except ParameterError as exc:  # e.g. a date bound relative to today that moved 
 
 result = load(query_id, **values)
 if result is not None:
-    st.caption(t("explorer.one_row") if len(result) == 1 else t("explorer.rows", count=len(result)))
+    st.caption(
+        t("explorer.one_row") if len(result) == 1 else t("explorer.rows", count=fmt.number(len(result), language))
+    )
     if query.chart.get("type") == "kpi" and len(result) == 1:
         kpi.kpi_row(dashboard_service.kpi_tiles(result, language))
     else:
@@ -80,7 +83,7 @@ if result is not None:
         tables.table(result, height=400)
     st.download_button(
         t("explorer.download"),
-        result.to_csv(index=False).encode("utf-8"),
+        fmt.csv_bytes(result, language),
         file_name=f"{query_id}.csv",
         mime="text/csv",
         icon=":material/download:",

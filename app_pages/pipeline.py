@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from caves.i18n import column_label
+from caves.i18n import code_label, column_label, schedule_label
 from caves.services import cache, pipeline_service
 from caves.services import format as fmt
 from components import charts, dag, tables
 from components.context import lang, t
+from components.cost import cost_section
 from components.data import title
 from components.feedback import empty_state, error_box
 from components.status import dot, grade_badge, grade_label
@@ -34,13 +35,13 @@ def health() -> None:
     st.subheader(t("pipeline.latency"))
     st.caption(
         t(
-            "pipeline.latency_caption",
-            hours=hours,
+            "pipeline.latency_caption_one" if hours == 1 else "pipeline.latency_caption",
+            hours=fmt.number(hours, language),
             warning=fmt.duration(settings.latency_warning_seconds, language),
             stale=fmt.duration(settings.latency_stale_seconds, language),
         )
     )
-    lag = pipeline_service.current_lag_seconds(snapshot.current)
+    lag = pipeline_service.current_lag_seconds(snapshot.current, backlog=snapshot.streams)
     lag_grade = pipeline_service.grade(lag, settings.latency_warning_seconds, settings.latency_stale_seconds)
     layers = pipeline_service.worst_by_layer(snapshot.latency) if not snapshot.latency.empty else snapshot.latency
     graded_layers = [row for row in layers.itertuples() if row.LAYER not in pipeline_service.UNGRADED_LAYERS]
@@ -55,19 +56,22 @@ def health() -> None:
         )
     if not snapshot.latency.empty:
         with st.expander(title("latency_per_layer")):
-            detail = snapshot.latency.assign(
-                LAYER=snapshot.latency["LAYER"].map(lambda v: t(f"layer.{v}")),
-                FLOW=snapshot.latency["FLOW"].map(lambda v: t(f"flow.{v}")),
-                GRADE=snapshot.latency["GRADE"].map(grade_label),
-            )
-            tables.table(detail)
+            st.caption(t("pipeline.latency_detail_caption"))
+            tables.table(snapshot.latency.assign(GRADE=snapshot.latency["GRADE"].map(grade_label)))
 
     # --- the task graph, each task with its state and its latest meaningful run
     st.subheader(t("pipeline.graph"))
     if snapshot.tasks.empty:
         empty_state()
     else:
-        dag.task_graph(pipeline_service.graph_dot(snapshot.tasks, snapshot.run_states(), lambda s: t(f"state.{s}")))
+        dag.task_graph(
+            pipeline_service.graph_dot(
+                snapshot.tasks,
+                snapshot.run_states(),
+                lambda state: str(code_label("STATE", state, language)),
+                lambda schedule: schedule_label(schedule, language),
+            )
+        )
         st.caption(t("pipeline.graph_legend"))
 
     st.subheader(t("pipeline.history"))
@@ -79,12 +83,10 @@ def health() -> None:
             "LAST_STATE",
             "LAST_SCHEDULED_TIME",
             "RUNS",
-            "SUCCEEDED",
             "FAILED",
             "SKIPPED",
             "SUCCESS_RATE_PCT",
             "AVG_DURATION_SEC",
-            "MAX_DURATION_SEC",
         ],
     )
     show_skipped = st.toggle(t("pipeline.show_skipped"), value=False, key="pipeline.show_skipped")
@@ -98,9 +100,17 @@ def health() -> None:
     )
 
     st.subheader(t("pipeline.streams"))
+    st.caption(t("pipeline.backlog_caption"))
     tables.table(
         snapshot.streams,
-        columns=["STREAM_NAME", "HAS_PENDING_DATA", "SOURCE_TABLE", "CONSUMER_TASK", "STALE", "STALE_AFTER"],
+        columns=[
+            "STREAM_NAME",
+            "PENDING_CHANGES",
+            "OLDEST_PENDING_AGE_SEC",
+            "OLDEST_PENDING_AT",
+            "CONSUMER_TASK",
+            "STALE_AFTER",
+        ],
     )
 
     st.subheader(t("pipeline.reconciliation"))
@@ -111,15 +121,22 @@ def health() -> None:
         st.markdown(
             f"{dot(recon.balanced)} " + t("pipeline.recon_window", when=fmt.datetime(recon.window_start, language))
         )
+        threshold = fmt.duration(recon.in_flight_seconds, language)
         staged = [
-            ("pipeline.recon_raw", recon.raw_rows),
-            ("pipeline.recon_orders", recon.staged_orders),
-            ("pipeline.recon_adjustments", recon.staged_adjustments),
-            ("pipeline.recon_rejected", recon.rejected),
-            ("pipeline.recon_unaccounted", recon.unaccounted),
+            ("pipeline.recon_raw", recon.raw_rows, None),
+            ("pipeline.recon_orders", recon.staged_orders, None),
+            ("pipeline.recon_adjustments", recon.staged_adjustments, None),
+            ("pipeline.recon_rejected", recon.rejected, None),
+            ("pipeline.recon_in_flight", recon.in_flight, t("pipeline.recon_in_flight_help", seconds=threshold)),
+            ("pipeline.recon_unaccounted", recon.unaccounted, t("pipeline.recon_unaccounted_help", seconds=threshold)),
         ]
-        for column, (key, value) in zip(st.columns(len(staged)), staged, strict=True):
-            column.metric(t(key), fmt.number(value, language), border=True)
+        # two rows of three: six tiles side by side cut their labels
+        columns = [*st.columns(3), *st.columns(3)]
+        for column, (key, value, help_text) in zip(columns, staged, strict=True):
+            label = t(key)
+            if key == "pipeline.recon_unaccounted":
+                label = f"{dot(recon.balanced)} {label}"
+            column.metric(label, fmt.number(value, language), help=help_text, border=True)
         st.caption(
             t(
                 "pipeline.recon_production",
@@ -138,3 +155,6 @@ def health() -> None:
 
 
 health()
+
+# What the pipeline costs in Snowflake credits (outside the self-refreshing health fragment).
+cost_section()

@@ -7,7 +7,20 @@ the key itself, so a missing translation shows up as a readable key rather than 
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "column_label", "payment_method", "t", "weekday"]
+import re
+
+__all__ = [
+    "CODE_COLUMNS",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "code_label",
+    "column_label",
+    "payment_method",
+    "reject_reason",
+    "schedule_label",
+    "t",
+    "weekday",
+]
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -104,7 +117,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock.forecast_days": {"fr": "Ventes moyennes sur (jours)", "en": "Average sales over (days)"},
     "stock.forecast_horizon": {"fr": "Rupture prévue sous (jours)", "en": "Stock-out within (days)"},
     "stock.history": {"fr": "Historique des mouvements", "en": "Adjustment history"},
-    "stock.product_filter": {"fr": "Référence produit", "en": "Product id"},
+    "stock.product_filter": {"fr": "Référence produit", "en": "Product ID"},
     "stock.type_filter": {"fr": "Type de mouvement", "en": "Adjustment type"},
     "stock.turnover": {"fr": "Rotation des stocks", "en": "Stock turnover"},
     "stock.to_prepare": {"fr": "Commandes à préparer", "en": "Orders to prepare"},
@@ -116,7 +129,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "stock.kpi.units": {"fr": "Bouteilles en stock", "en": "Bottles in stock"},
     "stock.kpi.out": {"fr": "En rupture", "en": "Out of stock"},
     "stock.kpi.low": {"fr": "Sous le seuil", "en": "Below threshold"},
-    "stock.kpi.last": {"fr": "Dernier mouvement", "en": "Last adjustment"},
     # --- finance
     "finance.payments": {"fr": "Moyens de paiement", "en": "Payment methods"},
     "finance.basket": {"fr": "Panier par catégorie", "en": "Basket by category"},
@@ -130,8 +142,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- pipeline health
     "pipeline.graph": {"fr": "Graphe des tâches", "en": "Task graph"},
     "pipeline.graph_legend": {
-        "fr": "Vert : dernière exécution réussie · rouge : échec · gris : suspendue · bleu : en cours",
-        "en": "Green: last run succeeded · red: failed · grey: suspended · blue: running",
+        "fr": "Vert : dernière exécution réussie · rouge : échec · gris : suspendue · bleu : en cours · "
+        "une exécution ignorée n'avait rien à traiter.",
+        "en": "Green: last run succeeded · red: failed · grey: suspended · blue: running · "
+        "a skipped run had nothing to do.",
     },
     "pipeline.latency": {"fr": "Latence de bout en bout", "en": "End-to-end latency"},
     "pipeline.latency_caption": {
@@ -405,6 +419,80 @@ TEXTS: dict[str, dict[str, str]] = {
     "cost.col.busy": {"fr": "Temps de travail", "en": "Work time"},
     "cost.col.credits": {"fr": "Crédits", "en": "Credits"},
     "cost.col.cost": {"fr": "Coût", "en": "Cost"},
+    # --- console #12 (French-first, readable everywhere): labels of the codes users see, ops details
+    "stock.last_adjustment": {
+        "fr": "Dernier mouvement de stock : {when} (UTC).",
+        "en": "Last stock adjustment: {when} (UTC).",
+    },
+    "overview.catching_up": {"fr": "Production en cours de mise à jour", "en": "Production catching up"},
+    "pipeline.latency_caption_one": {
+        "fr": "Par étape, sur la dernière heure ; seuils : alerte {warning}, périmé {stale}.",
+        "en": "Per layer, over the last hour; thresholds: warning {warning}, stale {stale}.",
+    },
+    "pipeline.latency_detail_caption": {
+        "fr": "Source → RAW mesure le délai du producteur (horodatage de l'événement → arrivée) : un historique "
+        "rejoué arrive des jours après ses événements, ce délai n'est pas noté.",
+        "en": "Source → RAW is the producer's delay (event time → arrival): a replayed history arrives days after "
+        "its events, so this delay is not graded.",
+    },
+    "pipeline.backlog_caption": {
+        "fr": "Changements en attente dans chaque stream (lus sans avancer son offset) et âge du plus ancien.",
+        "en": "Changes waiting in each stream (read without moving its offset) and the age of the oldest.",
+    },
+    "pipeline.recon_in_flight": {"fr": "En transit", "en": "In flight"},
+    "pipeline.recon_in_flight_help": {
+        "fr": "Messages arrivés il y a moins de {seconds} : les tâches ne les ont pas encore répartis.",
+        "en": "Messages that arrived less than {seconds} ago: the tasks have not routed them yet.",
+    },
+    "pipeline.recon_unaccounted_help": {
+        "fr": "Messages arrivés il y a plus de {seconds} et absents de STAGING comme des rejets : anormal.",
+        "en": "Messages older than {seconds} found neither in STAGING nor among the rejects: abnormal.",
+    },
+    "run.SUCCEEDED": {"fr": "Réussie", "en": "Succeeded"},
+    "run.FAILED": {"fr": "Échec", "en": "Failed"},
+    "run.FAILED_AND_AUTO_SUSPENDED": {"fr": "Échec, suspendue", "en": "Failed, suspended"},
+    "run.CANCELLED": {"fr": "Annulée", "en": "Cancelled"},
+    "run.SKIPPED": {"fr": "Ignorée", "en": "Skipped"},
+    "run.EXECUTING": {"fr": "En cours", "en": "Running"},
+    "run.SCHEDULED": {"fr": "Planifiée", "en": "Scheduled"},
+    "segment.Champions": {"fr": "Champions", "en": "Champions"},
+    "segment.Loyal": {"fr": "Fidèles", "en": "Loyal"},
+    "segment.New": {"fr": "Nouveaux", "en": "New"},
+    "segment.Promising": {"fr": "Prometteurs", "en": "Promising"},
+    "segment.Can't lose": {"fr": "À ne pas perdre", "en": "Can't lose"},
+    "segment.At risk": {"fr": "À risque", "en": "At risk"},
+    "segment.Hibernating": {"fr": "En sommeil", "en": "Hibernating"},
+    "segment.Need attention": {"fr": "À surveiller", "en": "Need attention"},
+    "outcome.succeeded": {"fr": "Réussie", "en": "Succeeded"},
+    "outcome.failed": {"fr": "Échec", "en": "Failed"},
+    "outcome.refused": {"fr": "Refusée", "en": "Refused"},
+    "target.graph": {"fr": "tout le graphe", "en": "whole graph"},
+    "adjustment.all": {"fr": "Tous", "en": "All"},
+    "adjustment.restock": {"fr": "Réassort", "en": "Restock"},
+    "adjustment.sale": {"fr": "Vente", "en": "Sale"},
+    "adjustment.return": {"fr": "Retour", "en": "Return"},
+    "adjustment.breakage": {"fr": "Casse", "en": "Breakage"},
+    "adjustment.correction": {"fr": "Correction", "en": "Correction"},
+    "order_status.pending": {"fr": "En attente", "en": "Pending"},
+    "order_status.confirmed": {"fr": "Confirmée", "en": "Confirmed"},
+    "order_status.shipped": {"fr": "Expédiée", "en": "Shipped"},
+    "order_status.delivered": {"fr": "Livrée", "en": "Delivered"},
+    "order_status.cancelled": {"fr": "Annulée", "en": "Cancelled"},
+    "event_type.order": {"fr": "Commande", "en": "Order"},
+    "event_type.inventory_adjustment": {"fr": "Mouvement de stock", "en": "Stock adjustment"},
+    "category.Rouge": {"fr": "Rouge", "en": "Red"},
+    "category.Blanc": {"fr": "Blanc", "en": "White"},
+    "category.Rosé": {"fr": "Rosé", "en": "Rosé"},
+    "category.Champagne": {"fr": "Champagne", "en": "Champagne"},
+    "category.Effervescent": {"fr": "Effervescent", "en": "Sparkling"},
+    "category.Liquoreux": {"fr": "Liquoreux", "en": "Sweet"},
+    "category.Spiritueux": {"fr": "Spiritueux", "en": "Spirits"},
+    "task_error.Conditional expression for task evaluated to false.": {
+        "fr": "Rien à traiter (WHEN faux)",
+        "en": "Nothing to do (WHEN false)",
+    },
+    "suspended.USER_SUSPENDED": {"fr": "Suspendue par un utilisateur", "en": "Suspended by a user"},
+    "suspended.SUSPENDED_DUE_TO_ERRORS": {"fr": "Suspendue après des échecs", "en": "Suspended after failures"},
 }
 
 # Column headings of the catalog's result sets (tables, chart axes). Unknown columns fall back to a
@@ -420,8 +508,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "AVG_BASKET": {"fr": "Panier moyen", "en": "Average basket"},
     "AVG_BOTTLES_PER_ORDER": {"fr": "Bouteilles par commande", "en": "Bottles per order"},
     "AVG_DAILY_UNITS": {"fr": "Ventes / jour", "en": "Units / day"},
-    "AVG_DURATION_SEC": {"fr": "Durée moyenne (s)", "en": "Average duration (s)"},
-    "AVG_LATENCY_SEC": {"fr": "Latence moyenne (s)", "en": "Average latency (s)"},
+    "AVG_DURATION_SEC": {"fr": "Durée moyenne", "en": "Average duration"},
+    "AVG_LATENCY_SEC": {"fr": "Latence moyenne", "en": "Average latency"},
     "AVG_MONETARY": {"fr": "Dépense moyenne", "en": "Average spend"},
     "AVG_PRICE_PAID": {"fr": "Prix payé moyen", "en": "Average price paid"},
     "AVG_STOCK": {"fr": "Stock moyen", "en": "Average stock"},
@@ -431,7 +519,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "CATEGORY": {"fr": "Catégorie", "en": "Category"},
     "COHORT_MONTH": {"fr": "Cohorte", "en": "Cohort"},
     "COMPLETED_TIME": {"fr": "Fin", "en": "Completed"},
-    "CONSUMER_TASK": {"fr": "Tâche consommatrice", "en": "Consumer task"},
+    "CONSUMER_TASK": {"fr": "Lu par", "en": "Read by"},
     "CUMULATIVE_SHARE": {"fr": "Part cumulée", "en": "Cumulative share"},
     "CURRENT_STOCK_LEVEL": {"fr": "Stock", "en": "Stock"},
     "CUSTOMER_COUNT": {"fr": "Clients", "en": "Customers"},
@@ -441,7 +529,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "DAYS_OF_STOCK_LEFT": {"fr": "Jours de stock restants", "en": "Days of stock left"},
     "DELTA_PCT": {"fr": "Évolution (%)", "en": "Change (%)"},
     "DISCOUNT_AMOUNT": {"fr": "Remises", "en": "Discounts"},
-    "DURATION_SEC": {"fr": "Durée (s)", "en": "Duration (s)"},
+    "DURATION_SEC": {"fr": "Durée", "en": "Duration"},
     "ERROR_MESSAGE": {"fr": "Erreur", "en": "Error"},
     "EVENT_COUNT": {"fr": "Événements", "en": "Events"},
     "EVENT_TIMESTAMP": {"fr": "Horodatage", "en": "Timestamp"},
@@ -466,10 +554,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     "LIFETIME_VALUE": {"fr": "Valeur client", "en": "Lifetime value"},
     "LOW_STOCK_COUNT": {"fr": "Sous le seuil", "en": "Below threshold"},
     "MAX_BASKET": {"fr": "Panier max", "en": "Largest basket"},
-    "MAX_DURATION_SEC": {"fr": "Durée max (s)", "en": "Max duration (s)"},
-    "MAX_LATENCY_SEC": {"fr": "Latence max (s)", "en": "Max latency (s)"},
+    "MAX_DURATION_SEC": {"fr": "Durée max", "en": "Max duration"},
+    "MAX_LATENCY_SEC": {"fr": "Latence max", "en": "Max latency"},
     "MEDIAN_BASKET": {"fr": "Panier médian", "en": "Median basket"},
-    "MEDIAN_LATENCY_SEC": {"fr": "Latence médiane (s)", "en": "Median latency (s)"},
+    "MEDIAN_LATENCY_SEC": {"fr": "Latence médiane", "en": "Median latency"},
     "MIN_BASKET": {"fr": "Panier min", "en": "Smallest basket"},
     "MONETARY": {"fr": "Montant", "en": "Monetary"},
     "MONTH_START": {"fr": "Mois", "en": "Month"},
@@ -488,7 +576,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "PRODUCTS": {"fr": "Vins", "en": "Wines"},
     "PRODUCT_CATEGORY": {"fr": "Catégorie", "en": "Category"},
     "PRODUCT_COUNT": {"fr": "Références", "en": "Products"},
-    "PRODUCT_ID": {"fr": "Référence", "en": "Product id"},
+    "PRODUCT_ID": {"fr": "Référence", "en": "Product ID"},
     "PRODUCT_NAME": {"fr": "Vin", "en": "Wine"},
     "QUANTITY": {"fr": "Quantité", "en": "Quantity"},
     "QUANTITY_CHANGE": {"fr": "Variation", "en": "Change"},
@@ -538,6 +626,136 @@ COLUMNS: dict[str, dict[str, str]] = {
     "WEEKDAY_NAME": {"fr": "Jour", "en": "Weekday"},
     "WEEK_START": {"fr": "Semaine", "en": "Week"},
     "YESTERDAY": {"fr": "Hier", "en": "Yesterday"},
+    # --- console #12: every column of the catalog has a heading in both languages
+    "ALERT_LEVEL": {"fr": "Niveau d'alerte", "en": "Alert level"},
+    "ALERT_NAME": {"fr": "Alerte", "en": "Alert"},
+    "ALERT_RANK": {"fr": "Rang", "en": "Rank"},
+    "ANOMALY": {"fr": "Anomalie", "en": "Anomaly"},
+    "AVG_BASKET_MTD": {"fr": "Panier moyen du mois", "en": "Average basket (month)"},
+    "AVG_BASKET_TODAY": {"fr": "Panier moyen du jour", "en": "Average basket today"},
+    "AVG_DAYS_BETWEEN_ORDERS": {"fr": "Jours entre commandes", "en": "Days between orders"},
+    "AVG_ORDERS_PER_CUSTOMER": {"fr": "Commandes par client", "en": "Orders per customer"},
+    "AVG_REVENUE_PER_DAY": {"fr": "CA moyen par jour", "en": "Average revenue per day"},
+    "AVG_UNITS_PER_PRODUCT": {"fr": "Bouteilles par vin", "en": "Units per wine"},
+    "AVG_UNIT_REVENUE": {"fr": "CA moyen par bouteille", "en": "Revenue per bottle"},
+    "BREAKAGE_LOSS": {"fr": "Perte (casse)", "en": "Breakage loss"},
+    "BREAKAGE_UNITS": {"fr": "Bouteilles cassées", "en": "Bottles broken"},
+    "CANCELLED_AMOUNT": {"fr": "Montant annulé", "en": "Cancelled amount"},
+    "CATEGORY_RANK": {"fr": "Rang", "en": "Rank"},
+    "COHORT_SIZE": {"fr": "Taille de la cohorte", "en": "Cohort size"},
+    "CONTRIBUTION_RANK": {"fr": "Rang", "en": "Rank"},
+    "CURRENT_EVENT_ID": {"fr": "Événement retenu", "en": "Current event"},
+    "CURRENT_EVENT_INGESTED_AT": {"fr": "Reçu le", "en": "Received at"},
+    "CURRENT_EVENT_TIMESTAMP": {"fr": "Horodatage retenu", "en": "Current event time"},
+    "CURRENT_MONTH_CUMULATIVE": {"fr": "Cumul du mois", "en": "Month to date"},
+    "CURRENT_STATUS": {"fr": "Statut actuel", "en": "Current status"},
+    "CUSTOMERS_MTD": {"fr": "Clients du mois", "en": "Customers (month)"},
+    "CUSTOMERS_TODAY": {"fr": "Clients du jour", "en": "Customers today"},
+    "DAYS_ELAPSED": {"fr": "Jours écoulés", "en": "Days elapsed"},
+    "DAYS_IN_MONTH": {"fr": "Jours dans le mois", "en": "Days in month"},
+    "DAYS_SINCE_LAST_SALE": {"fr": "Jours depuis la dernière vente", "en": "Days since last sale"},
+    "DAY_OF_MONTH": {"fr": "Jour du mois", "en": "Day of month"},
+    "DIFFERENCE": {"fr": "Écart", "en": "Difference"},
+    "DISCOUNTED_ORDERS": {"fr": "Commandes remisées", "en": "Discounted orders"},
+    "DISCOUNT_PCT": {"fr": "Remise (%)", "en": "Discount (%)"},
+    "DISTINCT_EVENTS": {"fr": "Événements distincts", "en": "Distinct events"},
+    "ERROR_CODE": {"fr": "Code d'erreur", "en": "Error code"},
+    "ESTIMATED_LOSS": {"fr": "Perte estimée", "en": "Estimated loss"},
+    "EVENT_ID": {"fr": "Événement", "en": "Event"},
+    "FIRST_PRODUCT_NAME": {"fr": "Premier vin", "en": "First wine"},
+    "FIRST_REJECTED_AT": {"fr": "Premier rejet", "en": "First rejected"},
+    "F_SCORE": {"fr": "Score F (fréquence)", "en": "F score (frequency)"},
+    "HISTORY_STOCK_LEVEL": {"fr": "Stock selon l'historique", "en": "Stock from history"},
+    "HOUR_OF_DAY": {"fr": "Heure", "en": "Hour"},
+    "INGESTION_HOUR": {"fr": "Heure de réception", "en": "Hour received"},
+    "INGESTION_TIMESTAMP": {"fr": "Reçu le", "en": "Received at"},
+    "IN_FLIGHT": {"fr": "En transit", "en": "In flight"},
+    "IN_FLIGHT_SECONDS": {"fr": "Seuil de transit", "en": "In-flight threshold"},
+    "IS_CAUGHT_UP": {"fr": "À jour", "en": "Caught up"},
+    "ITEM_COUNT": {"fr": "Nombre", "en": "Count"},
+    "LAST_ACTIVITY_AT": {"fr": "Dernière activité", "en": "Last activity"},
+    "LAST_EVENT_ID": {"fr": "Dernier événement", "en": "Last event"},
+    "LAST_EVENT_TIMESTAMP": {"fr": "Horodatage du dernier événement", "en": "Last event time"},
+    "LAST_LOSS_AT": {"fr": "Dernière perte", "en": "Last loss"},
+    "LAST_REJECTED_AT": {"fr": "Dernier rejet", "en": "Last rejected"},
+    "LAST_SALE_AT": {"fr": "Dernière vente", "en": "Last sale"},
+    "LATENCY_SECONDS": {"fr": "Latence", "en": "Latency"},
+    "LATEST_EVENT_ID": {"fr": "Dernier événement", "en": "Latest event"},
+    "LATEST_EVENT_TIMESTAMP": {"fr": "Horodatage le plus récent", "en": "Latest event time"},
+    "LATEST_STATUS": {"fr": "Dernier statut", "en": "Latest status"},
+    "LATE_STATUS": {"fr": "Statut arrivé en retard", "en": "Late status"},
+    "LIST_AMOUNT": {"fr": "Montant au tarif", "en": "List amount"},
+    "LOADED_AT": {"fr": "Chargé le", "en": "Loaded at"},
+    "LOW_STOCK_PRODUCTS": {"fr": "Vins en stock bas", "en": "Low-stock wines"},
+    "MAX_UNIT_PRICE": {"fr": "Prix max", "en": "Highest price"},
+    "MESSAGE_COUNT": {"fr": "Messages", "en": "Messages"},
+    "METRIC": {"fr": "Indicateur", "en": "Metric"},
+    "MINUTES_SINCE_ACTIVITY": {"fr": "Minutes depuis l'activité", "en": "Minutes since activity"},
+    "MIN_UNIT_PRICE": {"fr": "Prix min", "en": "Lowest price"},
+    "MONTH_NUMBER": {"fr": "Mois n°", "en": "Month no."},
+    "M_SCORE": {"fr": "Score M (montant)", "en": "M score (monetary)"},
+    "NEGATIVE_CORRECTION_UNITS": {"fr": "Corrections négatives", "en": "Negative corrections"},
+    "NET_CHANGE": {"fr": "Variation nette", "en": "Net change"},
+    "NET_CONTRIBUTION": {"fr": "Contribution nette", "en": "Net contribution"},
+    "NEW_CUSTOMERS": {"fr": "Nouveaux clients", "en": "New customers"},
+    "OLDEST_PENDING_AGE_SEC": {"fr": "Depuis", "en": "Waiting for"},
+    "OLDEST_PENDING_AT": {"fr": "Le plus ancien", "en": "Oldest"},
+    "ORDERS_7D_AVG": {"fr": "Commandes, moyenne 7 j", "en": "Orders, 7-day average"},
+    "ORDERS_MTD": {"fr": "Commandes du mois", "en": "Orders (month)"},
+    "ORDERS_TODAY": {"fr": "Commandes du jour", "en": "Orders today"},
+    "ORDERS_TO_PREPARE": {"fr": "Commandes à préparer", "en": "Orders to prepare"},
+    "ORDER_SHARE_PCT": {"fr": "Part des commandes (%)", "en": "Share of orders (%)"},
+    "OUT_OF_STOCK_PRODUCTS": {"fr": "Vins en rupture", "en": "Wines out of stock"},
+    "PENDING_CHANGES": {"fr": "En attente", "en": "Pending"},
+    "PREVIOUS_MONTH_CUMULATIVE": {"fr": "Cumul du mois précédent", "en": "Previous month to date"},
+    "PRODUCTS_SOLD": {"fr": "Vins vendus", "en": "Wines sold"},
+    "PROJECTED_DELTA_PCT": {"fr": "Projection vs mois précédent (%)", "en": "Projection vs last month (%)"},
+    "PROJECTED_REVENUE": {"fr": "CA projeté", "en": "Projected revenue"},
+    "QUERY_START_TIME": {"fr": "Début", "en": "Started"},
+    "RAW_MESSAGE_PREVIEW": {"fr": "Message (début)", "en": "Message (start)"},
+    "RAW_ROWS": {"fr": "Messages RAW", "en": "RAW messages"},
+    "REDELIVERIES": {"fr": "Redistributions", "en": "Redeliveries"},
+    "REDELIVERY_RATE_PCT": {"fr": "Taux de redistribution (%)", "en": "Redelivery rate (%)"},
+    "REJECTED": {"fr": "Rejetés", "en": "Rejected"},
+    "REJECTED_AT": {"fr": "Rejeté le", "en": "Rejected at"},
+    "REJECTED_LAST_24H": {"fr": "Rejets sur 24 h", "en": "Rejected in 24 h"},
+    "REPEAT_RATE_PCT": {"fr": "Taux de réachat (%)", "en": "Repeat rate (%)"},
+    "RETENTION_PCT": {"fr": "Rétention (%)", "en": "Retention (%)"},
+    "RETURN_RATE_PCT": {"fr": "Taux de retour (%)", "en": "Return rate (%)"},
+    "REVENUE_30D": {"fr": "CA sur 30 jours", "en": "Revenue, 30 days"},
+    "REVENUE_MTD": {"fr": "CA du mois", "en": "Revenue month to date"},
+    "REVENUE_PER_CUSTOMER": {"fr": "CA par client", "en": "Revenue per customer"},
+    "REVENUE_PREVIOUS_MTD": {"fr": "CA du mois précédent à date", "en": "Previous month to date"},
+    "REVENUE_RANK": {"fr": "Rang (CA)", "en": "Rank (revenue)"},
+    "REVENUE_TODAY": {"fr": "CA du jour", "en": "Revenue today"},
+    "REVENUE_YESTERDAY": {"fr": "CA d'hier", "en": "Revenue yesterday"},
+    "RFM_CODE": {"fr": "Code RFM", "en": "RFM code"},
+    "R_SCORE": {"fr": "Score R (récence)", "en": "R score (recency)"},
+    "SECONDS_SINCE_LAST_PROD_UPDATE": {
+        "fr": "Depuis la dernière écriture en production",
+        "en": "Since the last production write",
+    },
+    "SECONDS_SINCE_LAST_RAW": {"fr": "Depuis le dernier message RAW", "en": "Since the last RAW message"},
+    "SEVERITY": {"fr": "Gravité", "en": "Severity"},
+    "SHARE_PCT": {"fr": "Part (%)", "en": "Share (%)"},
+    "STAGED_ADJUSTMENTS": {"fr": "Mouvements en staging", "en": "Staged adjustments"},
+    "STAGED_ORDERS": {"fr": "Commandes en staging", "en": "Staged orders"},
+    "STATUS": {"fr": "Statut", "en": "Status"},
+    "STOCK_STATUS": {"fr": "État du stock", "en": "Stock status"},
+    "SUGGESTED_QUANTITY": {"fr": "Quantité suggérée", "en": "Suggested quantity"},
+    "TOP_CATEGORY": {"fr": "Catégorie en tête", "en": "Top category"},
+    "TOP_PRODUCT_TODAY": {"fr": "Meilleure vente du jour", "en": "Today's best seller"},
+    "UNACCOUNTED": {"fr": "Non répartis", "en": "Unaccounted"},
+    "UNITS_IN": {"fr": "Entrées", "en": "Units in"},
+    "UNITS_LOST": {"fr": "Bouteilles perdues", "en": "Units lost"},
+    "UNITS_OUT": {"fr": "Sorties", "en": "Units out"},
+    "UNITS_RANK": {"fr": "Rang (bouteilles)", "en": "Rank (units)"},
+    "UNITS_RETURNED": {"fr": "Bouteilles retournées", "en": "Units returned"},
+    "UNITS_SOLD_30D": {"fr": "Bouteilles vendues sur 30 jours", "en": "Units sold, 30 days"},
+    "UNITS_TODAY": {"fr": "Bouteilles du jour", "en": "Bottles today"},
+    "VALUE_RANK": {"fr": "Rang (valeur)", "en": "Rank (value)"},
+    "WEEKDAY_ISO": {"fr": "Jour n°", "en": "Weekday no."},
+    "WINDOW_START": {"fr": "Depuis le", "en": "Since"},
 }
 
 
@@ -579,3 +797,107 @@ def column_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:
     if entry is not None:
         return entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return column.replace("_", " ").capitalize()
+
+
+# --- console #12: the codes a user sees, by the column that holds them -> the TEXTS prefix of their labels.
+CODE_COLUMNS: dict[str, str] = {
+    "STATE": "run",
+    "LAST_STATE": "run",
+    "LATEST_STATUS": "order_status",
+    "CURRENT_STATUS": "order_status",
+    "LATE_STATUS": "order_status",
+    "ORDER_STATUS": "order_status",
+    "SEGMENT": "segment",
+    "ACTION": "action",
+    "OUTCOME": "outcome",
+    "TARGET": "target",
+    "ADJUSTMENT_TYPE": "adjustment",
+    "EVENT_TYPE": "event_type",
+    "PRODUCT_CATEGORY": "category",
+    "CATEGORY": "category",
+    "TOP_CATEGORY": "category",
+    "LAST_SUSPENDED_REASON": "suspended",
+    "LAYER": "layer",
+    "FLOW": "flow",
+    "GRADE": "grade",
+    "ALERT_NAME": "alert",
+    "METRIC": "kpi",
+    "ERROR_MESSAGE": "task_error",
+}
+
+# The reference validator's reasons (caves/events.py), in French: the first matching rule wins.
+_REASONS_FR: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), text)
+    for pattern, text in (
+        (r"^duplicate event_id$", "event_id en double (message redistribué)"),
+        (r"^not valid JSON \(duplicate key (.+)\)$", r"JSON invalide (clé \1 en double)"),
+        (r"^not valid JSON$", "JSON invalide"),
+        (r"^not a JSON object$", "pas un objet JSON"),
+        (r"^missing field (.+)$", r"champ \1 manquant"),
+        (r"^(.+) is not an ISO-8601 date-time$", r"\1 n'est pas une date-heure ISO 8601"),
+        (r"^(.+) is higher than (.+)$", r"\1 dépasse \2"),
+        (r"^unknown (\S+) (.+)$", r"\1 inconnu : \2"),
+        (r"^(\S+) must not be empty$", r"\1 ne doit pas être vide"),
+        (r"^(\S+) must not be (.+)$", r"\1 ne doit pas valoir \2"),
+        (r"^(\S+) must have at least (\d+) characters$", r"\1 doit avoir au moins \2 caractères"),
+        (r"^(\S+) must have at most (\d+) characters$", r"\1 doit avoir au plus \2 caractères"),
+        (r"^(\S+) must be ([<>]) 0 for a (\S+)$", r"\1 doit être \2 0 pour un mouvement « \3 »"),
+        (r"^(\S+) must be an object$", r"\1 doit être un objet"),
+        (r"^(\S+) must be a string$", r"\1 doit être du texte"),
+        (r"^(\S+) must be an integer$", r"\1 doit être un entier"),
+        (r"^(\S+) must be a number$", r"\1 doit être un nombre"),
+        (r"^(\S+) must be (.+)$", r"\1 doit être \2"),
+    )
+)
+
+
+def reject_reason(reason: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A rejection reason of ``STAGING.REJECTED_EVENTS`` (English, from the validator) in ``lang``; field names
+    and values stay as written in the message."""
+    if lang != "fr":
+        return reason
+    for pattern, text in _REASONS_FR:
+        if pattern.match(reason):
+            return pattern.sub(text, reason)
+    return reason
+
+
+_EVERY_MINUTES = re.compile(r"^(\d+) MINUTES?$", re.IGNORECASE)
+_DAILY_CRON = re.compile(r"^USING CRON (\d{1,2}) (\d{1,2}) \* \* \* (\S+)$", re.IGNORECASE)
+
+
+def schedule_label(schedule: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A task's SCHEDULE in words (``1 MINUTE`` -> ``chaque minute``, ``USING CRON 0 3 * * * UTC`` -> ``chaque
+    jour à 03:00 (UTC)``); any other schedule unchanged."""
+    every = _EVERY_MINUTES.match(schedule.strip())
+    if every:
+        minutes = int(every.group(1))
+        if minutes == 1:
+            return "chaque minute" if lang == "fr" else "every minute"
+        return f"toutes les {minutes} min" if lang == "fr" else f"every {minutes} min"
+    daily = _DAILY_CRON.match(schedule.strip())
+    if daily:
+        minute, hour, zone = int(daily.group(1)), int(daily.group(2)), daily.group(3)
+        at = f"{hour:02d}:{minute:02d} ({zone})"
+        return f"chaque jour à {at}" if lang == "fr" else f"daily at {at}"
+    return schedule
+
+
+def code_label(column: str, code: object, lang: str = DEFAULT_LANGUAGE) -> object:
+    """The label of a code shown in ``column`` (a task state, a segment, an audit action...); other values and
+    unknown codes unchanged."""
+    upper = column.upper()
+    if not isinstance(code, str):
+        return code
+    if upper == "PAYMENT_METHOD":
+        return payment_method(code, lang)
+    if upper == "REJECT_REASON":
+        return reject_reason(code, lang)
+    if upper == "SCHEDULE":
+        return schedule_label(code, lang)
+    prefix = CODE_COLUMNS.get(upper)
+    if prefix is None:
+        return code
+    # the state of a task (SHOW TASKS: started / suspended) and of a run (TASK_HISTORY: SUCCEEDED...) share STATE
+    key = f"state.{code}" if prefix == "run" and code.islower() else f"{prefix}.{code}"
+    return t(key, lang) if key in TEXTS else code

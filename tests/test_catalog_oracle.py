@@ -30,6 +30,7 @@ for _p in (str(REPO_ROOT), str(TESTS_DIR)):
 from pipeline.helpers import caves  # noqa: E402
 
 from caves.catalog import load_catalog  # noqa: E402
+from caves.settings import load_settings  # noqa: E402
 from caves.warehouse.local import LocalWarehouse  # noqa: E402
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -635,7 +636,7 @@ def test_pipeline_row_counts(warehouse):
 
 def test_pipeline_reconciliation(warehouse):
     """Rule: RAW rows = staged orders + staged adjustments + rejected (broken messages and redelivered copies),
-    so nothing is unaccounted for."""
+    so once the pipeline is idle nothing is unaccounted for, and nothing is in flight either."""
     c = expected_counts()
     (row,) = run(warehouse, "pipeline_reconciliation")
     assert row["RAW_ROWS"] == c["RAW_EVENTS_STREAM"]
@@ -643,3 +644,11 @@ def test_pipeline_reconciliation(warehouse):
     assert row["STAGED_ADJUSTMENTS"] == c["STG_INVENTORY_ADJUSTMENTS"]
     assert row["REJECTED"] == c["REJECTED_EVENTS"]
     assert row["UNACCOUNTED"] == 0
+    assert row["IN_FLIGHT"] == 0
+    assert row["STATUS"] == "ok"
+
+
+def test_pipeline_reconciliation_in_flight_threshold_is_the_latency_warning(warehouse):
+    """Rule: a message is "in flight" while younger than the latency warning threshold of config/caves.yaml."""
+    (row,) = run(warehouse, "pipeline_reconciliation")
+    assert row["IN_FLIGHT_SECONDS"] == load_settings(REPO_ROOT / "config" / "caves.yaml").latency_warning_seconds

@@ -26,6 +26,7 @@ __all__ = [
     "kpi_tiles",
     "rfm_summary",
     "row_tiles",
+    "since_first_data",
     "stockout_within",
     "today_tiles",
 ]
@@ -46,14 +47,16 @@ class KpiTile:
 
 
 def format_value(value: object, kind: str, lang: str) -> str:
-    """A value formatted by kind: ``money``, ``percent``, ``count``, ``decimal``, ``days``, ``datetime`` (short,
-    for a tile)."""
+    """A value formatted by kind: ``money``, ``percent``, ``signed_percent`` (a change: ``+80,0 %``), ``count``,
+    ``decimal``, ``days``, ``datetime`` (a day and a time, short, for a tile)."""
     if kind == "money":
         # A tile is narrow: whole euros from a thousand on (the cents are in the tables and the explorer).
         large = not fmt.is_missing(value) and abs(float(value)) >= 1000
         return fmt.euros(value, lang, decimals=0 if large else 2)
     if kind == "percent":
         return fmt.percent(value, lang)
+    if kind == "signed_percent":
+        return fmt.percent(value, lang, signed=True)
     if kind == "decimal":
         return fmt.number(value, lang, decimals=1)
     if kind == "days":
@@ -62,7 +65,7 @@ def format_value(value: object, kind: str, lang: str) -> str:
         unit = "j" if lang == "fr" else "d"
         return f"{fmt.number(value, lang, decimals=1)}{fmt.NBSP}{unit}"
     if kind == "datetime":
-        return fmt.moment(value, lang)
+        return fmt.day_time(value, lang)
     return fmt.number(value, lang)
 
 
@@ -159,6 +162,15 @@ def rfm_summary(rfm: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
+def since_first_data(frame: pd.DataFrame, count_column: str) -> pd.DataFrame:
+    """``frame`` (periods in order) from its first period with data on: the calendar months before the shop's first
+    order are not zeros to show. An empty frame when no period has data."""
+    has_data = frame[count_column].fillna(0) > 0
+    if not has_data.any():
+        return frame.iloc[0:0]
+    return frame.loc[has_data.idxmax() :].reset_index(drop=True)
+
+
 def stockout_within(forecast: pd.DataFrame, days: float) -> pd.DataFrame:
     """Products of ``stockout_forecast`` expected to run out within ``days`` days (soonest first); a product
     that does not sell (no forecast) is left out."""
@@ -178,10 +190,25 @@ class Freshness:
     caught_up: bool
     grade: str
 
+    @property
+    def state(self) -> str:
+        """``caught_up`` (nothing waits), ``catching_up`` (newer data waits, within the warning threshold) or
+        ``behind`` (beyond it): a tile never reads "behind" beside an OK grade."""
+        if self.caught_up:
+            return "caught_up"
+        return "behind" if self.grade in ("warning", "stale") else "catching_up"
 
-def freshness(latency: pd.DataFrame, warning: float, stale: float, now: dt.datetime | None = None) -> Freshness:
+
+def freshness(
+    latency: pd.DataFrame,
+    warning: float,
+    stale: float,
+    now: dt.datetime | None = None,
+    backlog: pd.DataFrame | None = None,
+) -> Freshness:
     """The newest message received, the newest production write, how long ago (at ``now``, UTC: a cached
-    result still ages), and the current lag graded against the thresholds (``unknown`` when empty)."""
+    result still ages), and the current lag graded against the thresholds (``unknown`` when empty); with
+    ``stream_backlog``, the lag is the age of the oldest change still waiting."""
     if latency.empty:
         return Freshness(None, None, None, None, None, False, "unknown")
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -195,7 +222,7 @@ def freshness(latency: pd.DataFrame, warning: float, stale: float, now: dt.datet
 
     last_raw = moment(row["LAST_RAW_INGESTION"])
     last_production = moment(row["LAST_PROD_UPDATE"])
-    lag = current_lag_seconds(latency, now)
+    lag = current_lag_seconds(latency, now, backlog)
     return Freshness(
         last_raw=last_raw,
         last_production=last_production,

@@ -25,6 +25,7 @@ __all__ = [
     "GRADES",
     "HealthSnapshot",
     "Reconciliation",
+    "backlog_lag_seconds",
     "current_lag_seconds",
     "grade",
     "grade_layers",
@@ -35,6 +36,7 @@ __all__ = [
     "reconciliation",
     "stream_status",
     "task_list",
+    "task_table",
     "worst_by_layer",
 ]
 
@@ -94,6 +96,15 @@ def task_list(warehouse: Warehouse) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values("NAME", ignore_index=True)
 
 
+def task_table(tasks: pd.DataFrame) -> pd.DataFrame:
+    """``task_list`` for a table: predecessors as text (None for a root), and the suspension reason only for a
+    task that is suspended (SHOW TASKS keeps the last one after a resume)."""
+    return tasks.assign(
+        PREDECESSORS=tasks["PREDECESSORS"].map(lambda names: ", ".join(names) or None),
+        LAST_SUSPENDED_REASON=tasks["LAST_SUSPENDED_REASON"].where(tasks["STATE"] == "suspended", None),
+    )
+
+
 def graph_edges(tasks: pd.DataFrame) -> list[tuple[str, str]]:
     """``(parent, child)`` pairs from the tasks' predecessors, in a stable order."""
     return sorted((parent, row.NAME) for row in tasks.itertuples() for parent in row.PREDECESSORS)
@@ -136,9 +147,11 @@ def graph_dot(
     tasks: pd.DataFrame,
     run_states: Mapping[str, str],
     state_label: Callable[[str], str] = str,
+    schedule_label: Callable[[str], str] = str,
 ) -> str:
     """The task graph as a Graphviz DOT string: one box per task, coloured by its state and its latest
-    meaningful run, labelled with its name, state, schedule and last run; edges parent -> child."""
+    meaningful run, labelled with its name, state, schedule and last run (``state_label`` names a task state
+    and a run state alike, ``schedule_label`` a schedule); edges parent -> child."""
     lines = [
         "digraph tasks {",
         "  rankdir=LR;",
@@ -151,10 +164,10 @@ def graph_dot(
         fill, font = _node_style(row.STATE, run_state)
         details = [state_label(row.STATE)]
         if not is_missing(row.SCHEDULE):
-            details.append(str(row.SCHEDULE))
+            details.append(schedule_label(str(row.SCHEDULE)))
         label = "\\n".join([_dot_text(row.NAME), _dot_text(" · ".join(details))])
         if run_state:
-            label += "\\n" + _dot_text(run_state)
+            label += "\\n" + _dot_text(state_label(run_state))
         lines.append(f'  "{_dot_text(row.NAME)}" [label="{label}", fillcolor="{fill}", fontcolor="{font}"];')
     for parent, child in graph_edges(tasks):
         lines.append(f'  "{_dot_text(parent)}" -> "{_dot_text(child)}";')
@@ -182,10 +195,16 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def current_lag_seconds(latency: pd.DataFrame, now: dt.datetime | None = None) -> float | None:
-    """How far PRODUCTION is behind RAW, from ``pipeline_latency``: 0 when caught up, else the time since
-    production last moved while newer RAW data waits (measured at ``now``, UTC, so a cached result still
-    ages). None on an empty warehouse."""
+def current_lag_seconds(
+    latency: pd.DataFrame, now: dt.datetime | None = None, backlog: pd.DataFrame | None = None
+) -> float | None:
+    """How far PRODUCTION is behind, measured at ``now`` (UTC, so a cached result still ages). With
+    ``stream_backlog``: how long the oldest change not consumed yet has waited (0 when nothing waits), so one
+    message arriving after a quiet hour is 2 s behind, not an hour. Without it, from ``pipeline_latency``: 0 when
+    caught up, else the time since production last moved while newer RAW data waits. None on an empty
+    warehouse."""
+    if backlog is not None and not backlog.empty:
+        return backlog_lag_seconds(backlog, now)
     if latency.empty:
         return None
     row = latency.iloc[0]
@@ -196,6 +215,14 @@ def current_lag_seconds(latency: pd.DataFrame, now: dt.datetime | None = None) -
         return 0.0
     since = row["LAST_PROD_UPDATE"] if not is_missing(row["LAST_PROD_UPDATE"]) else row["LAST_RAW_INGESTION"]
     return max(0.0, ((now or _utc_now()) - pd.Timestamp(since).to_pydatetime()).total_seconds())
+
+
+def backlog_lag_seconds(backlog: pd.DataFrame, now: dt.datetime | None = None) -> float:
+    """The age at ``now`` of the oldest change waiting in any stream of ``stream_backlog``; 0 when none waits."""
+    oldest = pd.to_datetime(backlog.loc[backlog["PENDING_CHANGES"] > 0, "OLDEST_PENDING_AT"]).dropna()
+    if oldest.empty:
+        return 0.0
+    return max(0.0, ((now or _utc_now()) - oldest.min().to_pydatetime()).total_seconds())
 
 
 def grade_layers(latency_per_layer: pd.DataFrame, warning: float, stale: float) -> pd.DataFrame:
@@ -223,8 +250,9 @@ def worst_by_layer(graded: pd.DataFrame) -> pd.DataFrame:
 
 
 def stream_status(pending: pd.DataFrame, streams: pd.DataFrame) -> pd.DataFrame:
-    """``streams_pending`` (has data? which table, which consumer) joined with SHOW STREAMS' staleness
-    (``STALE``, ``STALE_AFTER``: the date after which an unconsumed stream can no longer be read)."""
+    """``stream_backlog`` (pending changes and the age of the oldest, which table, which consumer) joined with
+    SHOW STREAMS' staleness (``STALE``, ``STALE_AFTER``: the date after which an unconsumed stream can no longer
+    be read)."""
     if streams.empty:
         return pending.assign(STALE=pd.NA, STALE_AFTER=pd.NaT)
     show = streams.rename(columns=str.lower)
@@ -254,10 +282,13 @@ class Reconciliation:
     window_start: pd.Timestamp | None
     production_orders: int | None
     production_adjustments: int | None
+    in_flight: int = 0
+    in_flight_seconds: float | None = None
 
     @property
     def balanced(self) -> bool:
-        """RAW = staged orders + staged adjustments + rejected: every message landed exactly once."""
+        """Every message older than the in-flight threshold landed exactly once (staged or rejected); younger
+        ones may still be on their way."""
         return self.unaccounted == 0
 
 
@@ -286,6 +317,8 @@ def reconciliation(recon: pd.DataFrame, row_counts: pd.DataFrame) -> Reconciliat
         window_start=None if is_missing(window) else pd.Timestamp(window),
         production_orders=optional("ORDERS"),
         production_adjustments=optional("INVENTORY_HISTORY"),
+        in_flight=count(row.get("IN_FLIGHT")),
+        in_flight_seconds=None if is_missing(row.get("IN_FLIGHT_SECONDS")) else float(row["IN_FLIGHT_SECONDS"]),
     )
 
 
@@ -340,7 +373,7 @@ def health_snapshot(
     tasks = part("tasks", lambda: task_list(warehouse))
     history = catalog_query("task_history_recent", limit=history_limit)
     run_summary = catalog_query("task_run_summary", hours=hours)
-    pending = catalog_query("streams_pending")
+    pending = catalog_query("stream_backlog")
     show_streams = part("streams", lambda: query_service.run_sql(warehouse, SHOW_STREAMS_SQL, label="SHOW STREAMS"))
     latency = catalog_query("latency_per_layer", hours=hours)
     current = catalog_query("pipeline_latency")

@@ -6,7 +6,8 @@ description:
   fr: >-
     Récence (jours depuis la dernière commande), fréquence (commandes) et montant (chiffre d'affaires) de chaque
     client, notés de 1 à 5 par rang centile (les ex-aequo ont la même note ; 5 = le meilleur), puis un segment :
-    Champions, Loyal, New, Promising, Can't lose, At risk, Hibernating, Need attention. Hors commandes annulées.
+    champions, fidèles, nouveaux, prometteurs, à ne pas perdre, à risque, en sommeil, à surveiller. Hors commandes
+    annulées.
   en: >-
     Recency (days since the last order), frequency (orders) and monetary value (revenue) of each customer, scored
     1 to 5 by percentile rank (ties share a score; 5 = best), then a segment: Champions, Loyal, New, Promising,

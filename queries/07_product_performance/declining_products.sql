@@ -8,8 +8,8 @@ description:
     précédents (vins vendus sur la période précédente seulement ; une vente tombée à zéro compte -100 %). Hors
     commandes annulées.
   en: >-
-    Wines whose revenue over the last N days dropped by at least X % compared with the N days before (only wines
-    sold in the earlier period; sales that fell to nothing count as -100 %). Cancelled orders excluded.
+    Wines whose revenue over the last N days dropped by at least X% compared with the N days before (only wines
+    sold in the earlier period; sales that fell to nothing count as -100%). Cancelled orders excluded.
 audience: [manager]
 chart: {type: bar, x: PRODUCT_NAME, y: DELTA_PCT}
 parameters:

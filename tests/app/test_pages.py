@@ -13,9 +13,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
-from caves.i18n import payment_method
+from caves.i18n import code_label, payment_method
 from caves.services import cache, pipeline_service, query_service
 from caves.services import format as fmt
 from caves.services.dashboard_service import format_value
@@ -240,3 +241,96 @@ def test_admin_page_refuses_a_viewer_who_is_not_admin(monkeypatch: pytest.Monkey
     at = open_page("app_pages/admin.py")
     assert any("réservée aux administrateurs" in w.value for w in at.warning)
     assert not [b for b in at.button if b.key and b.key.startswith("admin.")]
+
+
+# --- console #12: what a table shows is the catalog's figure, formatted in the session's language -----------------
+
+
+def shown(frame_element) -> pd.DataFrame:
+    """The text a table displays in each cell (its Styler display values), by column."""
+    styler = frame_element.proto.arrow_data.styler
+    assert styler.display_values, "the table carries no display values"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styler.display_values)
+
+
+def table_with(at: AppTest, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(data, display text) of the first table that has ``column``."""
+    for element in at.dataframe:
+        if column in element.value.columns:
+            return element.value, shown(element)
+    raise AssertionError(f"no table with {column}")
+
+
+def in_language(page: str, language: str) -> AppTest:
+    at = open_page(page)
+    if language != "fr":
+        at.radio(key="lang").set_value(language).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_finance_tables_show_the_catalog_figures_formatted(warehouse: LocalWarehouse, language: str) -> None:
+    at = in_language("app_pages/finance.py", language)
+    data, text = table_with(at, "PAYMENT_METHOD")
+    catalog = expected(warehouse, "revenue_by_payment_method").set_index("PAYMENT_METHOD")
+    for index, row in data.iterrows():
+        code = next(c for c in catalog.index if payment_method(c, language) == row["PAYMENT_METHOD"])
+        assert row["REVENUE"] == pytest.approx(float(catalog.loc[code, "REVENUE"]))  # the data keeps its figure
+        assert text.loc[index, "REVENUE"] == fmt.euros(catalog.loc[code, "REVENUE"], language)
+        assert text.loc[index, "ORDER_COUNT"] == fmt.number(catalog.loc[code, "ORDER_COUNT"], language)
+    assert pd.api.types.is_numeric_dtype(data["REVENUE"])  # so the column sorts as numbers
+    projected = expected(warehouse, "month_end_projection").iloc[0]["PROJECTED_DELTA_PCT"]
+    label = "Projection vs mois précédent" if language == "fr" else "Projection vs last month"
+    assert metric(at, label) == fmt.percent(projected, language, signed=True)
+    months, months_text = table_with(at, "MONTH_START")
+    assert (months["ORDER_COUNT"].iloc[0]) > 0  # no month before the first order
+    for index, change in months["REVENUE_DELTA_PCT"].items():  # a change with nothing to compare to is a dash
+        assert months_text.loc[index, "REVENUE_DELTA_PCT"] == fmt.percent(change, language)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_customer_segments_read_as_labels_with_the_catalog_amounts(warehouse: LocalWarehouse, language: str) -> None:
+    at = in_language("app_pages/customers.py", language)
+    data, text = table_with(at, "RFM_CODE")
+    rfm = expected(warehouse, "rfm_segments").set_index("CUSTOMER_ID")
+    for index, row in data.head(20).iterrows():
+        customer = rfm.loc[row["CUSTOMER_ID"]]
+        assert text.loc[index, "SEGMENT"] == code_label("SEGMENT", customer["SEGMENT"], language)
+        assert text.loc[index, "MONETARY"] == fmt.euros(customer["MONETARY"], language)
+        assert text.loc[index, "RECENCY_DAYS"] == fmt.number(customer["RECENCY_DAYS"], language)
+
+
+def test_pipeline_shows_stream_backlog_and_in_flight_from_the_catalog(warehouse: LocalWarehouse) -> None:
+    at = open_page("app_pages/pipeline.py")
+    recon = expected(warehouse, "pipeline_reconciliation").iloc[0]
+    assert metric(at, "En transit") == fmt.number(recon["IN_FLIGHT"])
+    assert metric(at, "Non répartis") == fmt.number(recon["UNACCOUNTED"])
+    data, text = table_with(at, "PENDING_CHANGES")
+    backlog = expected(warehouse, "stream_backlog").set_index("STREAM_NAME")
+    for index, row in data.iterrows():
+        pending = backlog.loc[row["STREAM_NAME"]]
+        assert text.loc[index, "PENDING_CHANGES"] == fmt.number(pending["PENDING_CHANGES"])
+        assert text.loc[index, "OLDEST_PENDING_AGE_SEC"] == fmt.duration(pending["OLDEST_PENDING_AGE_SEC"])
+    history, history_text = table_with(at, "ERROR_MESSAGE")
+    assert set(history_text["STATE"]) <= {code_label("STATE", s) for s in history["STATE"]}
+    assert "None" not in set(history_text["ERROR_MESSAGE"])
+
+
+def test_admin_audit_log_reads_as_labels(warehouse: LocalWarehouse) -> None:
+    at = open_page("app_pages/admin.py")
+    _confirm(at, "admin.suspend")
+    _confirm(at, "admin.resume")
+    data, text = table_with(at, "OUTCOME")
+    latest = _audit(warehouse).iloc[0]
+    assert (data.iloc[0]["ACTION"], data.iloc[0]["OUTCOME"]) == (latest["ACTION"], latest["OUTCOME"])
+    assert (text.iloc[0]["ACTION"], text.iloc[0]["OUTCOME"], text.iloc[0]["TARGET"]) == (
+        "Reprise du graphe",
+        "Réussie",
+        "tout le graphe",
+    )
+    tasks, tasks_text = table_with(at, "LAST_SUSPENDED_REASON")
+    assert set(tasks["STATE"]) == {"started"} and set(tasks_text["STATE"]) == {"active"}
+    assert set(tasks_text["LAST_SUSPENDED_REASON"]) == {fmt.MISSING}  # no reason for a running task...
+    shown_columns = next(e.proto.column_order for e in at.dataframe if "LAST_SUSPENDED_REASON" in e.value.columns)
+    assert "LAST_SUSPENDED_REASON" not in shown_columns  # ...so no column for it

@@ -38,7 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
+# Screenshots go outside the repository: $CAVES_SCREENSHOTS, else a pytest temporary folder (its path is printed).
+SCREENSHOTS_ENV = "CAVES_SCREENSHOTS"
 SERVER_START_TIMEOUT_S = 90
 
 
@@ -151,9 +152,13 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def screenshots_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser tests save their screenshots, for a human to look at (never inside the repository)."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {folder}")
+    return folder
 
 
 @pytest.fixture(scope="session")

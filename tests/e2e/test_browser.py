@@ -1,6 +1,6 @@
 """Every page of the console in a real browser: it renders, shows no exception and no error box.
 
-A screenshot of each page is saved under ``artifacts/screenshots/`` (git-ignored) for a human to look at.
+A screenshot of each page is saved outside the repository (see ``screenshots_dir``) for a human to look at.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from caves.services import dashboard_service as ds
 from caves.services import format as fmt
 
 NB = fmt.NBSP
+G = "\u202f"  # CLDR French groups thousands with a narrow no-break space
 
 
 def test_today_tiles_follow_the_metric_order_with_deltas() -> None:
@@ -26,9 +27,9 @@ def test_today_tiles_follow_the_metric_order_with_deltas() -> None:
     small = ds.today_tiles(versus.assign(TODAY=[987.65, 12.0]), "fr")[1]
     assert small.value == f"987,65{NB}€"  # below a thousand, the cents
     assert (orders.label, orders.value, orders.delta) == ("Commandes", "12", None)  # yesterday was zero
-    assert revenue.value == f"1{NB}235{NB}€"  # whole euros from a thousand on: the tile stays readable
+    assert revenue.value == f"1{G}235{NB}€"  # whole euros from a thousand on: the tile stays readable
     assert revenue.delta == f"+23,5{NB}% vs hier"
-    assert revenue.help == f"Hier{NB}: 1{NB}000{NB}€"
+    assert revenue.help == f"Hier{NB}: 1{G}000{NB}€"
     assert ds.today_tiles(versus, "en")[0].label == "Orders"
 
 
@@ -86,3 +87,36 @@ def test_freshness_ages_with_the_clock() -> None:
     assert (fresh.seconds_since_raw, fresh.seconds_since_production) == (30.0, 200.0)
     assert (fresh.lag_seconds, fresh.caught_up, fresh.grade) == (200.0, False, "warning")
     assert ds.freshness(latency.iloc[0:0], 120, 300).grade == "unknown"
+
+
+def test_freshness_never_says_behind_beside_an_ok_grade() -> None:
+    now = dt.datetime(2026, 11, 25, 12, 0, 0)
+    latency = pd.DataFrame(
+        {
+            "LAST_RAW_INGESTION": [now - dt.timedelta(seconds=2)],
+            "LAST_PROD_UPDATE": [now - dt.timedelta(seconds=3.6)],
+            "IS_CAUGHT_UP": [False],
+        }
+    )
+    fresh = ds.freshness(latency, 120, 300, now=now)
+    assert (fresh.grade, fresh.state) == ("ok", "catching_up")
+    assert ds.freshness(latency.assign(IS_CAUGHT_UP=[True]), 120, 300, now=now).state == "caught_up"
+    late = latency.assign(LAST_PROD_UPDATE=[now - dt.timedelta(seconds=200)])
+    assert ds.freshness(late, 120, 300, now=now).state == "behind"
+
+
+def test_months_before_the_first_data_are_not_listed() -> None:
+    months = pd.DataFrame(
+        {"MONTH_START": pd.date_range("2026-01-01", periods=4, freq="MS"), "ORDER_COUNT": [0, 0, 5, 0]}
+    )
+    kept = ds.since_first_data(months, "ORDER_COUNT")
+    assert kept["MONTH_START"].dt.month.tolist() == [3, 4]  # a quiet month after the first stays: it is a zero
+    assert ds.since_first_data(months.assign(ORDER_COUNT=0), "ORDER_COUNT").empty
+
+
+def test_a_change_reads_signed_and_a_moment_keeps_its_day() -> None:
+    assert ds.format_value(80.0, "signed_percent", "fr") == f"+80,0{fmt.NBSP}%"
+    assert ds.format_value(-12.5, "signed_percent", "en") == "-12.5%"
+    this_year = dt.datetime.now(dt.UTC).year
+    assert ds.format_value(dt.datetime(this_year, 12, 2, 20, 22), "datetime", "fr") == "2 déc. 20:22"
+    assert ds.format_value(dt.datetime(this_year, 12, 2, 20, 22), "datetime", "en") == "2 Dec 20:22"

@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from caves.services import pipeline_service as ps
+from caves.services import query_service
+from caves.services.format import is_missing as fmt_missing
 from caves.warehouse.local import LocalWarehouse
 
 TASKS = pd.DataFrame(
@@ -104,8 +106,9 @@ def test_health_snapshot_on_a_live_warehouse(seeded: LocalWarehouse) -> None:
     assert snapshot.run_states()["TASK_STAGING_TO_PROD_ORDERS"] == "SUCCEEDED"
     assert snapshot.reconciliation is not None and snapshot.reconciliation.balanced
     assert snapshot.reconciliation.raw_rows > 0
-    assert {"STALE", "STALE_AFTER", "HAS_PENDING_DATA"} <= set(snapshot.streams.columns)
-    assert not snapshot.streams["HAS_PENDING_DATA"].any()  # the pipeline ran until idle
+    assert {"STALE", "STALE_AFTER", "PENDING_CHANGES", "OLDEST_PENDING_AGE_SEC"} <= set(snapshot.streams.columns)
+    assert (snapshot.streams["PENDING_CHANGES"] == 0).all()  # the pipeline ran until idle
+    assert snapshot.streams["OLDEST_PENDING_AGE_SEC"].isna().all()
     assert set(snapshot.latency["GRADE"]) <= set(ps.GRADES)
 
 
@@ -122,3 +125,67 @@ def test_a_failing_part_is_reported_without_blanking_the_rest(seeded: LocalWareh
     assert snapshot.errors == {"streams": "SHOW STREAMS: SQL access control error:"}
     assert not snapshot.tasks.empty and snapshot.reconciliation is not None
     assert snapshot.streams["STALE"].isna().all()
+
+
+def test_backlog_and_in_flight_tell_fresh_messages_from_lost_ones(deployed: LocalWarehouse) -> None:
+    """Two messages wait in RAW, unprocessed: one arrived now (in flight), one 10 minutes ago (older than the
+    latency warning threshold: unaccounted). The streams count both as pending changes, the oldest 10 minutes old.
+    stream_backlog answers what Snowflake's SYSTEM$STREAM_BACKLOG is for ("the set of table versions between the
+    current offset for a specified stream and the current timestamp", with "the estimated number of change data
+    capture (CDC) records": docs.snowflake.com/en/sql-reference/functions/system_stream_backlog) by counting the
+    stream's rows with a SELECT, which never moves its offset."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    old = now - dt.timedelta(minutes=10)
+    deployed.executemany(
+        "insert into CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM (RAW_MESSAGE, INGESTION_TIMESTAMP) values (?, ?)",
+        [("not json, just arrived", now), ("not json, ten minutes old", old)],
+    )
+    recon = query_service.run_query(deployed, "pipeline_reconciliation").iloc[0]
+    assert (recon["RAW_ROWS"], recon["IN_FLIGHT"], recon["UNACCOUNTED"]) == (2, 1, 1)
+    assert recon["STATUS"] == "unaccounted"
+
+    backlog = query_service.run_query(deployed, "stream_backlog").set_index("STREAM_NAME")
+    for stream in ("STREAM_RAW_ORDERS", "STREAM_RAW_INVENTORY"):
+        assert backlog.loc[stream, "PENDING_CHANGES"] == 2
+        assert pd.Timestamp(backlog.loc[stream, "OLDEST_PENDING_AT"]) == pd.Timestamp(old)
+        assert 600 <= backlog.loc[stream, "OLDEST_PENDING_AGE_SEC"] < 660
+    assert backlog.loc["STREAM_STG_ORDERS", "PENDING_CHANGES"] == 0
+    assert fmt_missing(backlog.loc["STREAM_STG_ORDERS", "OLDEST_PENDING_AT"])
+    # reading the backlog consumed nothing: the streams still hold both messages
+    again = query_service.run_query(deployed, "stream_backlog").set_index("STREAM_NAME")
+    assert again.loc["STREAM_RAW_ORDERS", "PENDING_CHANGES"] == 2
+
+
+def test_the_task_table_shows_a_suspension_reason_only_on_a_suspended_task() -> None:
+    tasks = TASKS.assign(LAST_SUSPENDED_REASON=["USER_SUSPENDED", None, "USER_SUSPENDED", "USER_SUSPENDED"])
+    shown = ps.task_table(tasks)
+    assert [None if fmt_missing(r) else r for r in shown["LAST_SUSPENDED_REASON"]] == [
+        None,
+        None,
+        None,
+        "USER_SUSPENDED",
+    ]
+    assert [None if fmt_missing(p) else p for p in shown["PREDECESSORS"]] == [None, "ROOT", "CHILD", None]
+
+
+def test_the_lag_is_the_age_of_the_oldest_waiting_change() -> None:
+    """After a quiet hour, a message that arrived 2 s ago puts production 2 s behind, not an hour."""
+    now = dt.datetime(2026, 11, 25, 12, 0, 0)
+    quiet_hour = pd.DataFrame(
+        {
+            "LAST_RAW_INGESTION": [now - dt.timedelta(seconds=2)],
+            "LAST_PROD_UPDATE": [now - dt.timedelta(hours=1)],
+            "IS_CAUGHT_UP": [False],
+        }
+    )
+    backlog = pd.DataFrame(
+        {
+            "STREAM_NAME": ["STREAM_RAW_ORDERS", "STREAM_STG_ORDERS"],
+            "PENDING_CHANGES": [1, 0],
+            "OLDEST_PENDING_AT": [now - dt.timedelta(seconds=2), pd.NaT],
+        }
+    )
+    assert ps.current_lag_seconds(quiet_hour, now) == 3600.0  # the latency query alone cannot tell
+    assert ps.current_lag_seconds(quiet_hour, now, backlog) == 2.0
+    assert ps.current_lag_seconds(quiet_hour, now, backlog.assign(PENDING_CHANGES=0)) == 0.0
+    assert ps.current_lag_seconds(quiet_hour, now, backlog.iloc[0:0]) == 3600.0  # no backlog read: the fallback

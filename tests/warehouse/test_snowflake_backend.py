@@ -38,6 +38,7 @@ FAKESNOW_CANNOT_RUN = {
     "task_cost_by_graph": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_cost_by_day": "reads TASK_HISTORY(): fakesnow has no tasks",
     "streams_pending": "calls SYSTEM$STREAM_HAS_DATA: fakesnow has no streams",
+    "stream_backlog": "selects from the pipeline's streams: fakesnow has no streams",
     # Snowflake casts the text implicitly; fakesnow's server passes a REAL bind (a float parameter) to DuckDB
     # as a string, and DuckDB refuses the unary minus of `<= -?` on a string.
     "declining_products": "fakesnow passes a float bind as text, DuckDB refuses -'20.0'",
