@@ -317,8 +317,8 @@ def test_pipeline_shows_stream_backlog_and_in_flight_from_the_catalog(warehouse:
     assert "None" not in set(history_text["ERROR_MESSAGE"])
 
 
-def test_admin_audit_log_reads_as_labels(warehouse: LocalWarehouse) -> None:
-    at = open_page("app_pages/admin.py")
+def test_admin_audit_log_reads_as_labels(warehouse: LocalWarehouse, admin_email: str) -> None:
+    at = open_page("app_pages/admin.py", admin_email)
     _confirm(at, "admin.suspend")
     _confirm(at, "admin.resume")
     data, text = table_with(at, "OUTCOME")
