@@ -119,17 +119,18 @@ def cost_section(
 
     if not report.by_day.empty:
         st.markdown(f"**{t('cost.by_day')}**")
-        figure = build_figure({"type": "bar", "x": "DAY", "y": "COST"}, report.by_day, language, height=260)
+        # Days as dates (day-first ticks in French), one tick per day: a day's bar never reads as hours.
+        by_day = report.by_day.assign(DAY=pd.to_datetime(report.by_day["DAY"]))
+        figure = build_figure({"type": "bar", "x": "DAY", "y": "COST"}, by_day, language, height=260)
         if figure is not None:
             figure.update_layout(yaxis_title=t("cost.col.cost"), xaxis_title=t("cost.col.day"))
+            figure.update_xaxes(dtick=86_400_000)
             st.plotly_chart(figure, config={"displayModeBar": False})
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{t('cost.by_task')}**")
-        st.dataframe(_shown(report.by_task, "NAME", language), hide_index=True)
-    with right:
-        st.markdown(f"**{t('cost.by_graph')}**")
-        st.dataframe(_shown(report.by_graph, "GRAPH_NAME", language), hide_index=True)
+    # One table under the other: side by side, seven columns each were cut at 1440 px.
+    st.markdown(f"**{t('cost.by_task')}**")
+    st.dataframe(_shown(report.by_task, "NAME", language), hide_index=True)
+    st.markdown(f"**{t('cost.by_graph')}**")
+    st.dataframe(_shown(report.by_graph, "GRAPH_NAME", language), hide_index=True)
     if report.billed is not None and not report.billed.empty:
         with st.expander(t("cost.billed")):
             st.dataframe(report.billed, hide_index=True)
