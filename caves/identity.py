@@ -85,24 +85,25 @@ ANONYMOUS = Viewer(None, "anonymous")
 
 def is_loopback(address: str | None) -> bool:
     """Whether ``address`` (an IPv4 or IPv6 address, possibly IPv4-mapped) is a loopback address."""
+    ip = _parse_ip(address)
+    return ip is not None and ip.is_loopback
+
+
+def _parse_ip(address: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IP address (``[::1]`` brackets allowed; an IPv4-mapped IPv6 address as its IPv4 one), or None."""
     if not address:
-        return False
+        return None
     try:
         ip = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return bool((mapped or ip).is_loopback)
+        return None
+    return getattr(ip, "ipv4_mapped", None) or ip
 
 
 def _in_networks(address: str | None, networks: Iterable[str]) -> bool:
-    if not address:
+    ip = _parse_ip(address)
+    if ip is None:
         return False
-    try:
-        ip = ipaddress.ip_address(address.strip().strip("[]"))
-    except ValueError:
-        return False
-    ip = getattr(ip, "ipv4_mapped", None) or ip
     for network in networks:
         try:
             if ip in ipaddress.ip_network(str(network).strip(), strict=False):

@@ -136,9 +136,10 @@ class LocalRuntime:
 
     def _simulate_live(self) -> None:
         # Its own connection to the file, so that the console's reads never wait on a simulator insert.
-        writer = LocalWarehouse(self.path, engine=self.engine)
-        assert self.shop is not None
-        self.feed = ShopFeed(writer, self.shop)
+        # The feed prepare() built goes on writing there: its story is already replayed up to now (a second
+        # ShopFeed would replay the shop's whole history again).
+        assert self.feed is not None
+        self.feed.warehouse = LocalWarehouse(self.path, engine=self.engine)
         while not self._stop.wait(1.0):
             try:
                 self.simulate_until(self.clock())
