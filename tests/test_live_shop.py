@@ -251,9 +251,9 @@ def test_no_shop_opens_on_foreign_history(tmp_path):
     db = tmp_path / "foreign.duckdb"
     assert caves("init", db=db).returncode == 0
     events = tmp_path / "events.jsonl"
-    events.write_text((REPO.parent / "shared" / "contracts" / "examples.jsonl").read_text(encoding="utf-8"))
+    events.write_text((REPO / "contracts" / "examples.jsonl").read_text(encoding="utf-8"))
     if not events.read_text().strip():
-        pytest.fail("shared/contracts/examples.jsonl is empty")
+        pytest.fail("contracts/examples.jsonl is empty")
     assert caves("ingest", str(events), db=db).returncode == 0
     refused = caves("simulate", "--days", "2", db=db)
     assert refused.returncode == 1 and "not from a recorded simulated shop" in refused.stderr
