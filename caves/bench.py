@@ -102,8 +102,9 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     from .ingest import INSERT_RAW_SQL
     from .local import Engine
     from .local.engine import EngineCatalog
+    from .local.model import ROW_ID, TableInfo
     from .local.names import ObjectName, quote
-    from .local.translate import ROW_ID, TableInfo, Translator, parse
+    from .local.translate import Translator, parse
     from .sqlscript import parse_block
 
     def plain_read(stream) -> str:

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from .model import ROW_ID, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
 from .streams import log_table
-from .translate import ROW_ID, TableInfo, Translation
 
 if TYPE_CHECKING:
     from .engine import Session

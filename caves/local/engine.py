@@ -23,9 +23,10 @@ import duckdb
 from . import integrity, jsonfuncs, meta
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .lease import Lease
+from .model import ROW_ID, StreamInfo, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
-from .translate import ROW_ID, StreamInfo, TableInfo, Translation, Translator, parse
+from .translate import Translator, parse
 
 log = logging.getLogger("caves.local")
 

@@ -8,8 +8,8 @@ adds it) and Snowflake's argument names.
 
 from __future__ import annotations
 
+from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, quote
-from .translate import ROW_ID
 
 _S = quote(INTERNAL_SCHEMA)
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .errors import SnowflakeError
+from .model import ROW_ID, StreamInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
-from .translate import ROW_ID, StreamInfo, Translation
 
 if TYPE_CHECKING:
     from .engine import Session
