@@ -10,14 +10,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..objects import ObjectSyntaxError, parse_create_stream
+from . import streams, taskruns
 from . import tasks as task_cmds
-from .dml import enable_change_tracking
-from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
+from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
 from .info_schema import information_schema_sql
-from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
+from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
-from .streams import initial_rows_table, log_table, stale_after
+from .tables import enable_change_tracking
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -293,13 +292,6 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
     return session.database, session.schema
 
 
-def _like(value: str, pattern: str | None) -> bool:
-    if not pattern:
-        return True
-    regex = "^" + re.escape(pattern.replace("''", "'")).replace("%", ".*").replace("_", ".") + "$"
-    return re.match(regex, value, re.I) is not None
-
-
 @command(r"^SHOW\s+")
 def _show(session: Session, text: str, params) -> Result:
     match = _SHOW_RE.match(text)
@@ -326,7 +318,7 @@ def _show(session: Session, text: str, params) -> Result:
             [
                 (c, n, "N", "Y" if n == session.database else "N", "", "SYSADMIN", cm or "", "", "1")
                 for c, n, cm in rows
-                if _like(n, like)
+                if like_matches(n, like)
             ],
         )
     database, schema = _scope(session, match.group("scope"), match.group("target"))
@@ -338,7 +330,7 @@ def _show(session: Session, text: str, params) -> Result:
         out = []
         for (storage,) in rows:
             db, _, sch = storage.partition(".")
-            if (database and db != database) or not _like(sch, like):
+            if (database and db != database) or not like_matches(sch, like):
                 continue
             out.append(
                 (
@@ -370,7 +362,7 @@ def _show(session: Session, text: str, params) -> Result:
     if what == "COLUMNS":
         return _show_columns(session, match.group("target"), like)
     if what == "STREAMS":
-        return show_streams(session, like, database, schema, terse)
+        return streams.show_streams(session, like, database, schema, terse)
     return task_cmds.show_tasks(session, like, database, schema, terse)
 
 
@@ -393,7 +385,11 @@ def _show_tables(session: Session, what: str, like, database, schema, terse: boo
         db, _, sch = storage.partition(".")
         if sch == "INFORMATION_SCHEMA" or (database and db != database) or (schema and sch != schema):
             continue
-        if not _like(name, like) or (what == "TABLES" and kind != "TABLE") or (what == "VIEWS" and kind != "VIEW"):
+        if (
+            not like_matches(name, like)
+            or (what == "TABLES" and kind != "TABLE")
+            or (what == "VIEWS" and kind != "VIEW")
+        ):
             continue
         created, cluster, tracked = meta.get((db, sch, name), (None, None, False))
         if what == "VIEWS":
@@ -435,7 +431,11 @@ def _describe_table(session: Session, name: ObjectName, like: str | None = None)
     cols = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression", "comment"]
     return Result.of(
         cols,
-        [(c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None) for c, t, n, d in rows if _like(c, like)],
+        [
+            (c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None)
+            for c, t, n, d in rows
+            if like_matches(c, like)
+        ],
     )
 
 
@@ -447,145 +447,22 @@ def _describe(session: Session, text: str, params) -> Result:
     if kind in {"TABLE", "VIEW"}:
         return _describe_table(session, name)
     if kind == "STREAM":
-        return show_streams(session, name.name, name.database, name.schema, False)
+        return streams.show_streams(session, name.name, name.database, name.schema, False)
     return task_cmds.show_tasks(session, name.name, name.database, name.schema, False)
 
 
 # --- streams ------------------------------------------------------------------------------------------
 
-SHOW_STREAMS_COLUMNS = [
-    "created_on", "name", "database_name", "schema_name", "owner", "comment", "table_name", "source_type",
-    "base_tables", "type", "stale", "mode", "stale_after", "invalid_reason", "owner_role_type",
-]  # fmt: skip
-
-
-def show_streams(session: Session, like, database, schema, terse: bool) -> Result:
-    now = session.engine.clock()
-    rows = session.query_internal(
-        f"SELECT CREATED_ON, NAME, DATABASE_NAME, SCHEMA_NAME, COMMENT, TABLE_FQN, MODE, STALE, INVALID_REASON, "
-        f"coalesce(LAST_CONSUMED_ON, CREATED_ON) FROM {_S}.STREAMS ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
-    )
-    out = []
-    for created, name, db, sch, comment, table, mode, stale, reason, consumed in rows:
-        if (database and db != database) or (schema and sch != schema) or not _like(name, like):
-            continue
-        limit = stale_after(consumed)
-        is_stale = bool(stale) or (limit is not None and now > limit)
-        out.append(
-            (created, name, db, sch, "SYSADMIN", comment or "", table, "Table", table, "DELTA",
-             "true" if is_stale else "false", mode, limit, reason or "N/A", "ROLE")
-        )  # fmt: skip
-    if terse:
-        return Result.of(
-            ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"],
-            [(r[0], r[1], "STREAM", r[2], r[3], r[6]) for r in out],
-        )
-    return Result.of(SHOW_STREAMS_COLUMNS, out)
-
-
-def _stream_row(session: Session, name: ObjectName):
-    rows = session.query_internal(
-        f"SELECT TABLE_FQN, OFFSET_VERSION, MODE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? "
-        "AND NAME = ?",
-        [name.database, name.schema, name.name],
-    )
-    return rows[0] if rows else None
-
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?STREAM\b")
-def _create_stream(session: Session, text: str, params) -> Result:
-    try:
-        spec = parse_create_stream(text)
-    except ObjectSyntaxError as exc:
-        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
-    if spec.or_replace and spec.if_not_exists:
-        raise SnowflakeError(
-            "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
-        )
-    if spec.time_travel is not None:
-        raise UnsupportedStatement(
-            f"CREATE STREAM ... {spec.time_travel}: only AT(STREAM => ...) (no time travel locally)"
-        )
-    if spec.insert_only and spec.source_type == "TABLE":
-        raise SnowflakeError("Streams of type INSERT_ONLY can only be created on external tables.", errno=2211)
-    if spec.source_type != "TABLE":
-        raise SnowflakeError(f"Streams on {spec.source_type} are not supported by the local engine.", errno=1003)
-    unknown = sorted(set(spec.params) - {"APPEND_ONLY", "SHOW_INITIAL_ROWS", "INSERT_ONLY", "COMMENT"})
-    if unknown:
-        raise UnsupportedStatement(f"CREATE STREAM option {', '.join(unknown)}")
-    name = resolve(split_name(spec.name), session.database, session.schema)
-    table = resolve(split_name(spec.on_table), session.database, session.schema)
-    existing = _stream_row(session, name)
-    if existing is not None and spec.if_not_exists:
-        return Result.message(f"{name.name} already exists, statement succeeded.")
-    if existing is not None and not spec.or_replace:
-        raise AlreadyExists("Stream", name.name)
-    keep_offset = None
-    if spec.at_stream is not None:
-        other = resolve(split_name(spec.at_stream), session.database, session.schema)
-        row = _stream_row(session, other)
-        if row is None:
-            raise ObjectNotFound("Stream", other.fqn)
-        keep_offset = row[1]
-
-    def apply(cur) -> Result:
-        exists = cur.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-            [table.storage_schema, table.name],
-        ).fetchone()[0]
-        if not exists:
-            raise ObjectNotFound("Table", table.fqn)
-        enable_change_tracking(session, cur, table, "inserts" if spec.append_only else "all")
-        now_version = session.read_version
-        cur.execute(
-            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-            [name.database, name.schema, name.name],
-        )
-        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
-        offset = keep_offset if keep_offset is not None else now_version
-        cur.execute(
-            f"INSERT INTO {_S}.STREAMS VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, FALSE, NULL)",
-            [
-                name.database, name.schema, name.name, table.fqn, "APPEND_ONLY" if spec.append_only else "DEFAULT",
-                spec.show_initial_rows, spec.show_initial_rows, offset, session.engine.clock(), spec.comment,
-            ],
-        )  # fmt: skip
-        if spec.show_initial_rows:
-            # §1.3: the first read returns the rows present now, as INSERTs.
-            cur.execute(
-                f"CREATE TABLE {initial_rows_table(name)} AS SELECT CAST({offset} AS BIGINT) AS _V, "
-                f"0::BIGINT AS _S, 'INS' AS _OP, * FROM {table.duck}"
-            )
-        return Result.message(f"Stream {name.name} successfully created.")
-
-    return session.run_ddl(apply)
+def _create_stream(session: Session, text: str, params: Any) -> Result:
+    return streams.create_stream(session, text)
 
 
 @command(r"^DROP\s+STREAM\b")
-def _drop_stream(session: Session, text: str, params) -> Result:
+def _drop_stream(session: Session, text: str, params: Any) -> Result:
     match = re.match(r"^DROP\s+STREAM\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
-    name = resolve(split_name(match.group("name")), session.database, session.schema)
-    row = _stream_row(session, name)
-    if row is None:
-        if match.group(1):
-            return _ok()
-        raise ObjectNotFound("Stream", name.fqn)
-
-    def apply(cur) -> Result:
-        cur.execute(
-            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-            [name.database, name.schema, name.name],
-        )
-        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
-        remaining = cur.execute(
-            f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [row[0]]
-        ).fetchone()[0]
-        source = ObjectName(*row[0].split(".", 2))
-        if remaining is not None:
-            cur.execute(f"DELETE FROM {log_table(source)} WHERE _V <= ?", [remaining])
-        return Result.message(f"{name.name} successfully dropped.")
-
-    return session.run_ddl(apply)
+    return streams.drop_stream(session, match.group("name"), bool(match.group(1)))
 
 
 # --- tasks --------------------------------------------------------------------------------------------
@@ -609,7 +486,7 @@ def _drop_task(session: Session, text: str, params) -> Result:
 
 @command(r"^EXECUTE\s+TASK\b")
 def _execute_task(session: Session, text: str, params) -> Result:
-    return task_cmds.execute_task(session, text)
+    return taskruns.execute_task(session, text)
 
 
 @command(r"^SELECT\s+SYSTEM\$TASK_DEPENDENTS_ENABLE\s*\(\s*'[^']+'\s*\)\s*$")

@@ -3,7 +3,7 @@
 Interval schedules count from the root's last RESUME; cron schedules use their stated time zone.
 ``time_scale`` shrinks intervals so a demo can run ``1 MINUTE`` tasks every few seconds. Scheduled
 times that pass while a graph runs are skipped, never queued (§2.2), and two runs of one graph never
-overlap, even across processes (see tasks.run_graph).
+overlap, even across processes (see taskruns.run_graph).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .engine import Engine
 from .names import INTERNAL_SCHEMA, ObjectName, quote
-from .tasks import RunOutcome, next_run_time, parse_schedule, run_graph
+from .taskruns import RunOutcome, run_graph
+from .tasks import next_run_time, parse_schedule
 
 log = logging.getLogger("caves.scheduler")
 
