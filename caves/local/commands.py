@@ -10,10 +10,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from . import streams, taskruns
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
 from .info_schema import information_schema_sql
+from .model import Binds
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
 from .tables import enable_change_tracking
@@ -55,17 +58,17 @@ def _lit(value: str) -> str:
 
 
 @command(r"^(BEGIN|START)(\s+(TRANSACTION|WORK))?(\s+NAME\s+\S+)?\s*$")
-def _begin(session: Session, text: str, params) -> Result:
+def _begin(session: Session, text: str, params: Binds) -> Result:
     return session.begin()
 
 
 @command(r"^COMMIT(\s+WORK)?\s*$")
-def _commit(session: Session, text: str, params) -> Result:
+def _commit(session: Session, text: str, params: Binds) -> Result:
     return session.commit()
 
 
 @command(r"^ROLLBACK(\s+WORK)?\s*$")
-def _rollback(session: Session, text: str, params) -> Result:
+def _rollback(session: Session, text: str, params: Binds) -> Result:
     return session.rollback()
 
 
@@ -73,12 +76,12 @@ def _rollback(session: Session, text: str, params) -> Result:
 
 
 @command(r"^USE\s+(ROLE|WAREHOUSE|SECONDARY\s+ROLES)\b")
-def _use_noop(session: Session, text: str, params) -> Result:
+def _use_noop(session: Session, text: str, params: Binds) -> Result:
     return _ok()  # roles and warehouses do not exist locally
 
 
 @command(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?" + _NAME + r"\s*$")
-def _use(session: Session, text: str, params) -> Result:
+def _use(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?(.+)$", text, re.I | re.S)
     kind = (match.group(1) or "").strip().upper()
     parts = split_name(match.group(2))
@@ -104,7 +107,7 @@ def _use(session: Session, text: str, params) -> Result:
 @command(
     r"^(ALTER\s+SESSION|ALTER\s+WAREHOUSE|CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE|GRANT|REVOKE|CREATE\s+(OR\s+REPLACE\s+)?ROLE)\b"
 )
-def _noop(session: Session, text: str, params) -> Result:
+def _noop(session: Session, text: str, params: Binds) -> Result:
     return _ok()  # access control and compute have no local counterpart
 
 
@@ -125,7 +128,7 @@ def _schema_exists(session: Session, database: str, schema: str) -> bool:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?DATABASE\b")
-def _create_database(session: Session, text: str, params) -> Result:
+def _create_database(session: Session, text: str, params: Binds) -> Result:
     match = re.match(
         r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?DATABASE\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
         text,
@@ -136,7 +139,7 @@ def _create_database(session: Session, text: str, params) -> Result:
     replace, if_not_exists, name = bool(match.group(1)), bool(match.group(2)), split_name(match.group("name"))[0]
     comment = re.search(r"COMMENT\s*=\s*'((?:[^']|'')*)'", match.group(4) or "", re.I)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         exists = _database_exists(session, name)
         if exists and if_not_exists:
             return Result.message(f"{name} already exists, statement succeeded.")
@@ -157,7 +160,7 @@ def _create_database(session: Session, text: str, params) -> Result:
     return result
 
 
-def _drop_database(session: Session, cur, name: str) -> None:
+def _drop_database(session: Session, cur: duckdb.DuckDBPyConnection, name: str) -> None:
     for (schema,) in cur.execute(
         "SELECT schema_name FROM duckdb_schemas() WHERE starts_with(schema_name, ?) "
         "AND database_name = current_database()",
@@ -170,7 +173,7 @@ def _drop_database(session: Session, cur, name: str) -> None:
 
 
 @command(r"^DROP\s+DATABASE\b")
-def _drop_database_cmd(session: Session, text: str, params) -> Result:
+def _drop_database_cmd(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+DATABASE\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
     name = split_name(match.group("name"))[0]
     if not _database_exists(session, name):
@@ -178,7 +181,7 @@ def _drop_database_cmd(session: Session, text: str, params) -> Result:
             return _ok()
         raise ObjectNotFound("Database", name)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         _drop_database(session, cur, name)
         return Result.message(f"{name} successfully dropped.")
 
@@ -189,7 +192,7 @@ def _drop_database_cmd(session: Session, text: str, params) -> Result:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?SCHEMA\b")
-def _create_schema(session: Session, text: str, params) -> Result:
+def _create_schema(session: Session, text: str, params: Binds) -> Result:
     match = re.match(
         r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
         text,
@@ -206,7 +209,7 @@ def _create_schema(session: Session, text: str, params) -> Result:
         raise ObjectNotFound("Database", database)
     replace, if_not_exists = bool(match.group(1)), bool(match.group(2))
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         exists = _schema_exists(session, database, schema)
         if exists and if_not_exists:
             return Result.message(f"{schema} already exists, statement succeeded.")
@@ -224,7 +227,7 @@ def _create_schema(session: Session, text: str, params) -> Result:
 
 
 @command(r"^DROP\s+SCHEMA\b")
-def _drop_schema(session: Session, text: str, params) -> Result:
+def _drop_schema(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+SCHEMA\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
     parts = split_name(match.group("name"))
     database = parts[0] if len(parts) == 2 else session.database
@@ -234,7 +237,7 @@ def _drop_schema(session: Session, text: str, params) -> Result:
             return _ok()
         raise ObjectNotFound("Schema", f"{database}.{schema}")
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
         for table in ("STREAMS", "TASKS", "TABLES"):
             cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ?", [database, schema])
@@ -247,7 +250,7 @@ def _drop_schema(session: Session, text: str, params) -> Result:
 
 
 @command(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(SET|UNSET)\s+")
-def _alter_table_set(session: Session, text: str, params) -> Result:
+def _alter_table_set(session: Session, text: str, params: Binds) -> Result:
     """Storage options (retention, clustering, comments) have no local effect; CHANGE_TRACKING is honoured."""
     match = re.match(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s+(SET|UNSET)\s+(.*)$", text, re.I | re.S)
     name = resolve(split_name(match.group("name")), session.database, session.schema)
@@ -259,7 +262,7 @@ def _alter_table_set(session: Session, text: str, params) -> Result:
 @command(
     r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(CLUSTER\s+BY|DROP\s+CLUSTERING|SUSPEND\s+RECLUSTER|RESUME\s+RECLUSTER)"
 )
-def _alter_table_cluster(session: Session, text: str, params) -> Result:
+def _alter_table_cluster(session: Session, text: str, params: Binds) -> Result:
     return _ok()
 
 
@@ -293,7 +296,7 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
 
 
 @command(r"^SHOW\s+")
-def _show(session: Session, text: str, params) -> Result:
+def _show(session: Session, text: str, params: Binds) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
@@ -366,7 +369,9 @@ def _show(session: Session, text: str, params) -> Result:
     return task_cmds.show_tasks(session, like, database, schema, terse)
 
 
-def _show_tables(session: Session, what: str, like, database, schema, terse: bool) -> Result:
+def _show_tables(
+    session: Session, what: str, like: str | None, database: str | None, schema: str | None, terse: bool
+) -> Result:
     rows = session.query_internal(
         "SELECT schema_name, table_name, 'TABLE', estimated_size, comment FROM duckdb_tables() "
         "WHERE database_name = current_database() AND schema_name LIKE '%.%' "
@@ -440,7 +445,7 @@ def _describe_table(session: Session, name: ObjectName, like: str | None = None)
 
 
 @command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
-def _describe(session: Session, text: str, params) -> Result:
+def _describe(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+" + _NAME + r"\s*$", text, re.I)
     kind = match.group(1).upper()
     name = resolve(split_name(match.group("name")), session.database, session.schema)
@@ -455,12 +460,12 @@ def _describe(session: Session, text: str, params) -> Result:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?STREAM\b")
-def _create_stream(session: Session, text: str, params: Any) -> Result:
+def _create_stream(session: Session, text: str, params: Binds) -> Result:
     return streams.create_stream(session, text)
 
 
 @command(r"^DROP\s+STREAM\b")
-def _drop_stream(session: Session, text: str, params: Any) -> Result:
+def _drop_stream(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+STREAM\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
     return streams.drop_stream(session, match.group("name"), bool(match.group(1)))
 
@@ -469,27 +474,27 @@ def _drop_stream(session: Session, text: str, params: Any) -> Result:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?TASK\b")
-def _create_task(session: Session, text: str, params) -> Result:
+def _create_task(session: Session, text: str, params: Binds) -> Result:
     return task_cmds.create_task(session, text)
 
 
 @command(r"^ALTER\s+TASK\b")
-def _alter_task(session: Session, text: str, params) -> Result:
+def _alter_task(session: Session, text: str, params: Binds) -> Result:
     return task_cmds.alter_task(session, text)
 
 
 @command(r"^DROP\s+TASK\b")
-def _drop_task(session: Session, text: str, params) -> Result:
+def _drop_task(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+TASK\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
     return task_cmds.drop_task(session, match.group("name"), bool(match.group(1)))
 
 
 @command(r"^EXECUTE\s+TASK\b")
-def _execute_task(session: Session, text: str, params) -> Result:
+def _execute_task(session: Session, text: str, params: Binds) -> Result:
     return taskruns.execute_task(session, text)
 
 
 @command(r"^SELECT\s+SYSTEM\$TASK_DEPENDENTS_ENABLE\s*\(\s*'[^']+'\s*\)\s*$")
-def _task_dependents_enable(session: Session, text: str, params) -> Result:
+def _task_dependents_enable(session: Session, text: str, params: Binds) -> Result:
     name = re.search(r"'([^']+)'", text).group(1)
     return task_cmds.task_dependents_enable(session, name)

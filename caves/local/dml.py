@@ -15,11 +15,11 @@ Tables whose streams are all APPEND_ONLY capture inserts only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .model import ROW_ID, TableInfo, Translation
+from .model import ROW_ID, Binds, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, quote
 from .result import Result
 from .tables import log_table, run_ddl
@@ -31,7 +31,7 @@ _S = quote(INTERNAL_SCHEMA)
 _PRE = '"_caves_pre_image"'
 
 
-def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
+def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, params: Binds) -> Result:
     binds = list(params) if params else None
     if tr.kind == "ddl":
         return run_ddl(session, cur, tr, binds)
@@ -72,7 +72,15 @@ def _cols(info: TableInfo) -> str:
     return ", ".join(quote(c) for c in (*info.columns, ROW_ID))
 
 
-def _log_from(cur, info: TableInfo, version: int, stmt: int, op: str, source_sql: str, binds=None) -> None:
+def _log_from(
+    cur: duckdb.DuckDBPyConnection,
+    info: TableInfo,
+    version: int,
+    stmt: int,
+    op: str,
+    source_sql: str,
+    binds: list[Any] | None = None,
+) -> None:
     cols = _cols(info)
     cur.execute(
         f"INSERT INTO {log_table(info.name)} (_V, _S, _OP, {cols}) SELECT {version}, {stmt}, '{op}', {cols} "
@@ -81,11 +89,13 @@ def _log_from(cur, info: TableInfo, version: int, stmt: int, op: str, source_sql
     )
 
 
-def _max_row_id(cur, info: TableInfo) -> int:
+def _max_row_id(cur: duckdb.DuckDBPyConnection, info: TableInfo) -> int:
     return cur.execute(f"SELECT coalesce(max({quote(ROW_ID)}), 0) FROM {info.name.duck}").fetchone()[0]
 
 
-def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
+def _run_tracked_dml(
+    session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None
+) -> Result:
     info = tr.target
     version = session.write_version(cur)
     stmt = session.statement_index
@@ -129,7 +139,9 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
     return _dml_result(tr.kind, inserted)
 
 
-def _log_insert_range(cur, info: TableInfo, version: int, stmt: int, before_max: int) -> None:
+def _log_insert_range(
+    cur: duckdb.DuckDBPyConnection, info: TableInfo, version: int, stmt: int, before_max: int
+) -> None:
     """Inserts-only capture logs the new rows' id range, not their values: row ids come from a
     sequence, so the rows a statement added are those above the table's highest id before it."""
     rid = quote(ROW_ID)
@@ -143,7 +155,7 @@ def _log_insert_range(cur, info: TableInfo, version: int, stmt: int, before_max:
         )
 
 
-def _keep_deleted_pending_rows(cur, info: TableInfo, merge_deleted: list | None) -> None:
+def _keep_deleted_pending_rows(cur: duckdb.DuckDBPyConnection, info: TableInfo, merge_deleted: list | None) -> None:
     """Rows deleted before an append-only stream returned them keep their values in the log, under
     their insert's version (§1.2: "insert 10 then delete 5 before consuming: all 10 are returned")."""
     rid = quote(ROW_ID)
@@ -164,7 +176,9 @@ def _keep_deleted_pending_rows(cur, info: TableInfo, merge_deleted: list | None)
     )
 
 
-def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: list, deleted: list) -> None:
+def _log_merge_changes(
+    cur: duckdb.DuckDBPyConnection, info: TableInfo, version: int, stmt: int, updated: list, deleted: list
+) -> None:
     rid = quote(ROW_ID)
     if updated:
         cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')

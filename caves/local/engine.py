@@ -27,7 +27,7 @@ from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .info_schema import MACROS_SQL as INFO_SCHEMA_MACROS
 from .lease import Lease
-from .model import ROW_ID, StreamInfo, TableInfo, Translation
+from .model import ROW_ID, Binds, StreamInfo, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
 from .streams import advance_offsets, prepare_stream_reads
@@ -524,7 +524,7 @@ class Session:
             self._recover()
         return _duck_error(exc, self.engine.path)
 
-    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
+    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params: Binds) -> Result:
 
         self._txn_statement += 1
         try:
@@ -537,7 +537,7 @@ class Session:
                 self._txn_consumed[stream] = None
         return result
 
-    def _run_recoverable(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+    def _run_recoverable(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params: Binds) -> Result:
         """A statement inside an explicit transaction: if it fails, the transaction goes on without it."""
         try:
             result = self._run_in_txn(cur, tr, params)

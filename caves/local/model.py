@@ -5,10 +5,14 @@ A leaf module (it imports nothing of the engine) so that every other module can 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .names import ObjectName
+
+# The bind values of a statement: qmark (positional) binds, or none.
+Binds = Sequence[Any] | None
 
 # The hidden column that identifies a row of a tracked table across its change log (streams.py).
 ROW_ID = "METADATA$ROW_ID"

@@ -214,7 +214,7 @@ SHOW_STREAMS_COLUMNS = [
 ]  # fmt: skip
 
 
-def show_streams(session: Session, like, database, schema, terse: bool) -> Result:
+def show_streams(session: Session, like: str | None, database: str | None, schema: str | None, terse: bool) -> Result:
     now = session.engine.clock()
     rows = session.query_internal(
         f"SELECT CREATED_ON, NAME, DATABASE_NAME, SCHEMA_NAME, COMMENT, TABLE_FQN, MODE, STALE, INVALID_REASON, "
@@ -238,7 +238,7 @@ def show_streams(session: Session, like, database, schema, terse: bool) -> Resul
     return Result.of(SHOW_STREAMS_COLUMNS, out)
 
 
-def _stream_row(session: Session, name: ObjectName):
+def _stream_row(session: Session, name: ObjectName) -> tuple | None:
     rows = session.query_internal(
         f"SELECT TABLE_FQN, OFFSET_VERSION, MODE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? "
         "AND NAME = ?",
@@ -283,7 +283,7 @@ def create_stream(session: Session, text: str) -> Result:
             raise ObjectNotFound("Stream", other.fqn)
         keep_offset = row[1]
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         exists = cur.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
             [table.storage_schema, table.name],
@@ -325,7 +325,7 @@ def drop_stream(session: Session, name_text: str, if_exists: bool) -> Result:
             return Result.message("Statement executed successfully.")
         raise ObjectNotFound("Stream", name.fqn)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         cur.execute(
             f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
             [name.database, name.schema, name.name],

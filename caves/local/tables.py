@@ -10,7 +10,9 @@ DML statement; streams.py reads it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from .model import ROW_ID, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
@@ -27,7 +29,7 @@ def log_table(table: ObjectName) -> str:
     return f"{_S}.{quote('LOG:' + table.fqn)}"
 
 
-def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
+def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None) -> Result:
     """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
     dropped_id = None
     if tr.dropped_table is not None and tr.object_kind == "TABLE":
@@ -53,7 +55,7 @@ def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
     return Result.message(f"{kind} {label} {verb}.")
 
 
-def _register_table(session: Session, cur, name: ObjectName, options: dict) -> None:
+def _register_table(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName, options: dict) -> None:
     exists = cur.execute(
         f"SELECT count(*) FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
         [name.database, name.schema, name.name],
@@ -77,7 +79,7 @@ def _row_id_sequence(table_id: int) -> str:
     return f"{_S}.{quote(f'ROWID:{table_id}')}"
 
 
-def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> int | None:
+def _forget_table(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName, replaced: bool) -> int | None:
     """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1).
 
     Returns the engine's id of the table (its row-id sequence is dropped after the table itself).
@@ -96,7 +98,7 @@ def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> in
     return row[0] if row else None
 
 
-def _rename_table(cur, info: TableInfo, new: ObjectName) -> None:
+def _rename_table(cur: duckdb.DuckDBPyConnection, info: TableInfo, new: ObjectName) -> None:
     """Renaming a source is harmless for its streams (§1.1): registry, log and streams follow the name."""
     old = info.name
     cur.execute(
@@ -108,7 +110,7 @@ def _rename_table(cur, info: TableInfo, new: ObjectName) -> None:
         cur.execute(f"ALTER TABLE {log_table(old)} RENAME TO {quote('LOG:' + new.fqn)}")
 
 
-def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str) -> None:
+def enable_change_tracking(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName, capture: str) -> None:
     """Snowflake turns CHANGE_TRACKING on at the first stream; here that adds the hidden row id and the log."""
     lookup = (
         f"SELECT CHANGE_TRACKING, CAPTURE, TABLE_ID FROM {_S}.TABLES "
@@ -134,7 +136,7 @@ def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str
     )
 
 
-def sync_log_columns(cur, name: ObjectName) -> None:
+def sync_log_columns(cur: duckdb.DuckDBPyConnection, name: ObjectName) -> None:
     """After ALTER TABLE on a tracked table, the log gets the new columns (streams return current columns)."""
     have = {
         r[0]

@@ -54,14 +54,14 @@ def _owner_alive(token: str | None) -> bool:
     return True
 
 
-def _history(session: Session, **values) -> None:
+def _history(session: Session, **values: object) -> None:
     cols = ", ".join(values)
     marks = ", ".join("?" for _ in values)
     with session.cursor() as cur:
         cur.execute(f"INSERT INTO {_S}.TASK_HISTORY ({cols}) VALUES ({marks})", list(values.values()))
 
 
-def _history_update(session: Session, query_id: str, **values) -> None:
+def _history_update(session: Session, query_id: str, **values: object) -> None:
     sets = ", ".join(f"{k} = ?" for k in values)
     with session.cursor() as cur:
         cur.execute(f"UPDATE {_S}.TASK_HISTORY SET {sets} WHERE QUERY_ID = ?", [*values.values(), query_id])

@@ -13,8 +13,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import duckdb
+
 from ..dag import GraphCycleError, topological_order
-from ..objects import ObjectSyntaxError, parse_create_task
+from ..objects import ObjectSyntaxError, TaskDef, parse_create_task
 from .errors import ObjectNotFound, SnowflakeError
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
@@ -215,16 +217,12 @@ def _require_root_suspended(tasks: dict[str, Task], task: Task, action: str) -> 
 # --- DDL ----------------------------------------------------------------------------------------------
 
 
-def create_task(session: Session, sql: str) -> Result:
-    try:
-        task = parse_create_task(sql)
-    except ObjectSyntaxError as exc:
-        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
+def _check_options(task: TaskDef, name: ObjectName) -> None:
+    """The option rules of CREATE TASK that need no catalog (create-task: parameters, SCHEDULE, FINALIZE)."""
     if task.or_replace and task.if_not_exists:
         raise SnowflakeError(
             "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
         )
-    name = resolve(split_name(task.name), session.database, session.schema)
     opts = task.params
     unknown = sorted(set(opts) - _OPTIONS)
     if unknown:
@@ -238,45 +236,68 @@ def create_task(session: Session, sql: str) -> Result:
         raise SnowflakeError("TASK_AUTO_RETRY_ATTEMPTS can only be set on a root task.", errno=2214)
     if "SCHEDULE" in opts:
         parse_schedule(opts["SCHEDULE"])
-    finalize = None
-    if "FINALIZE" in opts:
-        if "SCHEDULE" in opts or task.after:
-            raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
-        finalize = resolve(split_name(opts["FINALIZE"]), name.database, name.schema).fqn
+    if "FINALIZE" in opts and ("SCHEDULE" in opts or task.after):
+        raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
+
+
+def _check_replace(task: TaskDef, name: ObjectName, tasks: dict[str, Task]) -> Task | None:
+    """The task CREATE replaces, if any; refused unless OR REPLACE, and a graph's task only while its root is
+    suspended (a started standalone task may be replaced: the new one is suspended; create-task, "OR REPLACE")."""
+    existing = tasks.get(name.fqn)
+    if existing is None:
+        return None
+    if not task.or_replace:
+        raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
+    if not is_singleton(tasks, existing):
+        _require_root_suspended(tasks, existing, "replace")
+    return existing
+
+
+def _check_finalizer(name: ObjectName, finalize: str, tasks: dict[str, Task]) -> None:
+    """§2.2: a finalizer finalizes one suspended root, which has no other finalizer."""
+    if finalize not in tasks or tasks[finalize].predecessors:
+        raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
+    others = [t for t in finalizers_of(tasks, tasks[finalize]) if t.name.fqn != name.fqn]
+    if others:
+        raise SnowflakeError(f"Root task {finalize} already has a finalizer task ({others[0].name.name}).", errno=2214)
+    _require_root_suspended(tasks, tasks[finalize], "add a finalizer to")
+
+
+def _check_predecessor(name: ObjectName, predecessor: str, tasks: dict[str, Task]) -> None:
+    """AFTER: an existing task of the same schema, not a finalizer, in a suspended graph."""
+    parent = tasks.get(predecessor)
+    if parent is None:
+        raise ObjectNotFound("Task", predecessor)
+    if parent.row.get("FINALIZE"):
+        raise SnowflakeError(
+            f"Task {parent.name.name} is a finalizer task: a finalizer cannot have child tasks.", errno=2214
+        )
+    if ObjectName(*predecessor.split(".", 2)).storage_schema != name.storage_schema:
+        raise SnowflakeError("All tasks in a task graph must be in the same schema.", errno=2214)
+    _require_root_suspended(tasks, parent, "add a predecessor to")
+
+
+def create_task(session: Session, sql: str) -> Result:
+    """CREATE [OR REPLACE | IF NOT EXISTS] TASK: a new task, suspended (§2.1)."""
+    try:
+        task = parse_create_task(sql)
+    except ObjectSyntaxError as exc:
+        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
+    name = resolve(split_name(task.name), session.database, session.schema)
+    _check_options(task, name)
+    opts = task.params
+    finalize = resolve(split_name(opts["FINALIZE"]), name.database, name.schema).fqn if "FINALIZE" in opts else None
     preds = [resolve(split_name(p), name.database, name.schema).fqn for p in task.after]
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         tasks = by_fqn(session)
-        existing = tasks.get(name.fqn)
-        if existing is not None:
-            if task.if_not_exists:
-                return Result.message(f"{name.name} already exists, statement succeeded.")
-            if not task.or_replace:
-                raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
-            if not is_singleton(tasks, existing):
-                # A started standalone task may be replaced (the new one is suspended); a task of a graph
-                # only while the graph's root is suspended (create-task, "OR REPLACE").
-                _require_root_suspended(tasks, existing, "replace")
+        if name.fqn in tasks and task.if_not_exists:
+            return Result.message(f"{name.name} already exists, statement succeeded.")
+        existing = _check_replace(task, name, tasks)
         if finalize is not None:
-            if finalize not in tasks or tasks[finalize].predecessors:
-                raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
-            others = [t for t in finalizers_of(tasks, tasks[finalize]) if t.name.fqn != name.fqn]
-            if others:
-                raise SnowflakeError(
-                    f"Root task {finalize} already has a finalizer task ({others[0].name.name}).", errno=2214
-                )
-            _require_root_suspended(tasks, tasks[finalize], "add a finalizer to")
+            _check_finalizer(name, finalize, tasks)
         for p in preds:
-            parent = tasks.get(p)
-            if parent is None:
-                raise ObjectNotFound("Task", p)
-            if parent.row.get("FINALIZE"):
-                raise SnowflakeError(
-                    f"Task {parent.name.name} is a finalizer task: a finalizer cannot have child tasks.", errno=2214
-                )
-            if ObjectName(*p.split(".", 2)).storage_schema != name.storage_schema:
-                raise SnowflakeError("All tasks in a task graph must be in the same schema.", errno=2214)
-            _require_root_suspended(tasks, parent, "add a predecessor to")
+            _check_predecessor(name, p, tasks)
         now = session.engine.clock()
         if existing is not None:
             cur.execute(f"DELETE FROM {_S}.TASKS WHERE ID = ?", [existing.id])
@@ -320,7 +341,7 @@ def drop_task(session: Session, text: str, if_exists: bool) -> Result:
             return Result.message(f"Drop statement executed successfully ({text} already dropped).")
         raise
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         tasks = by_fqn(session)
         if task.predecessors:
             _require_root_suspended(tasks, task, "drop")
@@ -341,7 +362,7 @@ def drop_task(session: Session, text: str, if_exists: bool) -> Result:
 
 
 def set_state(session: Session, task: Task, state: str, reason: str | None = None) -> None:
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         now = session.engine.clock()
         if state == "started":
             cur.execute(
@@ -390,7 +411,7 @@ def alter_task(session: Session, sql: str) -> Result:
     _require_root_suspended(tasks, task, "alter")
     column, value = _alter_change(session, task, tasks, action)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         now = session.engine.clock()
         cur.execute(
             f"UPDATE {_S}.TASKS SET {column} = ?, LAST_COMMITTED_ON = ?, GRAPH_VERSION = GRAPH_VERSION + 1 "
