@@ -167,6 +167,9 @@ class Engine:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .caves/ yet
         self.clock = clock
+        # How fast schedules run (1.0 = as written): the local Scheduler driving this engine sets its
+        # accelerated-demo factor here, so that the SCHEDULED rows of TASK_HISTORY show when runs really come.
+        self.schedule_scale = 1.0
         # Serialises this process's writing statements (DuckDB would otherwise report write conflicts
         # between, say, the scheduler thread and an admin action); explicit transactions do not hold it
         # between statements, so two sessions may interleave as in Snowflake.

@@ -95,6 +95,39 @@ def next_run_time(schedule: str, anchor: dt.datetime, after: dt.datetime, time_s
     return nxt.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def reconcile_scheduled_runs(cur: duckdb.DuckDBPyConnection, now: dt.datetime, time_scale: float = 1.0) -> None:
+    """§3: each started root with a SCHEDULE shows its next run in TASK_HISTORY as one SCHEDULED row.
+
+    Snowflake's TASK_HISTORY lists a graph's next run (STATE SCHEDULED, no QUERY_ID yet) until it starts;
+    suspending, dropping or replacing the root removes it. Called after every change of task state and at
+    every scheduler tick, this keeps exactly those rows: it writes only what differs.
+    """
+    roots = cur.execute(
+        f"SELECT ID, DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME, DEFINITION, "
+        f"CONDITION, GRAPH_VERSION, CONFIG FROM {_S}.TASKS WHERE STATE = 'started' AND SCHEDULE IS NOT NULL "
+        "AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') AND FINALIZE IS NULL"
+    ).fetchall()
+    wanted = {}
+    for task_id, db, schema, name, schedule, anchor, last, definition, condition, version, config in roots:
+        anchor = anchor or now
+        when = next_run_time(schedule, anchor, last or anchor, time_scale)
+        wanted[task_id] = (name, db, schema, definition, condition, when, task_id, version, config, task_id)
+    have = dict(
+        cur.execute(f"SELECT ROOT_TASK_ID, SCHEDULED_TIME FROM {_S}.TASK_HISTORY WHERE STATE = 'SCHEDULED'").fetchall()
+    )
+    for task_id, when in have.items():
+        if task_id not in wanted or wanted[task_id][5] != when:
+            cur.execute(f"DELETE FROM {_S}.TASK_HISTORY WHERE STATE = 'SCHEDULED' AND ROOT_TASK_ID = ?", [task_id])
+    for task_id, values in wanted.items():
+        if have.get(task_id) != values[5]:
+            cur.execute(
+                f"INSERT INTO {_S}.TASK_HISTORY (NAME, DATABASE_NAME, SCHEMA_NAME, QUERY_TEXT, CONDITION_TEXT, "
+                "STATE, SCHEDULED_TIME, ROOT_TASK_ID, GRAPH_VERSION, SCHEDULED_FROM, ATTEMPT_NUMBER, CONFIG, "
+                "TASK_ID) VALUES (?, ?, ?, ?, ?, 'SCHEDULED', ?, ?, ?, 'SCHEDULE', 1, ?, ?)",
+                list(values),
+            )
+
+
 # --- the task catalog ---------------------------------------------------------------------------------
 
 
@@ -328,6 +361,7 @@ def create_task(session: Session, sql: str) -> Result:
                 now,
             ],
         )
+        reconcile_scheduled_runs(cur, now, session.engine.schedule_scale)
         return Result.message(f"Task {name.name} successfully created.")
 
     return session.run_ddl(apply)
@@ -356,6 +390,7 @@ def drop_task(session: Session, text: str, if_exists: bool) -> Result:
                     "WHERE ID = ?",
                     [json.dumps(preds), reason, child.id],
                 )
+        reconcile_scheduled_runs(cur, session.engine.clock(), session.engine.schedule_scale)
         return Result.message(f"{task.name.name} successfully dropped.")
 
     return session.run_ddl(apply)
@@ -376,6 +411,7 @@ def set_state(session: Session, task: Task, state: str, reason: str | None = Non
                 "WHERE ID = ?",
                 [now, reason or "USER_SUSPENDED", task.id],
             )
+        reconcile_scheduled_runs(cur, now, session.engine.schedule_scale)
         return Result.message("Statement executed successfully.")
 
     session.run_ddl(apply)

@@ -112,11 +112,12 @@ def graph_edges(tasks: pd.DataFrame) -> list[tuple[str, str]]:
 
 def last_run_states(history: pd.DataFrame) -> dict[str, str]:
     """Each task's latest run state that says something: a SKIPPED run (WHEN was false, nothing to do)
-    does not hide the success or failure before it. ``history`` is newest first (task_history_recent)."""
+    does not hide the success or failure before it, and the SCHEDULED row of a root's next run (not a run
+    yet) is not a state. ``history`` is newest first (task_history_recent)."""
     states: dict[str, str] = {}
     skipped: set[str] = set()
     for name, state in zip(history["NAME"], history["STATE"], strict=True):
-        if name in states:
+        if name in states or state == "SCHEDULED":
             continue
         if state == "SKIPPED":
             skipped.add(name)
