@@ -74,6 +74,27 @@ def health() -> None:
         )
         st.caption(t("pipeline.graph_legend"))
 
+    # --- graph runs, as Snowsight lists them: running and next, then the last hour's complete runs
+    st.markdown(f"**{t('pipeline.graphs_current')}**")
+    tables.table(
+        snapshot.graphs_current,
+        columns=["ROOT_TASK_NAME", "STATE", "SCHEDULED_FROM", "SCHEDULED_TIME", "QUERY_START_TIME"],
+    )
+    st.markdown(f"**{t('pipeline.graph_runs')}**")
+    tables.table(
+        snapshot.graph_runs,
+        columns=[
+            "COMPLETED_TIME",
+            "ROOT_TASK_NAME",
+            "STATE",
+            "SCHEDULED_FROM",
+            "DURATION_SEC",
+            "FIRST_ERROR_TASK_NAME",
+            "FIRST_ERROR_MESSAGE",
+        ],
+        height=240,
+    )
+
     st.subheader(t("pipeline.history"))
     st.markdown(f"**{t('pipeline.summary')}**")
     tables.table(

@@ -342,6 +342,8 @@ class HealthSnapshot:
     reconciliation: Reconciliation | None
     rejected: pd.DataFrame
     row_counts: pd.DataFrame
+    graph_runs: pd.DataFrame = field(default_factory=pd.DataFrame)  # COMPLETE_TASK_GRAPHS: the last hour
+    graphs_current: pd.DataFrame = field(default_factory=pd.DataFrame)  # CURRENT_TASK_GRAPHS: running, next
     errors: dict[str, str] = field(default_factory=dict)
 
     def run_states(self) -> dict[str, str]:
@@ -381,6 +383,8 @@ def health_snapshot(
     recon = catalog_query("pipeline_reconciliation")
     rejected = catalog_query("rejected_events_by_reason", hours=hours)
     row_counts = catalog_query("pipeline_row_counts")
+    graph_runs = catalog_query("task_graph_runs")
+    graphs_current = catalog_query("task_graphs_current")
     return HealthSnapshot(
         as_of=as_of,
         hours=hours,
@@ -393,5 +397,7 @@ def health_snapshot(
         reconciliation=reconciliation(recon, row_counts) if not recon.empty else None,
         rejected=rejected,
         row_counts=row_counts,
+        graph_runs=graph_runs,
+        graphs_current=graphs_current,
         errors=errors,
     )
