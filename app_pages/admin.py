@@ -46,6 +46,8 @@ if result is not None:
         st.success(t("admin.succeeded", action=label), icon=":material/check_circle:")
     else:
         error_box(t("admin.failed", action=label), result.error or result.outcome)
+        if result.blocked_by_root:
+            st.info(t("admin.root_started", root=result.blocked_by_root), icon=":material/account_tree:")
 
 st.subheader(t("admin.tasks"))
 try:

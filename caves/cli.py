@@ -166,7 +166,15 @@ def _run_audited(admin, action):
     """Run ``action`` as the shell's OS user, audited in OPS.ADMIN_AUDIT_LOG; a failure is a CliError."""
     result = admin.run(action, shell_user())
     if not result.ok:
-        raise CliError(f"{action.kind} {action.target} failed: {result.error}")
+        hint = ""
+        if result.blocked_by_root:
+            root = result.blocked_by_root
+            hint = (
+                f"\nIts graph is running: `caves tasks {action.kind} {root}` acts on the whole graph (root first "
+                f"to suspend, root last to resume); to change this task alone, `caves tasks suspend {root}` first, "
+                f"then `caves tasks resume {root}` after."
+            )
+        raise CliError(f"{action.kind} {action.target} failed: {result.error}{hint}")
     return result
 
 

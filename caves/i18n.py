@@ -237,6 +237,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.cancel": {"fr": "Annuler", "en": "Cancel"},
     "admin.succeeded": {"fr": "« {action} » terminé.", "en": "“{action}” done."},
     "admin.failed": {"fr": "« {action} » a échoué", "en": "“{action}” failed"},
+    "admin.root_started": {
+        "fr": "Son graphe tourne : Snowflake ne change une tâche enfant que racine suspendue. Suspendez ou reprenez "
+        "tout le graphe depuis sa racine {root} (la reprise repart des enfants, racine en dernier), ou suspendez "
+        "{root}, agissez sur cette tâche, puis reprenez {root}.",
+        "en": "Its graph is running: Snowflake changes a child task only while its root is suspended. Suspend or "
+        "resume the whole graph from its root {root} (resuming starts with the children, the root last), or "
+        "suspend {root}, act on this task, then resume {root}.",
+    },
     "admin.audit": {"fr": "Journal d'audit", "en": "Audit log"},
     "action.deploy": {"fr": "Déploiement", "en": "Deploy"},
     "action.suspend": {"fr": "Suspension du graphe", "en": "Suspend graph"},

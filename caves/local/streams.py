@@ -233,7 +233,8 @@ def show_streams(session: Session, like: str | None, database: str | None, schem
     if terse:
         return Result.of(
             ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"],
-            [(r[0], r[1], "STREAM", r[2], r[3], r[6]) for r in out],
+            # show-streams, TERSE: "kind (rename of type column ...)", "tableOn (rename of table_name ...)"
+            [(r[0], r[1], r[9], r[2], r[3], r[6]) for r in out],
         )
     return Result.of(SHOW_STREAMS_COLUMNS, out)
 
