@@ -470,6 +470,13 @@ def _drop_stream(session: Session, text: str, params: Binds) -> Result:
     return streams.drop_stream(session, match.group("name"), bool(match.group(1)))
 
 
+@command(r"^UNDROP\s+")
+def _undrop(session: Session, text: str, params: Binds) -> Result:
+    # undrop-table: Snowflake restores the latest dropped version from Time Travel; the local engine keeps
+    # no history of dropped objects, so it refuses rather than say the object does not exist.
+    raise UnsupportedStatement(f"{' '.join(text.split()[:2]).upper()} (no history of dropped objects is kept)")
+
+
 # --- tasks --------------------------------------------------------------------------------------------
 
 
