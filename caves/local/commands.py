@@ -14,7 +14,7 @@ import duckdb
 
 from . import streams, taskruns
 from . import tasks as task_cmds
-from .errors import AlreadyExists, ObjectNotFound, SnowflakeError
+from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
 from .model import Binds
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
