@@ -85,7 +85,7 @@ def admin_email(monkeypatch: pytest.MonkeyPatch) -> str:
     """admin.users lists the signed-in test user (Streamlit's default AppTest e-mail)."""
     import dataclasses
 
-    from caves.services import cache
+    from components import cache
 
     monkeypatch.setattr(cache, "_SETTINGS", dataclasses.replace(cache.settings(), admin_users=(ADMIN_EMAIL,)))
     return ADMIN_EMAIL
