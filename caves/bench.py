@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .config import PROJECT_ROOT
+from .settings import PROJECT_ROOT
 
 FULL = {"pipeline_events": 1_000_000, "query_orders": 1_000_000, "e2e_seconds": 30.0, "query_runs": 7}
 QUICK = {"pipeline_events": 200_000, "query_orders": 200_000, "e2e_seconds": 12.0, "query_runs": 5}

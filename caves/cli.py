@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .config import default_db_path
+from .settings import default_db_path
 
 log = logging.getLogger("caves")
 

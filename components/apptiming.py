@@ -22,9 +22,8 @@ from typing import Any
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from caves.config import PROJECT_ROOT
 from caves.runtime import LocalRuntime
-from caves.settings import LocalSettings
+from caves.settings import PROJECT_ROOT, LocalSettings
 
 PAGES = ["overview", "sales", "customers", "finance", "stock", "pipeline", "explorer", "admin"]
 
