@@ -14,24 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pipeline.helpers import caves
+
+from caves.catalog import load_catalog
+from caves.settings import load_settings
+from caves.warehouse.local import LocalWarehouse
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
-for _p in (str(REPO_ROOT), str(TESTS_DIR)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
-
-from pipeline.helpers import caves  # noqa: E402
-
-from caves.catalog import load_catalog  # noqa: E402
-from caves.settings import load_settings  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
