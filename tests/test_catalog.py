@@ -103,7 +103,13 @@ NAMED_IDS = [
 ]
 
 # Business queries that read orders yet deliberately keep cancelled ones (they are about statuses).
-KEEPS_CANCELLED = {"order_status_breakdown", "cancellation_rate", "orders_to_prepare", "customer_lookup"}
+KEEPS_CANCELLED = {
+    "order_status_breakdown",
+    "cancellation_rate",
+    "orders_to_prepare",
+    "preparation_queue",
+    "customer_lookup",
+}
 
 PIPELINE_SCHEMAS = {"RAW_DATA", "STAGING", "PRODUCTION"}
 

@@ -547,6 +547,36 @@ def test_out_of_stock(warehouse):
     assert set(expected) == {"WINE-T04"}
 
 
+def test_preparation_queue(warehouse):
+    """Rule: the orders whose current status (latest event) is pending or confirmed, oldest ORDER_DATE first
+    (then ORDER_ID), at most `limit`; each with its product's stock (sum of distinct adjustments, 0 when never
+    adjusted) and IN_STOCK = that stock covers the order's quantity, each order on its own (no allocation)."""
+    levels = stock()
+    waiting = sorted(
+        (p for p in current_orders().values() if p["order_status"] in ("pending", "confirmed")),
+        key=lambda p: (order_ts(p), p["order_id"]),
+    )
+    assert len(waiting) == len(ORDERS) - 2  # two orders were cancelled later
+    assert {levels.get(p["product_id"], 0) >= p["quantity"] for p in waiting} == {True, False}
+    for limit in (500, 3):
+        rows = run(warehouse, "preparation_queue", limit=limit)
+        assert [r["ORDER_ID"] for r in rows] == [p["order_id"] for p in waiting[:limit]], limit
+        for r, p in zip(rows, waiting, strict=False):
+            level = levels.get(p["product_id"], 0)
+            assert (r["ORDER_STATUS"], r["QUANTITY"], r["CURRENT_STOCK_LEVEL"]) == (
+                p["order_status"],
+                p["quantity"],
+                level,
+            )
+            assert bool(r["IN_STOCK"]) is (level >= p["quantity"]), r["ORDER_ID"]
+            assert money(r["TOTAL_AMOUNT"], p["total_amount"])
+            # DATEDIFF(hour, ...) counts hour boundaries crossed; the clock moved on since NOW was read
+            boundaries = NOW.replace(minute=0, second=0, microsecond=0) - order_ts(p).replace(
+                minute=0, second=0, microsecond=0
+            )
+            assert 0 <= r["HOURS_WAITING"] - boundaries.total_seconds() // 3600 <= 1, r["ORDER_ID"]
+
+
 def test_stockout_forecast(warehouse):
     """Rule (from the SQL): AVG_DAILY_UNITS = units of non-cancelled orders with ORDER_DATE within the last
     `days` days (from now) / `days`, rounded to 2 decimals; DAYS_OF_STOCK_LEFT = max(stock, 0) / the unrounded
