@@ -27,7 +27,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -86,7 +86,7 @@ _FALSE = frozenset({"false", "0", "no", "n", "off", "non", "faux"})
 class CatalogError(Exception):
     """A query file (or the catalog as a whole) is invalid. ``problems`` lists ``(path, problem)`` pairs."""
 
-    def __init__(self, problems: Iterable[tuple[Path | str | None, str]] | str, path: Path | str | None = None):
+    def __init__(self, problems: Iterable[tuple[Path | str | None, str]] | str, path: Path | str | None = None) -> None:
         if isinstance(problems, str):
             problems = [(path, problems)]
         self.problems: list[tuple[Path | None, str]] = [(Path(p) if p else None, msg) for p, msg in problems]
@@ -100,7 +100,7 @@ class CatalogError(Exception):
 class UnknownQueryError(CatalogError, KeyError):
     """``Catalog.get`` was asked for an id that does not exist."""
 
-    def __init__(self, query_id: str, known: Iterable[str]):
+    def __init__(self, query_id: str, known: Iterable[str]) -> None:
         self.query_id = query_id
         close = difflib.get_close_matches(query_id, list(known), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -129,7 +129,7 @@ class ParameterError(ValueError):
         limit: Any = None,
         expected: str | None = None,
         label: Mapping[str, str] | None = None,
-    ):
+    ) -> None:
         self.parameter = parameter
         self.query_id = query_id
         self.reason = reason if reason in PARAMETER_ERROR_REASONS else "invalid"
@@ -249,7 +249,9 @@ class Parameter:
         self._check_bounds(converted)
         return converted
 
-    def _error(self, message: str, reason: str, value: Any, limit: Any = None, expected: str | None = None):
+    def _error(
+        self, message: str, reason: str, value: Any, limit: Any = None, expected: str | None = None
+    ) -> ParameterError:
         if expected == "enum":
             limit = ", ".join(self.choices or ())
         return ParameterError(
@@ -272,72 +274,14 @@ class Parameter:
     # -- internals
 
     def _convert(self, value: Any) -> Any:
-        kind = self.type
         if value is None:
             raise ValueError("a value is required, got None")
-        if kind == "integer":
-            if isinstance(value, bool):
-                raise TypeError(f"expected an integer, got the boolean {value!r}")
-            if isinstance(value, int):
-                return _safe_integer(value)
-            if isinstance(value, float | Decimal):
-                if math.isfinite(value) and value == int(value):
-                    return _safe_integer(int(value))
-                raise ValueError(f"expected an integer, got {value!r}")
-            if isinstance(value, str) and _INT_RE.match(value.strip()):
-                digits = value.strip().lstrip("+-").lstrip("0")
-                if len(digits) > len(str(MAX_SAFE_INTEGER)):  # int() of thousands of digits is refused anyway
-                    raise _OutOfRange(f"{_shown(value)!r} is beyond ±{MAX_SAFE_INTEGER}")
-                return _safe_integer(int(value.strip()))
-            raise ValueError(f"expected an integer, got {value!r}")
-        if kind == "number":
-            if isinstance(value, bool):
-                raise TypeError(f"expected a number, got the boolean {value!r}")
-            if isinstance(value, int | float | Decimal):
-                number = float(value)
-            elif isinstance(value, str):
-                text = value.strip()
-                if text.count(",") == 1 and "." not in text:
-                    text = text.replace(",", ".")  # French decimal comma: "12,5"
-                try:
-                    number = float(Decimal(text))
-                except (InvalidOperation, ValueError):
-                    raise ValueError(f"expected a number, got {value!r}") from None
-            else:
-                raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
-            if not math.isfinite(number):
-                raise ValueError(f"expected a finite number, got {value!r}")
-            return number
-        if kind == "boolean":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, int) and value in (0, 1):
-                return bool(value)
-            if isinstance(value, str):
-                text = value.strip().lower()
-                if text in _TRUE:
-                    return True
-                if text in _FALSE:
-                    return False
-            raise ValueError(f"expected true or false, got {value!r}")
-        if kind == "date":
-            return _as_date(value)
-        if kind == "enum":
-            text = value if isinstance(value, str) else str(value)
-            choices = self.choices or ()
-            if text in choices:
-                return text
-            folded = [c for c in choices if c.lower() == text.strip().lower()]
-            if len(folded) == 1:
-                return folded[0]
-            raise ValueError(f"expected one of {', '.join(choices)}; got {value!r}")
-        if kind == "string":
-            if isinstance(value, str):
-                return value
-            if isinstance(value, bool | int | float | Decimal):
-                return str(value)
-            raise TypeError(f"expected a string, got {type(value).__name__}")
-        raise ValueError(f"unsupported parameter type {kind!r}")
+        if self.type == "enum":
+            return _to_enum(value, self.choices or ())
+        convert = _CONVERTERS.get(self.type)
+        if convert is None:
+            raise ValueError(f"unsupported parameter type {self.type!r}")
+        return convert(value)
 
     def _check_bounds(self, value: Any) -> None:
         if self.type == "string":
@@ -355,6 +299,85 @@ class Parameter:
             raise self._error(f": {value} is below the minimum {low}", "min", value, low)
         if high is not None and value > high:
             raise self._error(f": {value} is above the maximum {high}", "max", value, high)
+
+
+def _to_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"expected an integer, got the boolean {value!r}")
+    if isinstance(value, int):
+        return _safe_integer(value)
+    if isinstance(value, float | Decimal):
+        if math.isfinite(value) and value == int(value):
+            return _safe_integer(int(value))
+        raise ValueError(f"expected an integer, got {value!r}")
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > len(str(MAX_SAFE_INTEGER)):  # int() of thousands of digits is refused anyway
+            raise _OutOfRange(f"{_shown(value)!r} is beyond ±{MAX_SAFE_INTEGER}")
+        return _safe_integer(int(value.strip()))
+    raise ValueError(f"expected an integer, got {value!r}")
+
+
+def _to_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got the boolean {value!r}")
+    if isinstance(value, int | float | Decimal):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # French decimal comma: "12,5"
+        try:
+            number = float(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"expected a number, got {value!r}") from None
+    else:
+        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _to_enum(value: Any, choices: tuple[str, ...]) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if text in choices:
+        return text
+    folded = [c for c in choices if c.lower() == text.strip().lower()]
+    if len(folded) == 1:
+        return folded[0]
+    raise ValueError(f"expected one of {', '.join(choices)}; got {value!r}")
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float | Decimal):
+        return str(value)
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+# One converter per parameter type but enum (which needs the choices): a value as given -> the declared type.
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "integer": _to_integer,
+    "number": _to_number,
+    "boolean": _to_boolean,
+    "date": _as_date,
+    "string": _to_string,
+}
 
 
 # -------------------------------------------------------------------------------------------- placeholders
@@ -493,7 +516,7 @@ class Query:
 
 
 class _Problems:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.items: list[tuple[Path, str]] = []
 
@@ -772,7 +795,7 @@ def load_query(path: Path | str, section: str | None = None) -> Query:
 class Catalog:
     """All packaged queries, ordered by section then id."""
 
-    def __init__(self, queries: Iterable[Query], root: Path | None = None):
+    def __init__(self, queries: Iterable[Query], root: Path | None = None) -> None:
         self.root = root
         ordered = sorted(queries, key=lambda q: (q.section, q.id))
         self._by_id: dict[str, Query] = {}
