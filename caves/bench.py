@@ -107,10 +107,10 @@ def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
     from .local import Engine
     from .local.engine import EngineCatalog
     from .local.names import ObjectName, quote
-    from .local.translate import ROW_ID, TableInfo, Translator, parse
+    from .local.translate import ROW_ID, StreamInfo, TableInfo, Translator, parse
     from .sqlscript import parse_block
 
-    def plain_read(stream) -> str:
+    def plain_read(stream: StreamInfo) -> str:
         cols = ", ".join(quote(c) for c in stream.columns)
         return (
             f'SELECT {cols}, \'INSERT\' AS "METADATA$ACTION", FALSE AS "METADATA$ISUPDATE", '
