@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from caves.services import cache, pipeline_service
+from caves.services import pipeline_service
 from caves.services.admin_service import AdminService
-from components import confirm, tables
+from components import cache, confirm, tables
 from components.context import t, viewer
 from components.feedback import error_box
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from caves.i18n import code_label, column_label, schedule_label
-from caves.services import cache, pipeline_service
 from caves.services import format as fmt
-from components import charts, dag, tables
+from caves.services import pipeline_service
+from components import cache, charts, tables, task_graph
 from components.context import lang, t
 from components.cost import cost_section
 from components.data import title
@@ -64,7 +64,7 @@ def health() -> None:
     if snapshot.tasks.empty:
         empty_state()
     else:
-        dag.task_graph(
+        task_graph.task_graph(
             pipeline_service.graph_dot(
                 snapshot.tasks,
                 snapshot.run_states(),

@@ -18,7 +18,7 @@ import pandas as pd
 from caves.objects import parse_predecessors
 from caves.services import query_service
 from caves.services.format import is_missing
-from caves.taskctl import DATABASE
+from caves.taskctl import DATABASE, SHOW_TASKS_SQL
 from caves.warehouse.base import Warehouse
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "worst_by_layer",
 ]
 
-SHOW_TASKS_SQL = f"SHOW TASKS IN DATABASE {DATABASE}"
 SHOW_STREAMS_SQL = f"SHOW STREAMS IN DATABASE {DATABASE}"
 
 GRADES = ("ok", "warning", "stale", "unknown")

@@ -32,6 +32,7 @@ FAKESNOW_CANNOT_RUN = {
     "alert_overview": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_failures": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_history_recent": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "task_runs": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_run_summary": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_cost_runs": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_cost_by_task": "reads TASK_HISTORY(): fakesnow has no tasks",
