@@ -255,7 +255,7 @@ def _alter_table_set(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s+(SET|UNSET)\s+(.*)$", text, re.I | re.S)
     name = resolve(split_name(match.group("name")), session.database, session.schema)
     if re.search(r"CHANGE_TRACKING\s*=\s*TRUE", match.group(4), re.I):
-        session.run_ddl(lambda cur: (enable_change_tracking(session, cur, name, "inserts"), _ok())[1])
+        session.run_ddl(lambda cur: (enable_change_tracking(session, cur, name, "all"), _ok())[1])
     return _ok()
 
 

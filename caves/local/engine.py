@@ -249,7 +249,9 @@ class Engine:
         with self._version_lock:
             version = cur.execute(f"SELECT nextval('{INTERNAL_SCHEMA}.CHANGE_VERSIONS')").fetchone()[0]
             self._inflight.add(version)
-            return version
+        # In the writing transaction: a rollback forgets the time with the version.
+        cur.execute(f"INSERT INTO {_S}.VERSION_TIMES VALUES (?, ?)", [version, self.clock()])
+        return version
 
     def release_version(self, version: int) -> None:
         with self._version_lock:
@@ -501,7 +503,9 @@ class Session:
     def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
-        if translation.kind == "select" and not translation.streams and not translation.has_data:
+        if translation.kind == "select" and not (
+            translation.streams or translation.has_data or translation.change_points
+        ):
             return self._run_query(translation.sql, params)
         if translation.kind == "ddl" and self.in_transaction:
             self.commit()  # Snowflake: DDL commits the open transaction first.

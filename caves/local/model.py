@@ -38,12 +38,32 @@ class StreamInfo:
     columns: tuple[str, ...]
     initial_pending: bool = False  # SHOW_INITIAL_ROWS = TRUE and not consumed yet
     ns_columns: frozenset[str] = frozenset()
+    # A read of the log between two versions instead of (offset, read version]: SQL for each bound
+    # (CHANGES ... AT/END(TIMESTAMP|OFFSET), resolved by the session into variables before the statement).
+    lower_sql: str | None = None
+    upper_sql: str | None = None
 
 
 class Catalog(Protocol):
     def table(self, name: ObjectName) -> TableInfo | None: ...
     def stream(self, name: ObjectName) -> StreamInfo | None: ...
     def database_exists(self, name: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ChangePoint:
+    """One bound of a ``CHANGES`` read given as a time: the session turns it into a change version.
+
+    ``kind`` is TIMESTAMP (``value_sql`` a DuckDB expression) or OFFSET (``value_sql`` seconds, negative: before
+    now on the engine's clock); ``end`` says whether it is the END bound (inclusive) or the AT bound (changes
+    at that time included). ``variable`` receives the version; ``table`` is the tracked table whose log is read.
+    """
+
+    variable: str
+    table: ObjectName
+    kind: str
+    value_sql: str
+    end: bool
 
 
 @dataclass
@@ -54,6 +74,7 @@ class Translation:
     kind: str  # select | insert | update | delete | merge | ddl | other
     streams: tuple[ObjectName, ...] = ()
     has_data: tuple[tuple[ObjectName, str], ...] = ()  # SYSTEM$STREAM_HAS_DATA calls: (stream, its SQL)
+    change_points: tuple[ChangePoint, ...] = ()  # CHANGES ... AT/END(TIMESTAMP|OFFSET) bounds to resolve
     target: TableInfo | None = None
     pre_image_sql: str | None = None  # UPDATE/DELETE/MERGE on a table capturing all changes: rows before
     pre_image_params: tuple[int, int] = (0, 0)  # the slice of the statement's binds the pre-image uses

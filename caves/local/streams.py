@@ -20,10 +20,10 @@ import duckdb
 
 from ..objects import ObjectSyntaxError, parse_create_stream
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .model import ROW_ID, StreamInfo, Translation
+from .model import ROW_ID, ChangePoint, StreamInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
-from .tables import enable_change_tracking, log_table
+from .tables import enable_change_tracking, log_floor, log_table, pruned
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -61,7 +61,9 @@ STALE_AFTER_DAYS = 14
 
 
 def _range(stream: StreamInfo) -> str:
-    return f"_V > {offset_sql(stream.name)} AND _V <= {READ_VERSION_SQL}"
+    lower = stream.lower_sql or offset_sql(stream.name)
+    upper = f"least({stream.upper_sql}, {READ_VERSION_SQL})" if stream.upper_sql else READ_VERSION_SQL
+    return f"_V > {lower} AND _V <= {upper}"
 
 
 def _entries_sql(stream: StreamInfo, initial_pending: bool) -> str:
@@ -136,6 +138,31 @@ def prepare_stream_reads(session: Session, cur: duckdb.DuckDBPyConnection, tr: T
                 [session.engine.clock(), name.database, name.schema, name.name],
             )
         cur.execute(f"SET VARIABLE {has_data_variable(index)} = ?", [answer])
+    for point in tr.change_points:
+        cur.execute(f"SET VARIABLE {point.variable} = ?", [_change_point_version(session, cur, point)])
+
+
+def _change_point_version(session: Session, cur: duckdb.DuckDBPyConnection, point: ChangePoint) -> int:
+    """The change version a CHANGES bound names: AT(t) reads the changes taken at t or after (the version
+    before t is the lower bound), END(t) those taken up to t included. A lower bound the table's log does not
+    reach back to is refused, as Snowflake refuses a range without change tracking."""
+    if point.kind == "OFFSET":
+        seconds = float(cur.execute(f"SELECT CAST(({point.value_sql}) AS DOUBLE)").fetchone()[0])
+        when = session.engine.clock() + dt.timedelta(seconds=seconds)
+    else:
+        when = cur.execute(f"SELECT CAST(({point.value_sql}) AS TIMESTAMP)").fetchone()[0]
+    compare = "<=" if point.end else "<"
+    version = cur.execute(
+        f"SELECT coalesce(max(VERSION), 0) FROM {_S}.VERSION_TIMES WHERE TAKEN_AT {compare} ?", [when]
+    ).fetchone()[0]
+    floor = log_floor(cur, point.table.fqn)
+    if floor is None or (not point.end and (version < floor[0] or (floor[1] is not None and when < floor[1]))):
+        raise SnowflakeError(
+            "Change tracking is not enabled or has been missing for the time range requested on table "
+            f"'{point.table.fqn}'.",
+            errno=2203,
+        )
+    return version
 
 
 def stale_after(last_consumed: dt.datetime | None) -> dt.datetime | None:
@@ -203,6 +230,7 @@ def prune_log(cur: duckdb.DuckDBPyConnection, table_fqn: str) -> None:
     low = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [table_fqn]).fetchone()[0]
     if low is not None:
         cur.execute(f"DELETE FROM {log_table(ObjectName(*table_fqn.split('.', 2)))} WHERE _V <= ?", [low])
+        pruned(cur, table_fqn, low)
 
 
 # --- DDL and SHOW ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ DML statement; streams.py reads it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -27,6 +28,39 @@ _S = quote(INTERNAL_SCHEMA)
 def log_table(table: ObjectName) -> str:
     """The storage name of ``table``'s change log."""
     return f"{_S}.{quote('LOG:' + table.fqn)}"
+
+
+# The latest committed change version (the sequence's last value).
+COMMITTED_VERSION_SQL = (
+    "coalesce((SELECT last_value FROM duckdb_sequences() "
+    f"WHERE schema_name = '{INTERNAL_SCHEMA}' AND sequence_name = 'CHANGE_VERSIONS'), 0)"
+)
+
+
+def _raise_floor(
+    cur: duckdb.DuckDBPyConnection, table_fqn: str, version: int, since: dt.datetime | None = None
+) -> None:
+    """Move the start of ``table``'s log forward: after ``version``, and (tracking enabled) not before ``since``."""
+    row = cur.execute(
+        f"SELECT FLOOR_VERSION, FLOOR_TIME FROM {_S}.LOG_FLOORS WHERE TABLE_FQN = ?", [table_fqn]
+    ).fetchone()
+    if row is not None:
+        version = max(version, row[0] or 0)
+        since = max(t for t in (since, row[1]) if t is not None) if (since or row[1]) else None
+    cur.execute(f"DELETE FROM {_S}.LOG_FLOORS WHERE TABLE_FQN = ?", [table_fqn])
+    cur.execute(f"INSERT INTO {_S}.LOG_FLOORS VALUES (?, ?, ?)", [table_fqn, version, since])
+
+
+def log_floor(cur: duckdb.DuckDBPyConnection, table_fqn: str) -> tuple[int, dt.datetime | None] | None:
+    """Where ``table``'s change log starts: (after this version, from this time); None if it is not tracked."""
+    return cur.execute(
+        f"SELECT FLOOR_VERSION, FLOOR_TIME FROM {_S}.LOG_FLOORS WHERE TABLE_FQN = ?", [table_fqn]
+    ).fetchone()
+
+
+def pruned(cur: duckdb.DuckDBPyConnection, table_fqn: str, version: int) -> None:
+    """The log entries up to ``version`` were deleted: CHANGES can no longer read from before it."""
+    _raise_floor(cur, table_fqn, version)
 
 
 def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None) -> Result:
@@ -95,6 +129,7 @@ def _forget_table(session: Session, cur: duckdb.DuckDBPyConnection, name: Object
         [name.database, name.schema, name.name],
     )
     cur.execute(f"DROP TABLE IF EXISTS {log_table(name)}")
+    cur.execute(f"DELETE FROM {_S}.LOG_FLOORS WHERE TABLE_FQN = ?", [name.fqn])
     return row[0] if row else None
 
 
@@ -106,6 +141,7 @@ def _rename_table(cur: duckdb.DuckDBPyConnection, info: TableInfo, new: ObjectNa
         [new.name, old.database, old.schema, old.name],
     )
     cur.execute(f"UPDATE {_S}.STREAMS SET TABLE_FQN = ? WHERE TABLE_FQN = ?", [new.fqn, old.fqn])
+    cur.execute(f"UPDATE {_S}.LOG_FLOORS SET TABLE_FQN = ? WHERE TABLE_FQN = ?", [new.fqn, old.fqn])
     if info.tracked:
         cur.execute(f"ALTER TABLE {log_table(old)} RENAME TO {quote('LOG:' + new.fqn)}")
 
@@ -130,6 +166,10 @@ def enable_change_tracking(session: Session, cur: duckdb.DuckDBPyConnection, nam
             f"NULL::BIGINT AS _HI, * FROM {name.duck} LIMIT 0"
         )
     new_capture = "all" if capture == "all" or row[1] == "all" else "inserts"
+    if not row[0] or new_capture != row[1]:
+        # The log holds what CHANGES can read from now on: all changes, or (upgraded) updates and deletes too.
+        committed = cur.execute(f"SELECT {COMMITTED_VERSION_SQL}").fetchone()[0]
+        _raise_floor(cur, name.fqn, committed, session.engine.clock())
     cur.execute(
         f"UPDATE {_S}.TABLES SET CHANGE_TRACKING = TRUE, CAPTURE = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
         [new_capture, name.database, name.schema, name.name],

@@ -27,7 +27,7 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .model import ROW_ID, Catalog, StreamInfo, TableInfo, Translation
+from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
 from .streams import has_data_variable, stream_has_data_sql, stream_read_sql
 
@@ -171,10 +171,14 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
         raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
     changes = table.args.get("changes")
     if changes is not None:
-        at = changes.args.get("at_before")
-        if changes.args.get("end") is not None or at is None or at.this != "AT" or at.text("kind").upper() != "STREAM":
+        # changes: AT(TIMESTAMP | OFFSET | STATEMENT | STREAM) | BEFORE(STATEMENT), END(TIMESTAMP | OFFSET | STATEMENT).
+        # Query ids are not kept, so STATEMENT cannot be answered; an END after AT(STREAM) is not either.
+        at, end = changes.args.get("at_before"), changes.args.get("end")
+        kinds = [p.text("kind").upper() for p in (at, end) if p is not None]
+        if at is None or at.this != "AT" or "STATEMENT" in kinds or (kinds[0] == "STREAM" and end is not None):
             raise UnsupportedStatement(
-                f"{changes.sql('snowflake')}: only CHANGES(INFORMATION => ...) AT(STREAM => '<stream>') without END"
+                f"{changes.sql('snowflake')}: CHANGES AT(STREAM => ...), or AT/END(TIMESTAMP | OFFSET => ...) "
+                "(no statement ids are kept)"
             )
 
 
@@ -217,6 +221,7 @@ class Translator:
         self.stream_reader = stream_reader
         self.streams: list[ObjectName] = []
         self.has_data: list[tuple[ObjectName, str]] = []
+        self.change_points: list[ChangePoint] = []
         # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see _floor_to_us.
         self.ns_columns: dict[str, frozenset[str]] = {}
 
@@ -264,6 +269,8 @@ class Translator:
         """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
         stream's offset, read like the stream in that mode, and never consumed (SNOWFLAKE_SEMANTICS.md §1.8)."""
         changes = table.args["changes"]
+        if changes.args["at_before"].text("kind").upper() != "STREAM":
+            return self._changes_between(changes, name, alias)
         stream_name = self.resolve(changes.args["at_before"].expression.name.split("."))
         stream = self.catalog.stream(stream_name)
         if stream is None:
@@ -282,6 +289,44 @@ class Translator:
             raise UnsupportedStatement("CHANGES(INFORMATION => DEFAULT) at an append-only stream's offset")
         mode = "APPEND_ONLY" if information == "APPEND_ONLY" else stream.mode
         read = dataclasses.replace(stream, mode=mode)
+        return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
+
+    def _changes_between(self, changes: exp.Changes, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
+        """``t CHANGES(...) AT(TIMESTAMP|OFFSET => ...) [END(...)]``: the log of ``t`` between two versions that
+        the session resolves from the times before the statement runs (changes: "The results are inclusive of
+        the end marker"). The table must track changes (a stream on it, or CHANGE_TRACKING = TRUE)."""
+        info = self.catalog.table(name)
+        if info is None:
+            raise ObjectNotFound("Table", name.fqn)
+        if not info.tracked:
+            raise SnowflakeError(
+                f"Change tracking is not enabled or has been missing for the time range requested on table '{name.fqn}'.",
+                errno=2203,
+            )
+        information = changes.text("information").upper() or "DEFAULT"
+        if information not in {"DEFAULT", "APPEND_ONLY"}:
+            raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+        if information == "DEFAULT" and info.capture != "all":
+            raise UnsupportedStatement("CHANGES(INFORMATION => DEFAULT) on a table whose streams are all append-only")
+        bounds = {}
+        for point in (changes.args["at_before"], changes.args.get("end")):
+            if point is None:
+                continue
+            if point.find(exp.Placeholder):
+                raise UnsupportedStatement("a bind variable in CHANGES AT/END")
+            variable = f"CAVES_CHANGES_{len(self.change_points)}"
+            value = sqlglot.transpile(point.expression.sql("snowflake"), read="snowflake", write="duckdb")[0]
+            is_end = point.this.upper() == "END"
+            self.change_points.append(ChangePoint(variable, name, point.text("kind").upper(), value, is_end))
+            bounds["upper_sql" if is_end else "lower_sql"] = f"getvariable('{variable}')"
+        read = StreamInfo(
+            name=name,
+            source=name,
+            mode="APPEND_ONLY" if information == "APPEND_ONLY" else "DEFAULT",
+            columns=info.columns,
+            ns_columns=info.ns_columns,
+            **bounds,
+        )
         return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
 
     def _note_ns_columns(self, name: ObjectName, alias: exp.TableAlias | None, columns: frozenset[str]) -> None:
@@ -492,6 +537,7 @@ class Translator:
             kind=kind,
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
+            change_points=tuple(self.change_points),
             target=target_info,
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
@@ -577,6 +623,7 @@ class Translator:
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
+            change_points=tuple(self.change_points),
             target=info,
             created_table=created,
             dropped_table=dropped,
