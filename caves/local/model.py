@@ -52,18 +52,21 @@ class Catalog(Protocol):
 
 @dataclass(frozen=True)
 class ChangePoint:
-    """One bound of a ``CHANGES`` read given as a time: the session turns it into a change version.
+    """A point in time a statement reads a table's change log from (CHANGES ... AT/END, or time travel
+    AT/BEFORE): the session turns it into a change version before the statement runs.
 
     ``kind`` is TIMESTAMP (``value_sql`` a DuckDB expression) or OFFSET (``value_sql`` seconds, negative: before
-    now on the engine's clock); ``end`` says whether it is the END bound (inclusive) or the AT bound (changes
-    at that time included). ``variable`` receives the version; ``table`` is the tracked table whose log is read.
+    now on the engine's clock). The version is the last one taken before the time, or at it too when
+    ``inclusive``. A ``start`` point must lie inside the table's log (tracked then, not pruned since).
+    ``variable`` receives the version; ``table`` is the tracked table whose log is read.
     """
 
     variable: str
     table: ObjectName
     kind: str
     value_sql: str
-    end: bool
+    inclusive: bool
+    start: bool
 
 
 @dataclass

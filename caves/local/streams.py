@@ -117,6 +117,21 @@ FROM (
 WHERE (_RN = 1 AND _FIRST IN ('DEL', 'UPD_OLD')) OR (_RN = _CNT AND _LAST IN ('INS', 'UPD_NEW'))"""
 
 
+def table_as_of_sql(info_name: ObjectName, columns: tuple[str, ...], version_sql: str) -> str:
+    """The rows of a tracked table as they were at a change version (time travel AT/BEFORE, §1.8's log read
+    backwards): the rows no later entry touches, plus, for each row a later entry touched, its values before
+    that first entry (a DEL or UPD_OLD carries them; a row first inserted later did not exist yet)."""
+    cols = ", ".join(quote(c) for c in columns)
+    rid = quote(ROW_ID)
+    later = f"SELECT * FROM {log_table(info_name)} WHERE _V > {version_sql}"
+    order = "_V, _S, CASE WHEN _OP IN ('DEL', 'UPD_OLD') THEN 0 ELSE 1 END"
+    return f"""SELECT {cols} FROM {info_name.duck} WHERE {rid} NOT IN (SELECT {rid} FROM ({later}) WHERE {rid} IS NOT NULL)
+UNION ALL
+SELECT {cols} FROM (
+    SELECT *, row_number() OVER (PARTITION BY {rid} ORDER BY {order}) AS _RN FROM ({later})
+) WHERE _RN = 1 AND _OP IN ('DEL', 'UPD_OLD')"""
+
+
 def has_data_variable(index: int) -> str:
     return f"CAVES_HAS_DATA_{index}"
 
@@ -143,20 +158,19 @@ def prepare_stream_reads(session: Session, cur: duckdb.DuckDBPyConnection, tr: T
 
 
 def _change_point_version(session: Session, cur: duckdb.DuckDBPyConnection, point: ChangePoint) -> int:
-    """The change version a CHANGES bound names: AT(t) reads the changes taken at t or after (the version
-    before t is the lower bound), END(t) those taken up to t included. A lower bound the table's log does not
-    reach back to is refused, as Snowflake refuses a range without change tracking."""
+    """The change version a point in time names (see ChangePoint). A start the table's log does not reach back
+    to is refused, as Snowflake refuses a range without change tracking."""
     if point.kind == "OFFSET":
         seconds = float(cur.execute(f"SELECT CAST(({point.value_sql}) AS DOUBLE)").fetchone()[0])
         when = session.engine.clock() + dt.timedelta(seconds=seconds)
     else:
         when = cur.execute(f"SELECT CAST(({point.value_sql}) AS TIMESTAMP)").fetchone()[0]
-    compare = "<=" if point.end else "<"
+    compare = "<=" if point.inclusive else "<"
     version = cur.execute(
         f"SELECT coalesce(max(VERSION), 0) FROM {_S}.VERSION_TIMES WHERE TAKEN_AT {compare} ?", [when]
     ).fetchone()[0]
     floor = log_floor(cur, point.table.fqn)
-    if floor is None or (not point.end and (version < floor[0] or (floor[1] is not None and when < floor[1]))):
+    if floor is None or (point.start and (version < floor[0] or (floor[1] is not None and when < floor[1]))):
         raise SnowflakeError(
             "Change tracking is not enabled or has been missing for the time range requested on table "
             f"'{point.table.fqn}'.",

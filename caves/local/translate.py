@@ -29,7 +29,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
-from .streams import has_data_variable, stream_has_data_sql, stream_read_sql
+from .streams import has_data_variable, stream_has_data_sql, stream_read_sql, table_as_of_sql
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -165,8 +165,12 @@ def _guard_division(node: exp.Div) -> exp.Div:
 
 def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
     """Clauses on a table reference that the engine would otherwise drop silently (the emulator never lies)."""
-    if table.args.get("when") is not None:
-        raise UnsupportedStatement(f"time travel {table.args['when'].sql('snowflake')} (no table history is kept)")
+    when = table.args.get("when")
+    if when is not None and (when.text("kind").upper() not in {"TIMESTAMP", "OFFSET"} or when.find(exp.Placeholder)):
+        raise UnsupportedStatement(
+            f"time travel {when.sql('snowflake')} (only AT/BEFORE(TIMESTAMP | OFFSET => ...) on a table that tracks "
+            "changes; no statement ids are kept)"
+        )
     if table.args.get("sample") is not None:
         raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
     changes = table.args.get("changes")
@@ -260,6 +264,8 @@ class Translator:
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
         self._note_ns_columns(name, alias, info.ns_columns)
+        if table.args.get("when") is not None:
+            return self._as_of(table, info, alias)
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
@@ -317,7 +323,8 @@ class Translator:
             variable = f"CAVES_CHANGES_{len(self.change_points)}"
             value = sqlglot.transpile(point.expression.sql("snowflake"), read="snowflake", write="duckdb")[0]
             is_end = point.this.upper() == "END"
-            self.change_points.append(ChangePoint(variable, name, point.text("kind").upper(), value, is_end))
+            kind = point.text("kind").upper()
+            self.change_points.append(ChangePoint(variable, name, kind, value, inclusive=is_end, start=not is_end))
             bounds["upper_sql" if is_end else "lower_sql"] = f"getvariable('{variable}')"
         read = StreamInfo(
             name=name,
@@ -328,6 +335,25 @@ class Translator:
             **bounds,
         )
         return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
+
+    def _as_of(self, table: exp.Table, info: TableInfo, alias: exp.TableAlias | None) -> exp.Expression:
+        """``t AT|BEFORE(TIMESTAMP|OFFSET => ...)`` (at-before): the table as it was, rebuilt from its change log,
+        which a table has once it tracks changes (a stream on it, or CHANGE_TRACKING = TRUE). AT includes the
+        changes made at that time, BEFORE does not. Other tables keep no history: refused."""
+        when = table.args["when"]
+        if not info.tracked or info.capture != "all" or info.kind != "TABLE":
+            raise UnsupportedStatement(
+                f"time travel {when.sql('snowflake')} on {info.name.fqn}: the local engine keeps history only for "
+                "tables that track all changes (ALTER TABLE ... SET CHANGE_TRACKING = TRUE, or a standard stream)"
+            )
+        variable = f"CAVES_CHANGES_{len(self.change_points)}"
+        value = sqlglot.transpile(when.expression.sql("snowflake"), read="snowflake", write="duckdb")[0]
+        inclusive = when.this.upper() == "AT"
+        self.change_points.append(
+            ChangePoint(variable, info.name, when.text("kind").upper(), value, inclusive=inclusive, start=True)
+        )
+        sql = table_as_of_sql(info.name, info.columns, f"getvariable('{variable}')")
+        return _subquery(sql, info.name.name, alias)
 
     def _note_ns_columns(self, name: ObjectName, alias: exp.TableAlias | None, columns: frozenset[str]) -> None:
         if columns:

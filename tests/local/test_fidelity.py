@@ -51,9 +51,7 @@ def test_changes_at_a_stream_reads_like_the_stream_without_consuming_it(changed)
 @pytest.mark.parametrize(
     ("sql", "what"),
     [
-        ("SELECT * FROM T AT(OFFSET => -60)", "time travel"),
         ("SELECT * FROM T BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')", "time travel"),
-        ("SELECT * FROM T AT(TIMESTAMP => '2026-01-01'::TIMESTAMP_NTZ)", "time travel"),
         ("SELECT * FROM T CHANGES(INFORMATION => DEFAULT) AT(STREAM => 'S') END(OFFSET => -10)", "CHANGES"),
         ("SELECT * FROM T SAMPLE (50)", "row sampling"),
         ("SELECT * FROM T TABLESAMPLE (0)", "row sampling"),
@@ -204,3 +202,34 @@ def test_changes_at_a_statement_is_refused(timeline):
         changes(timeline, "AT(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")
     with pytest.raises(SnowflakeError, match="no statement ids are kept"):
         changes(timeline, "BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")
+
+
+# --- time travel where the change log can answer (https://docs.snowflake.com/en/sql-reference/constructs/at-before)
+# AT(TIMESTAMP | OFFSET => ...) "is inclusive of any changes made by a statement or transaction with a timestamp
+# equal to the specified parameter"; BEFORE(...) excludes them. Locally a table has history once it tracks changes.
+
+
+def test_time_travel_rebuilds_a_tracked_table_at_a_time(timeline):
+    def at(clause: str) -> list[tuple]:
+        return rows(timeline, f"SELECT ID, V FROM T {clause}")
+
+    assert at("AT(TIMESTAMP => '2024-01-01 12:05:00'::TIMESTAMP_NTZ)") == []
+    assert at("AT(TIMESTAMP => '2024-01-01 12:10:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b")]
+    assert at("BEFORE(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b")]
+    assert at("AT(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b2")]
+    assert at("AT(OFFSET => -10*60)") == [(1, "a"), (2, "b2")]  # now 12:35: 12:25
+    assert at("AT(OFFSET => -1)") == rows(timeline, "SELECT ID, V FROM T") == [(2, "b2")]
+    joined = timeline.execute(
+        "SELECT old.V, new.V FROM T AT(OFFSET => -20*60) AS old JOIN T AS new ON old.ID = new.ID"
+    ).rows
+    assert joined == [("b", "b2")]
+
+
+def test_time_travel_is_refused_where_no_history_is_kept(timeline):
+    with pytest.raises(SnowflakeError, match="missing for the time range"):
+        timeline.execute("SELECT * FROM T AT(TIMESTAMP => '2024-01-01 11:59:00'::TIMESTAMP_NTZ)")
+    timeline.execute("CREATE TABLE U (ID INT)")
+    with pytest.raises(SnowflakeError, match="keeps history only for tables that track all changes"):
+        timeline.execute("SELECT * FROM U AT(OFFSET => -60)")
+    with pytest.raises(SnowflakeError, match="no statement ids are kept"):
+        timeline.execute("SELECT * FROM T BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")
