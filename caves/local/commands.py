@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..objects import ObjectSyntaxError, parse_create_stream
 from . import tasks as task_cmds
+from . import variables
 from .dml import enable_change_tracking
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
@@ -38,7 +39,7 @@ def command(pattern: str) -> Callable[[Handler], Handler]:
 
 
 def find(text: str) -> Handler | None:
-    for pattern, fn in _HANDLERS:
+    for pattern, fn in (*variables.HANDLERS, *_HANDLERS):
         if pattern.match(text):
             return fn
     return None

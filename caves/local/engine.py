@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from . import integrity, jsonfuncs, meta
+from . import integrity, jsonfuncs, meta, variables
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .lease import Lease
 from .model import ROW_ID, StreamInfo, TableInfo, Translation
@@ -523,6 +523,7 @@ class Session:
     def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
+        variables.before_statement(self, translation)  # $name values; AUTOCOMMIT = FALSE opens a transaction
         if translation.kind == "select" and not translation.streams and not translation.has_data:
             return self._run_query(translation.sql, params)
         if translation.kind == "ddl" and self.in_transaction:

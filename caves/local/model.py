@@ -59,6 +59,7 @@ class Translation:
     object_kind: str = ""
     replaced: bool = False
     table_options: dict = field(default_factory=dict)
+    variables: tuple[str, ...] = ()  # the session variables ($name) the statement reads (variables.py)
 
     @property
     def is_dml(self) -> bool:

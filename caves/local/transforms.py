@@ -38,6 +38,20 @@ class Context:
     schema: str | None = None
     ns_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     stream_has_data: Callable[[exp.Anonymous], exp.Expression] | None = None
+    variables: list[str] = field(default_factory=list)  # the session variables read, in order
+
+    def rewrite_args(self, node: exp.Expression) -> exp.Expression:
+        """Run the node chain over ``node``'s arguments, in place, before a transform replaces ``node``.
+
+        sqlglot does not descend into a replacement, so a transform that wraps or rebuilds a node from its
+        arguments (``v[0]::STRING`` -> ``SF_TO_VARCHAR(...)``) has them rewritten first.
+        """
+        for key, value in list(node.args.items()):
+            if isinstance(value, exp.Expression):
+                node.set(key, _rewrite_tree(value, self))
+            elif isinstance(value, list):
+                node.set(key, [_rewrite_tree(v, self) if isinstance(v, exp.Expression) else v for v in value])
+        return node
 
 
 NodeTransform = Callable[[exp.Expression, Context], exp.Expression]
@@ -253,7 +267,7 @@ def cast_types(node: exp.Expression, ctx: Context) -> exp.Expression:
         node.set("this", as_scalar_extract(inner))
     elif to.this in TEXT_TYPES and not isinstance(inner, (exp.Literal, exp.JSONExtractScalar)):
         # SF_TO_VARCHAR strips the quotes of JSON values and is a plain cast (folded away) for every other type.
-        return exp.func("SF_TO_VARCHAR", inner)
+        return exp.func("SF_TO_VARCHAR", ctx.rewrite_args(node).this)
     node.set("to", map_type(to))
     return node
 
@@ -303,17 +317,22 @@ def current_task_name(node: exp.Expression, ctx: Context) -> exp.Expression:
 def regexp_like(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``REGEXP_LIKE(s, p)`` is true when the pattern matches the *whole* subject (implicitly anchored)."""
     if isinstance(node, exp.Anonymous) and node.name.upper() == "REGEXP_LIKE":
-        return exp.func("regexp_full_match", *node.expressions)
+        return exp.func("regexp_full_match", *ctx.rewrite_args(node).expressions)
     return node
 
 
 def array_size(node: exp.Expression, ctx: Context) -> exp.Expression:
-    """``ARRAY_SIZE(a)``: the number of elements of an ARRAY."""
+    """``ARRAY_SIZE(a)``: the number of elements of an ARRAY; NULL when the value is not an ARRAY (an OBJECT, a
+    scalar) (https://docs.snowflake.com/en/sql-reference/functions/array_size)."""
     if isinstance(node, exp.ArraySize):
-        return exp.func("json_array_length", node.this)
-    if isinstance(node, exp.Anonymous) and node.name.upper() == "ARRAY_SIZE":
-        return exp.func("json_array_length", *node.expressions)
-    return node
+        arg = ctx.rewrite_args(node).this
+    elif isinstance(node, exp.Anonymous) and node.name.upper() == "ARRAY_SIZE" and len(node.expressions) == 1:
+        arg = ctx.rewrite_args(node).expressions[0]
+    else:
+        return node
+    as_json = exp.func("to_json", arg)
+    is_array = exp.EQ(this=exp.func("json_type", as_json), expression=exp.Literal.string("ARRAY"))
+    return exp.Case(ifs=[exp.If(this=is_array, true=exp.func("json_array_length", as_json.copy()))])
 
 
 def context_functions(node: exp.Expression, ctx: Context) -> exp.Expression:
@@ -342,14 +361,16 @@ def context_functions(node: exp.Expression, ctx: Context) -> exp.Expression:
 def date_stays_date(node: exp.Expression, ctx: Context) -> exp.Expression:
     """Snowflake keeps a DATE a DATE (``DATEADD(day, 1, d)``, ``DATE_TRUNC('month', d)``); DuckDB widens it."""
     if isinstance(node, (exp.DateAdd, exp.TimestampTrunc, exp.DateTrunc)) and is_date_valued(node.this):
-        return exp.cast(node, exp.DataType.build("DATE"))
+        if isinstance(node, exp.DateAdd) and _unit_name(node) in _TIME_UNITS:
+            return node  # DATEADD(hour, 1, d): a TIMESTAMP (dateadd_inputs)
+        return exp.cast(ctx.rewrite_args(node), exp.DataType.build("DATE"))
     return node
 
 
 def typeof(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``TYPEOF(v)``: the VARIANT's Snowflake type name (INTEGER, DECIMAL, VARCHAR, OBJECT, NULL_VALUE, ...)."""
     if isinstance(node, exp.Typeof):
-        return exp.func("SF_TYPEOF", node.this)
+        return exp.func("SF_TYPEOF", ctx.rewrite_args(node).this)
     return node
 
 
@@ -359,21 +380,144 @@ def to_char(node: exp.Expression, ctx: Context) -> exp.Expression:
         return node
     fmt = node.args.get("format")
     if fmt is None:
-        return exp.func("SF_TO_VARCHAR", node.this)
+        return exp.func("SF_TO_VARCHAR", ctx.rewrite_args(node).this)
     if isinstance(fmt, exp.Literal):
-        return exp.func("strftime", node.this, exp.Literal.string(snowflake_format_to_strftime(fmt.name)))
+        pattern = exp.Literal.string(snowflake_format_to_strftime(fmt.name))
+        return exp.func("strftime", ctx.rewrite_args(node).this, pattern)
     return node
 
 
+# Units smaller than a day: DATEADD of one of them to a DATE gives a TIMESTAMP (the date at midnight plus it).
+_TIME_UNITS = {
+    "HOUR", "HOURS", "H", "HR", "HRS", "MINUTE", "MINUTES", "M", "MI", "MIN", "MINS", "SECOND", "SECONDS", "S", "SEC",
+    "SECS", "MILLISECOND", "MILLISECONDS", "MS", "MSEC", "MICROSECOND", "MICROSECONDS", "US", "USEC", "NANOSECOND",
+    "NANOSECONDS", "NS", "NSEC", "NANOSEC", "NSECOND", "NANOSECS", "NSECONDS",
+}  # fmt: skip
+
+
+def _unit_name(node: exp.Expression) -> str:
+    unit = node.args.get("unit")
+    return unit.name.upper() if unit is not None else "DAY"
+
+
+def dateadd_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """DATEADD on a string literal reads it as a TIMESTAMP (``DATEADD('MINUTE', 3, '2023-04-02 01:15:00')`` is
+    01:18, not the date's 00:03); on a DATE with an hour-or-smaller unit it gives a TIMESTAMP from midnight
+    (https://docs.snowflake.com/en/sql-reference/functions/dateadd, "Returns"). Changes the node in place."""
+    if not isinstance(node, exp.DateAdd):
+        return node
+    inner = node.this
+    literal = isinstance(inner, exp.Literal) and inner.is_string
+    if literal or (is_date_valued(inner) and _unit_name(node) in _TIME_UNITS):
+        node.set("this", exp.cast(inner.copy(), exp.DataType.build("TIMESTAMP")))
+    return node
+
+
+def session_variable(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``$name`` reads the session variable SET earlier (https://docs.snowflake.com/en/sql-reference/session-variables);
+    the session sets its value just before the statement runs. ``$1`` (a staged file's column) is refused."""
+    if not isinstance(node, exp.Parameter):
+        return node
+    if not isinstance(node.this, exp.Var):
+        raise UnsupportedStatement(f"{node.sql('snowflake')} (columns of staged files)")
+    name = node.this.name.upper()
+    ctx.variables.append(name)
+    return exp.func("getvariable", exp.Literal.string("CAVES_VAR_" + name))
+
+
+def refuse_seeded_random(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``RANDOM(seed)`` repeats Snowflake's own generator sequence, which the local engine cannot reproduce:
+    refused (``RANDOM()`` without a seed is emulated)."""
+    if isinstance(node, exp.Rand) and node.this is not None:
+        raise UnsupportedStatement(f"{node.sql('snowflake')}: RANDOM with a seed (Snowflake's generator sequence)")
+    return node
+
+
+def refuse_current_version(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``CURRENT_VERSION()`` names a Snowflake release; the local engine is none (DuckDB's version would lie)."""
+    if isinstance(node, exp.CurrentVersion):
+        raise UnsupportedStatement("CURRENT_VERSION() (the local engine is not a Snowflake release)")
+    return node
+
+
+def _int_literal(node: exp.Expression | None, default: int) -> int | None:
+    if node is None:
+        return default
+    if isinstance(node, exp.Literal) and not node.is_string and node.name.isdigit():
+        return int(node.name)
+    return None
+
+
+def regexp_substr(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``REGEXP_SUBSTR(s, p [, position [, occurrence [, params [, group]]]])``: NULL when there is no match;
+    'e' without a group extracts group 1; position and occurrence are honoured; 'c' / 'i' set the case
+    (https://docs.snowflake.com/en/sql-reference/functions/regexp_substr). Other parameters are refused."""
+    if not isinstance(node, exp.RegexpExtract):
+        return node
+    params = node.args.get("parameters")
+    flags = params.name if isinstance(params, exp.Literal) and params.is_string else "c" if params is None else None
+    position = _int_literal(node.args.get("position"), 1)
+    occurrence = _int_literal(node.args.get("occurrence"), 1)
+    if flags is None or set(flags) - set("cie") or position is None or occurrence is None:
+        raise UnsupportedStatement(f"{node.sql('snowflake')}: only constant position, occurrence and 'c'/'i'/'e'")
+    ctx.rewrite_args(node)
+    group = node.args.get("group")
+    if group is None:
+        group = exp.Literal.number(1 if "e" in flags else 0)
+    case = "i" if flags.replace("e", "").endswith("i") else "c"  # the last of c / i wins
+    subject = node.this if position == 1 else exp.func("substr", node.this, exp.Literal.number(position))
+    matches = exp.func("regexp_extract_all", subject, node.expression, group, exp.Literal.string(case))
+    # (list_extract is 1-based and NULL past the end; an exp.Bracket would get sqlglot's index offset)
+    return exp.Anonymous(this="list_extract", expressions=[matches, exp.Literal.number(occurrence)])
+
+
+def variant_index(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``v[0]`` / ``v['key']`` on an ARRAY, OBJECT or VARIANT: 0-based, and the element is a VARIANT
+    (https://docs.snowflake.com/en/user-guide/querying-semistructured). DuckDB lists are 1-based."""
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return node
+    ctx.rewrite_args(node)
+    index = node.expressions[0]
+    as_json = exp.func("to_json", node.this)
+    if isinstance(index, exp.Literal) and index.is_string:
+        path = '$."' + index.name.replace('"', '\\"') + '"'
+    elif isinstance(index, exp.Literal) and index.name.lstrip("-").isdigit():
+        path = f"$[{index.name}]"
+    else:
+        return exp.JSONExtract(this=as_json, expression=index)
+    return exp.JSONExtract(this=as_json, expression=exp.Literal.string(path))
+
+
 def object_construct(node: exp.Expression, ctx: Context) -> exp.Expression:
-    """``OBJECT_CONSTRUCT('k', v, ...)``: a JSON object of the key-value pairs."""
+    """``OBJECT_CONSTRUCT('k', v, ...)``: an OBJECT of the pairs whose value is not SQL NULL (a JSON null, such
+    as ``PARSE_JSON('null')``, is kept) (https://docs.snowflake.com/en/sql-reference/functions/object_construct).
+
+    Written as the object's JSON text: ``concat_ws`` skips the NULL pairs."""
+    if isinstance(node, exp.StarMap):
+        raise UnsupportedStatement("OBJECT_CONSTRUCT(*)")
     if not isinstance(node, exp.Struct):
         return node
-    args: list[exp.Expression] = []
+    ctx.rewrite_args(node)
+    pairs: list[exp.Expression] = []
     for item in node.expressions:
-        if isinstance(item, exp.PropertyEQ):
-            args.extend([item.this, item.expression])
-    return exp.func("json_object", *args)
+        if not isinstance(item, exp.PropertyEQ):
+            raise UnsupportedStatement(f"{node.sql('snowflake')[:60]} (OBJECT_CONSTRUCT(*))")
+        key = exp.func("to_json", exp.cast(item.this, exp.DataType.build("VARCHAR")))
+        value = item.expression
+        text = exp.DPipe(
+            this=exp.DPipe(this=key, expression=exp.Literal.string(":")), expression=exp.func("to_json", value)
+        )
+        pairs.append(
+            exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())), true=text)])
+        )
+    # DuckDB's own concat_ws (sqlglot's ConcatWs would make the whole text NULL when one pair is)
+    body = (
+        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *pairs])
+        if pairs
+        else exp.Literal.string("")
+    )
+    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body), expression=exp.Literal.string("}"))
+    return exp.func("json", text)
 
 
 def variant_equals_text(node: exp.Expression, ctx: Context) -> exp.Expression:
@@ -390,6 +534,35 @@ def variant_equals_text(node: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 # --- statement transforms ----------------------------------------------------------------------------
+
+
+# The statement kinds that reach the translator (the session's own commands, commands.py, come first). Anything
+# else is DuckDB's or unknown, and is refused rather than passed through (CREATE MACRO, PRAGMA, INSTALL ...).
+ALLOWED_STATEMENTS: tuple[type[exp.Expression], ...] = (
+    exp.Select,
+    exp.Union,
+    exp.Intersect,
+    exp.Except,
+    exp.Values,
+    exp.Subquery,
+    exp.Insert,
+    exp.Update,
+    exp.Delete,
+    exp.Merge,
+    exp.Create,
+    exp.Drop,
+    exp.Alter,
+    exp.TruncateTable,
+)
+
+
+def refuse_unlisted_statements(tree: exp.Expression) -> exp.Expression:
+    """Only Snowflake statements the engine emulates run: an allow-list of statement kinds, never a pass-through of
+    text DuckDB happens to accept (code that works locally must work on Snowflake)."""
+    if not isinstance(tree, ALLOWED_STATEMENTS):
+        words = " ".join(tree.sql("snowflake").split()[:3])
+        raise UnsupportedStatement(f"{words} ... (not supported by the local engine: {type(tree).__name__.upper()})")
+    return tree
 
 
 def truncate_as_delete(tree: exp.Expression) -> exp.Expression:
@@ -479,6 +652,7 @@ def drop_unenforced_constraints(tree: exp.Expression) -> exp.Expression:
 
 # Whole-statement rewrites before the statement is classified (Translator.translate).
 STATEMENT_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
+    refuse_unlisted_statements,
     truncate_as_delete,
     refuse_insert_overwrite,
 )
@@ -489,6 +663,10 @@ PRE_NODE_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (p
 # Per-node rewrites, in precedence order.
 NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     floor_ns_to_us,  # in place; the node goes on down the chain
+    session_variable,
+    refuse_seeded_random,
+    refuse_current_version,
+    dateadd_inputs,  # in place
     guard_division,
     cast_types,
     data_types,
@@ -502,6 +680,8 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     typeof,
     to_char,
     object_construct,
+    regexp_substr,
+    variant_index,
     variant_equals_text,
 )
 
@@ -509,7 +689,9 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
 POST_NODE_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (unqualify_set_targets,)
 
 
-def apply_node_chain(node: exp.Expression, ctx: Context, chain: tuple[NodeTransform, ...] = NODE_TRANSFORMS):
+def apply_node_chain(
+    node: exp.Expression, ctx: Context, chain: tuple[NodeTransform, ...] = NODE_TRANSFORMS
+) -> exp.Expression:
     """Run ``chain`` on one node: the first transform that returns a replacement wins."""
     for transform in chain:
         result = transform(node, ctx)
@@ -518,8 +700,12 @@ def apply_node_chain(node: exp.Expression, ctx: Context, chain: tuple[NodeTransf
     return node
 
 
+def _rewrite_tree(tree: exp.Expression, ctx: Context) -> exp.Expression:
+    return tree.transform(lambda node: apply_node_chain(node, ctx), copy=False)
+
+
 def rewrite_expressions(tree: exp.Expression, ctx: Context) -> exp.Expression:
     """The node chain over a whole tree (after PRE_NODE_TRANSFORMS)."""
     for transform in PRE_NODE_TRANSFORMS:
         tree = transform(tree)
-    return tree.transform(lambda node: apply_node_chain(node, ctx), copy=False)
+    return _rewrite_tree(tree, ctx)

@@ -47,6 +47,16 @@ SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
 SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
     f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
 )
+# sqlglot fills REGEXP_SUBSTR's group_num with 0 when it is absent; Snowflake's default is 1 when the parameters
+# hold 'e' (transforms.regexp_substr needs to know whether the group was written).
+SnowflakeParser.FUNCTIONS["REGEXP_SUBSTR"] = lambda args: exp.RegexpExtract(
+    this=seq_get(args, 0),
+    expression=seq_get(args, 1),
+    position=seq_get(args, 2),
+    occurrence=seq_get(args, 3),
+    parameters=seq_get(args, 4),
+    group=seq_get(args, 5),
+)
 
 
 def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
@@ -105,6 +115,7 @@ class Translator:
         self.has_data: list[tuple[ObjectName, str]] = []
         # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see transforms.floor_ns_to_us.
         self.ns_columns: dict[str, frozenset[str]] = {}
+        self.variables: list[str] = []  # session variables ($name) read
 
     # names ------------------------------------------------------------------------------------------
 
@@ -115,6 +126,9 @@ class Translator:
             raise SnowflakeError(str(exc), errno=90105, sqlstate="22000") from exc
 
     def _rewrite_table(self, table: exp.Table, cte_names: set[str], dml_target: exp.Table | None) -> exp.Expression:
+        if isinstance(table.this, exp.DynamicIdentifier):
+            # The name would be known only when the statement runs; translations are per statement text.
+            raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")
         if not isinstance(table.this, exp.Identifier):
             return table  # a table function or similar: handled elsewhere
         parts = _table_parts(table)
@@ -181,6 +195,7 @@ class Translator:
             schema=self.schema,
             ns_columns=self.ns_columns,
             stream_has_data=self._stream_has_data,
+            variables=self.variables,
         )
 
     def rewrite_expressions(self, tree: exp.Expression) -> exp.Expression:
@@ -288,6 +303,7 @@ class Translator:
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
             returning=returning,
+            variables=tuple(dict.fromkeys(self.variables)),
         )
 
     def _rewrite_tables(
@@ -334,6 +350,7 @@ class Translator:
             object_kind=object_kind,
             replaced=bool(tree.args.get("replace")),
             table_options=options,
+            variables=tuple(dict.fromkeys(self.variables)),
         )
 
     def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:
@@ -526,7 +543,8 @@ def parse(sql: str) -> exp.Expression:
             f"SQL compilation error: syntax error line {line} at position {col}: {first.get('description', exc)}",
             errno=1003,
         ) from None
-    trees = [t for t in trees if t is not None]
+    # A comment after the last statement (``INSERT ...;  -- note``) is parsed as an empty statement of its own.
+    trees = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
     if len(trees) != 1:
         raise SnowflakeError("Expected exactly one statement.", errno=1003)
     return trees[0]

@@ -12,6 +12,7 @@ import sqlglot
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
 from caves.local import transforms as tf
+from caves.local import translate  # noqa: F401  (its sqlglot parser settings: REGEXP_SUBSTR's group)
 from caves.local.errors import SnowflakeError, UnsupportedStatement
 from caves.local.transforms import Context
 
@@ -60,7 +61,32 @@ NODE_CASES = [
     (tf.rename_functions, "SELECT TO_TIMESTAMP_NTZ(s), TYPEOF(v)", None, "SELECT SF_TO_TIMESTAMP_NTZ(S), TYPEOF(V)"),
     (tf.current_task_name, "SELECT SYSTEM$CURRENT_USER_TASK_NAME()", None, "SELECT GETVARIABLE('CAVES_TASK_NAME')"),
     (tf.regexp_like, "SELECT REGEXP_LIKE(s, 'a.*')", None, "SELECT REGEXP_FULL_MATCH(S, 'a.*')"),
-    (tf.array_size, "SELECT ARRAY_SIZE(v)", None, "SELECT JSON_ARRAY_LENGTH(V)"),
+    (
+        tf.array_size,
+        "SELECT ARRAY_SIZE(v)",
+        None,
+        "SELECT CASE WHEN JSON_TYPE(TO_JSON(V)) = 'ARRAY' THEN JSON_ARRAY_LENGTH(TO_JSON(V)) END",
+    ),
+    (tf.session_variable, "SELECT $x + 1", None, "SELECT GETVARIABLE('CAVES_VAR_X') + 1"),
+    (
+        tf.dateadd_inputs,
+        "SELECT DATEADD('MINUTE', 3, '2023-04-02 01:15:00'), DATEADD(hour, 1, d::DATE), DATEADD(day, 1, d::DATE)",
+        None,
+        "SELECT CAST('2023-04-02 01:15:00' AS TIMESTAMP) + INTERVAL 3 MINUTE, "
+        "CAST(CAST(D AS DATE) AS TIMESTAMP) + INTERVAL 1 HOUR, CAST(D AS DATE) + INTERVAL 1 DAY",
+    ),
+    (
+        tf.regexp_substr,
+        "SELECT REGEXP_SUBSTR(s, '([a-z]+)', 2, 3, 'ie')",
+        None,
+        "SELECT LIST_EXTRACT(REGEXP_EXTRACT_ALL(SUBSTRING(S, 2), '([a-z]+)', 1, 'i'), 3)",
+    ),
+    (
+        tf.variant_index,
+        "SELECT v[0], v['k'], v[i]",
+        None,
+        "SELECT TO_JSON(V) -> '$[0]', TO_JSON(V) -> '$.\"k\"', TO_JSON(V) -> I",
+    ),
     (
         tf.context_functions,
         "SELECT CURRENT_DATABASE(), CURRENT_SCHEMA(), CURRENT_ROLE(), CURRENT_WAREHOUSE(), CURRENT_ACCOUNT()",
@@ -80,7 +106,13 @@ NODE_CASES = [
         None,
         "SELECT STRFTIME(D, '%Y-%m-%d %H:%M'), SF_TO_VARCHAR(V)",
     ),
-    (tf.object_construct, "SELECT OBJECT_CONSTRUCT('a', 1, 'b', x)", None, "SELECT JSON_OBJECT('a', 1, 'b', X)"),
+    (
+        tf.object_construct,
+        "SELECT OBJECT_CONSTRUCT('a', 1, 'b', x)",
+        None,
+        "SELECT JSON('{' || CONCAT_WS(',', CASE WHEN NOT 1 IS NULL THEN TO_JSON(CAST('a' AS TEXT)) || ':' || TO_JSON(1) "
+        "END, CASE WHEN NOT X IS NULL THEN TO_JSON(CAST('b' AS TEXT)) || ':' || TO_JSON(X) END) || '}')",
+    ),
     (
         tf.variant_equals_text,
         "SELECT * FROM t WHERE v:status = 'ok'",
@@ -96,6 +128,7 @@ def test_node_transform(transform, sql: str, ctx: Context | None, expected: str)
 
 
 STATEMENT_CASES = [
+    (tf.refuse_unlisted_statements, "SELECT 1", "SELECT 1"),
     (tf.truncate_as_delete, "TRUNCATE TABLE t", "DELETE FROM T"),
     (tf.refuse_insert_overwrite, "INSERT INTO t VALUES (1)", "INSERT INTO T VALUES (1)"),
     (
@@ -122,7 +155,26 @@ def test_statement_transform(transform, sql: str, expected: str) -> None:
     assert statement_sql(transform, sql) == expected
 
 
+@pytest.mark.parametrize(
+    ("transform", "sql"),
+    [
+        (tf.refuse_seeded_random, "SELECT RANDOM(42)"),
+        (tf.refuse_current_version, "SELECT CURRENT_VERSION()"),
+        (tf.regexp_substr, "SELECT REGEXP_SUBSTR(s, 'a', 1, 1, 'm')"),
+        (tf.session_variable, "SELECT $1 FROM t"),
+        (tf.object_construct, "SELECT OBJECT_CONSTRUCT(*) FROM t"),
+    ],
+)
+def test_refusing_node_transforms(transform, sql: str) -> None:
+    """What cannot be emulated with Snowflake's semantics is refused, never answered differently."""
+    with pytest.raises(UnsupportedStatement):
+        node_sql(transform, sql)
+
+
 def test_refusing_transforms_refuse() -> None:
+    for duckdb_only in ("CREATE MACRO m(x) AS x + 1", "PRAGMA version", "SHOW TABLES"):
+        with pytest.raises(UnsupportedStatement):
+            statement_sql(tf.refuse_unlisted_statements, duckdb_only)
     with pytest.raises(UnsupportedStatement, match="INSERT OVERWRITE"):
         statement_sql(tf.refuse_insert_overwrite, "INSERT OVERWRITE INTO t VALUES (1)")
     with pytest.raises(SnowflakeError, match="Invalid parameter for PARSE_JSON"):
@@ -132,7 +184,8 @@ def test_refusing_transforms_refuse() -> None:
 def test_every_transform_is_tested_and_documented() -> None:
     """The chains are the list of what the translator does: each entry says which behaviour it mirrors."""
     chains = (*tf.STATEMENT_TRANSFORMS, *tf.PRE_NODE_TRANSFORMS, *tf.NODE_TRANSFORMS, *tf.POST_NODE_TRANSFORMS)
-    tested = {case[0] for case in NODE_CASES} | {case[0] for case in STATEMENT_CASES} | {tf.stream_has_data}
+    tested = {case[0] for case in NODE_CASES} | {case[0] for case in STATEMENT_CASES}
+    tested |= {tf.stream_has_data, tf.refuse_seeded_random, tf.refuse_current_version}
     for transform in chains:
         assert transform.__doc__, transform.__name__
         assert transform in tested, f"{transform.__name__} has no SQL-in/SQL-out case"
