@@ -39,6 +39,7 @@ class Context:
     ns_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     stream_has_data: Callable[[exp.Anonymous], exp.Expression] | None = None
     variables: list[str] = field(default_factory=list)  # the session variables read, in order
+    date_columns: dict[str, frozenset[str]] = field(default_factory=dict)  # DATE columns, by table alias
 
     def rewrite_args(self, node: exp.Expression) -> exp.Expression:
         """Run the node chain over ``node``'s arguments, in place, before a transform replaces ``node``.
@@ -213,10 +214,16 @@ def _floored_to_us(arg: exp.Expression) -> exp.Expression:
     return exp.func("make_timestamp_ns", exp.Sub(this=ns.copy(), expression=sub_us))
 
 
-def is_date_valued(node: exp.Expression) -> bool:
-    """Known statically to be a DATE: a cast to DATE, CURRENT_DATE, TO_DATE(...)."""
+def is_date_valued(node: exp.Expression, ctx: Context | None = None) -> bool:
+    """Known statically to be a DATE: a cast to DATE, CURRENT_DATE, TO_DATE(...), a DATE column of a table read."""
     if isinstance(node, (exp.Cast, exp.TryCast)):
         return node.to.this == exp.DataType.Type.DATE
+    if isinstance(node, exp.Column) and isinstance(node.this, exp.Identifier) and ctx is not None:
+        if node.table:
+            return node.name in ctx.date_columns.get(node.table, frozenset())
+        # An unqualified name is a DATE only when every table read that has it holds it as a DATE.
+        holders = [cols for cols in ctx.date_columns.values() if node.name in cols]
+        return bool(holders) and not any(node.name in cols for cols in ctx.ns_columns.values())
     return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate, exp.Date, exp.DateFromParts))
 
 
@@ -272,6 +279,45 @@ def cast_types(node: exp.Expression, ctx: Context) -> exp.Expression:
     return node
 
 
+# Snowflake reads an integer given to a timestamp conversion as seconds since the epoch when it is below this (larger
+# ones are milliseconds, microseconds...) (https://docs.snowflake.com/en/sql-reference/functions/to_timestamp).
+_SECONDS_LIMIT = 31_536_000_000
+
+
+def epoch_seconds_timestamp(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``1748179630::TIMESTAMP`` / ``'1748179630'::TIMESTAMP_NTZ``: an integer (or a string of digits) is a number
+    of seconds since 1970-01-01 (https://docs.snowflake.com/en/sql-reference/functions/to_timestamp, "Usage
+    notes"); a larger one (milliseconds and finer) is refused."""
+    if not isinstance(node, exp.Cast) or node.to.this not in {
+        exp.DataType.Type.TIMESTAMP,
+        exp.DataType.Type.TIMESTAMPNTZ,
+    }:
+        return node
+    inner = node.this
+    if not isinstance(inner, exp.Literal) or not inner.name.isdigit():
+        return node
+    if int(inner.name) >= _SECONDS_LIMIT:
+        raise UnsupportedStatement(f"{node.sql('snowflake')} (an epoch in milliseconds or finer)")
+    micros = exp.Literal.number(int(inner.name) * 1_000_000)
+    return exp.cast(exp.func("make_timestamp", micros), exp.DataType.build("TIMESTAMP_NS", dialect="duckdb"))
+
+
+def values_columns(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``SELECT ... FROM VALUES (...), (...)``: the columns are COLUMN1, COLUMN2, ... unless the alias names them
+    (https://docs.snowflake.com/en/sql-reference/constructs/values). Changes the node in place."""
+    if not isinstance(node, exp.Values) or not isinstance(node.parent, (exp.From, exp.Join)) or not node.expressions:
+        return node
+    alias = node.args.get("alias")
+    if alias is not None and alias.columns:
+        return node
+    first = node.expressions[0]
+    width = len(first.expressions) if isinstance(first, exp.Tuple) else 1
+    columns = [exp.to_identifier(f"COLUMN{i}", quoted=True) for i in range(1, width + 1)]
+    name = alias.this if alias is not None and alias.this else exp.to_identifier("VALUES", quoted=True)
+    node.set("alias", exp.TableAlias(this=name, columns=columns))
+    return node
+
+
 def data_types(node: exp.Expression, ctx: Context) -> exp.Expression:
     """Column and cast types (``CREATE TABLE t (v VARIANT, n NUMBER(38,0))``) as DuckDB stores them."""
     if isinstance(node, exp.DataType):
@@ -287,6 +333,7 @@ FUNCTION_RENAMES = {
     "TRY_TO_TIMESTAMP": "SF_TRY_TO_TIMESTAMP_NTZ",
     "TO_TIMESTAMP_TZ": "SF_TO_TIMESTAMP_TZ",
     "TO_TIMESTAMP_NTZ": "SF_TO_TIMESTAMP_NTZ",
+    "TO_TIMESTAMP": "SF_TO_TIMESTAMP_NTZ",  # TIMESTAMP_TYPE_MAPPING's default is TIMESTAMP_NTZ
     "TRY_TO_DATE": "SF_TRY_TO_DATE",
 }
 
@@ -360,7 +407,7 @@ def context_functions(node: exp.Expression, ctx: Context) -> exp.Expression:
 
 def date_stays_date(node: exp.Expression, ctx: Context) -> exp.Expression:
     """Snowflake keeps a DATE a DATE (``DATEADD(day, 1, d)``, ``DATE_TRUNC('month', d)``); DuckDB widens it."""
-    if isinstance(node, (exp.DateAdd, exp.TimestampTrunc, exp.DateTrunc)) and is_date_valued(node.this):
+    if isinstance(node, (exp.DateAdd, exp.TimestampTrunc, exp.DateTrunc)) and is_date_valued(node.this, ctx):
         if isinstance(node, exp.DateAdd) and _unit_name(node) in _TIME_UNITS:
             return node  # DATEADD(hour, 1, d): a TIMESTAMP (dateadd_inputs)
         return exp.cast(ctx.rewrite_args(node), exp.DataType.build("DATE"))
@@ -408,7 +455,7 @@ def dateadd_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
         return node
     inner = node.this
     literal = isinstance(inner, exp.Literal) and inner.is_string
-    if literal or (is_date_valued(inner) and _unit_name(node) in _TIME_UNITS):
+    if literal or (is_date_valued(inner, ctx) and _unit_name(node) in _TIME_UNITS):
         node.set("this", exp.cast(inner.copy(), exp.DataType.build("TIMESTAMP")))
     return node
 
@@ -488,6 +535,31 @@ def variant_index(node: exp.Expression, ctx: Context) -> exp.Expression:
     return exp.JSONExtract(this=as_json, expression=exp.Literal.string(path))
 
 
+# INITCAP's default word separators (https://docs.snowflake.com/en/sql-reference/functions/initcap), as DuckDB text.
+_INITCAP_DELIMITERS = "(' !?@\"^#$&~_,.:;+-*%/|\\[](){}<>' || chr(9) || chr(10) || chr(13) || chr(11) || chr(12))"
+
+
+def initcap(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``INITCAP(s [, delimiters])``: each non-delimiter after a delimiter (by default whitespace and
+    ``! ? @ " ^ # $ & ~ _ , . : ; + - * % / | \\ [ ] ( ) { } < >``) upper-cased, every other letter lower-cased;
+    ``''`` as delimiters makes the whole text one word (https://docs.snowflake.com/en/sql-reference/functions/initcap).
+
+    Written with DuckDB's ``lambda`` syntax (sqlglot would write the deprecated ``->`` form)."""
+    if not isinstance(node, exp.Initcap):
+        return node
+    ctx.rewrite_args(node)
+    text = node.this.sql("duckdb")
+    delimiters = node.args.get("expression")
+    delims = delimiters.sql("duckdb") if delimiters is not None else _INITCAP_DELIMITERS
+    chars = (
+        f"list_transform(range(length({text})), lambda i: CASE WHEN (i = 0 OR contains({delims}, "
+        f"substr({text}, i, 1))) AND NOT contains({delims}, substr({text}, i + 1, 1)) "
+        f"THEN upper(substr({text}, i + 1, 1)) ELSE lower(substr({text}, i + 1, 1)) END)"
+    )
+    raw = f"(CASE WHEN {text} IS NULL THEN NULL ELSE coalesce(array_to_string({chars}, ''), '') END)"
+    return exp.Var(this=raw)  # written as is
+
+
 def object_construct(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``OBJECT_CONSTRUCT('k', v, ...)``: an OBJECT of the pairs whose value is not SQL NULL (a JSON null, such
     as ``PARSE_JSON('null')``, is kept) (https://docs.snowflake.com/en/sql-reference/functions/object_construct).
@@ -562,6 +634,18 @@ def refuse_unlisted_statements(tree: exp.Expression) -> exp.Expression:
     if not isinstance(tree, ALLOWED_STATEMENTS):
         words = " ".join(tree.sql("snowflake").split()[:3])
         raise UnsupportedStatement(f"{words} ... (not supported by the local engine: {type(tree).__name__.upper()})")
+    return tree
+
+
+def refuse_unemulated_ddl(tree: exp.Expression) -> exp.Expression:
+    """DDL the engine would run differently from Snowflake is refused: CLONE (zero-copy, with its metadata),
+    AUTOINCREMENT / IDENTITY columns (Snowflake's sequence semantics), several actions in one ALTER TABLE."""
+    if isinstance(tree, exp.Create) and tree.args.get("clone") is not None:
+        raise UnsupportedStatement(f"CREATE ... CLONE {tree.args['clone'].this.sql('snowflake')}")
+    for constraint in tree.find_all(exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint):
+        raise UnsupportedStatement(f"{constraint.sql('snowflake')} columns (AUTOINCREMENT / IDENTITY)")
+    if isinstance(tree, exp.Alter) and len(tree.args.get("actions") or []) > 1:
+        raise UnsupportedStatement("ALTER TABLE with several actions (write one ALTER TABLE per column)")
     return tree
 
 
@@ -653,6 +737,7 @@ def drop_unenforced_constraints(tree: exp.Expression) -> exp.Expression:
 # Whole-statement rewrites before the statement is classified (Translator.translate).
 STATEMENT_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     refuse_unlisted_statements,
+    refuse_unemulated_ddl,
     truncate_as_delete,
     refuse_insert_overwrite,
 )
@@ -668,6 +753,8 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     refuse_current_version,
     dateadd_inputs,  # in place
     guard_division,
+    values_columns,  # in place
+    epoch_seconds_timestamp,
     cast_types,
     data_types,
     rename_functions,
@@ -679,6 +766,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     date_stays_date,
     typeof,
     to_char,
+    initcap,
     object_construct,
     regexp_substr,
     variant_index,

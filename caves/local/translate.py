@@ -74,6 +74,25 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
             )
 
 
+def _constant_identifier(table: exp.Table) -> exp.Table:
+    """``IDENTIFIER('db.schema.t')``: the object named by the constant
+    (https://docs.snowflake.com/en/sql-reference/identifier-literal). A variable or a bind is refused: its value is
+    known only when the statement runs, and translations are made per statement text."""
+    name = table.this.this
+    if not (isinstance(name, exp.Literal) and name.is_string):
+        raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")
+    try:
+        parts = split_name(name.name)
+    except ValueError as exc:
+        raise SnowflakeError(f"invalid identifier {name.name!r}", errno=2003, sqlstate="42S02") from exc
+    keys = ("catalog", "db", "this")[3 - len(parts) :]
+    new = exp.Table(**{k: exp.to_identifier(p, quoted=True) for k, p in zip(keys, parts, strict=True)})
+    for key in ("alias", "joins", "pivots", "when", "sample", "changes"):
+        if table.args.get(key) is not None:
+            new.set(key, table.args[key])
+    return new  # the caller replaces the IDENTIFIER(...) reference with the storage table it maps ``new`` to
+
+
 def _table_parts(table: exp.Table) -> list[str]:
     return [p.name for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
 
@@ -116,6 +135,7 @@ class Translator:
         # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see transforms.floor_ns_to_us.
         self.ns_columns: dict[str, frozenset[str]] = {}
         self.variables: list[str] = []  # session variables ($name) read
+        self.date_columns: dict[str, frozenset[str]] = {}  # DATE columns of the tables read, by alias (and name)
 
     # names ------------------------------------------------------------------------------------------
 
@@ -127,8 +147,7 @@ class Translator:
 
     def _rewrite_table(self, table: exp.Table, cte_names: set[str], dml_target: exp.Table | None) -> exp.Expression:
         if isinstance(table.this, exp.DynamicIdentifier):
-            # The name would be known only when the statement runs; translations are per statement text.
-            raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")
+            table = _constant_identifier(table)
         if not isinstance(table.this, exp.Identifier):
             return table  # a table function or similar: handled elsewhere
         parts = _table_parts(table)
@@ -155,6 +174,8 @@ class Translator:
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
         self._note_ns_columns(name, alias, info.ns_columns)
+        if info.date_columns:
+            self.date_columns[alias.name if alias is not None and alias.name else name.name] = info.date_columns
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
@@ -196,6 +217,7 @@ class Translator:
             ns_columns=self.ns_columns,
             stream_has_data=self._stream_has_data,
             variables=self.variables,
+            date_columns=self.date_columns,
         )
 
     def rewrite_expressions(self, tree: exp.Expression) -> exp.Expression:
@@ -304,6 +326,7 @@ class Translator:
             pre_image_params=pre_image_params,
             returning=returning,
             variables=tuple(dict.fromkeys(self.variables)),
+            merge_actions=_merge_actions(tree) if kind == "merge" else (),
         )
 
     def _rewrite_tables(
@@ -442,7 +465,7 @@ def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:
         obj = dropped_list[0]
     object_kind = str(tree.args.get("kind") or "").upper()
     if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
-        raise SnowflakeError(f"Unsupported statement in the local engine: {tree.sql('snowflake')[:80]}")
+        raise UnsupportedStatement(tree.sql("snowflake")[:80])
     return obj, object_kind
 
 
@@ -470,6 +493,21 @@ def _create_options(tree: exp.Create) -> dict:
         options["temporary"] = True
         props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
     return options
+
+
+def _merge_actions(tree: exp.Expression) -> tuple[str, ...]:
+    """The kinds of action of a MERGE's WHEN clauses, in Snowflake's column order: MERGE answers with one count column
+    per kind it has (https://docs.snowflake.com/en/sql-reference/sql/merge, "Examples")."""
+    kinds = set()
+    for when in tree.find_all(exp.When):
+        then = when.args.get("then")
+        if isinstance(then, exp.Insert):
+            kinds.add("INSERT")
+        elif isinstance(then, exp.Update):
+            kinds.add("UPDATE")
+        elif isinstance(then, exp.Var) and then.name.upper() == "DELETE":
+            kinds.add("DELETE")
+    return tuple(k for k in ("INSERT", "UPDATE", "DELETE") if k in kinds)
 
 
 def _needs_pre_image(capture: str, kind: str, tree: exp.Expression) -> bool:

@@ -107,9 +107,44 @@ def _alter_autocommit(session: Session, text: str, params: Any) -> Result:
     return Result.message("Statement executed successfully.")
 
 
+# Session parameters that change no result the engine returns (display formats, tags, client settings)...
+_NO_EFFECT_PARAMETERS = {
+    "QUERY_TAG", "DATE_OUTPUT_FORMAT", "TIME_OUTPUT_FORMAT", "TIMESTAMP_OUTPUT_FORMAT", "TIMESTAMP_NTZ_OUTPUT_FORMAT",
+    "TIMESTAMP_LTZ_OUTPUT_FORMAT", "TIMESTAMP_TZ_OUTPUT_FORMAT", "STATEMENT_TIMEOUT_IN_SECONDS", "LOCK_TIMEOUT",
+    "USE_CACHED_RESULT", "ABORT_DETACHED_QUERY", "ROWS_PER_RESULTSET", "BINARY_OUTPUT_FORMAT",
+    "STATEMENT_QUEUED_TIMEOUT_IN_SECONDS", "PYTHON_CONNECTOR_QUERY_RESULT_FORMAT", "CLIENT_SESSION_KEEP_ALIVE",
+}  # fmt: skip
+# ... and those the engine honours only at their default value (https://docs.snowflake.com/en/sql-reference/parameters).
+_DEFAULT_ONLY = {
+    "TIMEZONE": {"UTC", "ETC/UTC"},  # the engine's clock and TIMESTAMP_LTZ are UTC
+    "WEEK_START": {"0"},
+    "WEEK_OF_YEAR_POLICY": {"0"},
+    "TIMESTAMP_TYPE_MAPPING": {"TIMESTAMP_NTZ"},
+}
+_ASSIGNMENT_RE = re.compile(r"\s*([A-Za-z_][\w]*)\s*=\s*('(?:[^']|'')*'|[^\s,]+)\s*(?:,|$)")
+_ALTER_SESSION_RE = re.compile(r"^ALTER\s+SESSION\s+(?P<verb>SET|UNSET)\s+(?P<rest>.+)$", re.I | re.S)
+
+
+def _alter_session(session: Session, text: str, params: Any) -> Result:
+    """ALTER SESSION SET / UNSET: parameters without a local effect are accepted; one that would change results
+    is accepted at its default value only, refused otherwise (never silently ignored)."""
+    match = _ALTER_SESSION_RE.match(text)
+    if match.group("verb").upper() == "UNSET":
+        return Result.message("Statement executed successfully.")  # back to the defaults, which the engine keeps
+    for name, value in _ASSIGNMENT_RE.findall(match.group("rest")):
+        name, plain = name.upper(), value.strip("'").upper()
+        if name in _NO_EFFECT_PARAMETERS or plain in _DEFAULT_ONLY.get(name, ()):
+            continue
+        raise UnsupportedStatement(
+            f"ALTER SESSION SET {name} = {value} (the local engine runs with one fixed value of this parameter)"
+        )
+    return Result.message("Statement executed successfully.")
+
+
 # Checked by commands.find before its own handlers.
 HANDLERS: list[tuple[re.Pattern, Handler]] = [
     (_AUTOCOMMIT_RE, _alter_autocommit),
+    (_ALTER_SESSION_RE, _alter_session),
     (re.compile(r"^SET\s+(\(|[A-Za-z_\"])", re.I), _set),
     (re.compile(r"^UNSET\s+", re.I), _unset),
 ]

@@ -69,6 +69,26 @@ NODE_CASES = [
     ),
     (tf.session_variable, "SELECT $x + 1", None, "SELECT GETVARIABLE('CAVES_VAR_X') + 1"),
     (
+        tf.epoch_seconds_timestamp,
+        "SELECT 1748179630::TIMESTAMP",
+        None,
+        "SELECT CAST(MAKE_TIMESTAMP(1748179630000000) AS TIMESTAMP_NS)",
+    ),
+    (
+        tf.values_columns,
+        "SELECT column1 FROM VALUES (1, 'a'), (2, 'b')",
+        None,
+        'SELECT COLUMN1 FROM (VALUES (1, \'a\'), (2, \'b\')) AS "VALUES"("COLUMN1", "COLUMN2")',
+    ),
+    (
+        tf.initcap,
+        "SELECT INITCAP(s, 'q')",
+        None,
+        "SELECT (CASE WHEN S IS NULL THEN NULL ELSE coalesce(array_to_string(list_transform(range(length(S)), lambda i: "
+        "CASE WHEN (i = 0 OR contains('q', substr(S, i, 1))) AND NOT contains('q', substr(S, i + 1, 1)) THEN "
+        "upper(substr(S, i + 1, 1)) ELSE lower(substr(S, i + 1, 1)) END), ''), '') END)",
+    ),
+    (
         tf.dateadd_inputs,
         "SELECT DATEADD('MINUTE', 3, '2023-04-02 01:15:00'), DATEADD(hour, 1, d::DATE), DATEADD(day, 1, d::DATE)",
         None,
@@ -129,6 +149,7 @@ def test_node_transform(transform, sql: str, ctx: Context | None, expected: str)
 
 STATEMENT_CASES = [
     (tf.refuse_unlisted_statements, "SELECT 1", "SELECT 1"),
+    (tf.refuse_unemulated_ddl, "CREATE TABLE t (a INT)", "CREATE TABLE T (A INT)"),
     (tf.truncate_as_delete, "TRUNCATE TABLE t", "DELETE FROM T"),
     (tf.refuse_insert_overwrite, "INSERT INTO t VALUES (1)", "INSERT INTO T VALUES (1)"),
     (
@@ -175,6 +196,9 @@ def test_refusing_transforms_refuse() -> None:
     for duckdb_only in ("CREATE MACRO m(x) AS x + 1", "PRAGMA version", "SHOW TABLES"):
         with pytest.raises(UnsupportedStatement):
             statement_sql(tf.refuse_unlisted_statements, duckdb_only)
+    for ddl in ("CREATE TABLE t2 CLONE t", "CREATE TABLE t (id INT AUTOINCREMENT)", "ALTER TABLE t ADD a INT, b INT"):
+        with pytest.raises(UnsupportedStatement):
+            statement_sql(tf.refuse_unemulated_ddl, ddl)
     with pytest.raises(UnsupportedStatement, match="INSERT OVERWRITE"):
         statement_sql(tf.refuse_insert_overwrite, "INSERT OVERWRITE INTO t VALUES (1)")
     with pytest.raises(SnowflakeError, match="Invalid parameter for PARSE_JSON"):
