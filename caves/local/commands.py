@@ -305,7 +305,7 @@ def _like(value: str, pattern: str | None) -> bool:
 def _show(session: Session, text: str, params) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
-        raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
+        raise UnsupportedStatement(f"{text[:60]} (this SHOW command)")
     what = match.group("what").upper()
     like = match.group("like")
     terse = bool(match.group("terse"))

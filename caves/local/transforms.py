@@ -305,7 +305,8 @@ def epoch_seconds_timestamp(node: exp.Expression, ctx: Context) -> exp.Expressio
 def values_columns(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``SELECT ... FROM VALUES (...), (...)``: the columns are COLUMN1, COLUMN2, ... unless the alias names them
     (https://docs.snowflake.com/en/sql-reference/constructs/values). Changes the node in place."""
-    if not isinstance(node, exp.Values) or not isinstance(node.parent, (exp.From, exp.Join)) or not node.expressions:
+    in_from = isinstance(node.parent, (exp.From, exp.Join, exp.Subquery, exp.Paren))
+    if not isinstance(node, exp.Values) or not in_from or not node.expressions:
         return node
     alias = node.args.get("alias")
     if alias is not None and alias.columns:
@@ -466,7 +467,7 @@ def session_variable(node: exp.Expression, ctx: Context) -> exp.Expression:
     if not isinstance(node, exp.Parameter):
         return node
     if not isinstance(node.this, exp.Var):
-        raise UnsupportedStatement(f"{node.sql('snowflake')} (columns of staged files)")
+        raise UnsupportedStatement(f"{node.sql('snowflake')} (columns by position)")
     name = node.this.name.upper()
     ctx.variables.append(name)
     return exp.func("getvariable", exp.Literal.string("CAVES_VAR_" + name))
@@ -560,6 +561,27 @@ def initcap(node: exp.Expression, ctx: Context) -> exp.Expression:
     return exp.Var(this=raw)  # written as is
 
 
+def numeric_trunc(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``TRUNC(n, scale)`` / ``TRUNCATE(n, scale)`` on a number: towards zero at ``scale`` digits after the point
+    (negative: before it); NULL when either is NULL (https://docs.snowflake.com/en/sql-reference/functions/trunc).
+    The date form, ``TRUNC(d, 'month')``, is left to DATE_TRUNC."""
+    is_trunc = isinstance(node, exp.Anonymous) and node.name.upper() in {"TRUNC", "TRUNCATE"}
+    if not is_trunc or len(node.expressions) != 2:
+        return node
+    if isinstance(node.expressions[1], exp.Literal) and node.expressions[1].is_string:
+        return node
+    ctx.rewrite_args(node)
+    value, scale = node.expressions
+    # (a CASE, not least(): DuckDB's least() skips a NULL scale, Snowflake's answer is then NULL)
+    capped = exp.Case(
+        ifs=[exp.If(this=exp.GT(this=scale.copy(), expression=exp.Literal.number(38)), true=exp.Literal.number(38))],
+        default=scale.copy(),
+    )
+    factor = exp.func("pow", exp.Literal.number(10), capped)
+    scaled = exp.func("trunc", exp.Mul(this=value.copy(), expression=factor))
+    return exp.Div(this=scaled, expression=factor.copy())
+
+
 def object_construct(node: exp.Expression, ctx: Context) -> exp.Expression:
     """``OBJECT_CONSTRUCT('k', v, ...)``: an OBJECT of the pairs whose value is not SQL NULL (a JSON null, such
     as ``PARSE_JSON('null')``, is kept) (https://docs.snowflake.com/en/sql-reference/functions/object_construct).
@@ -646,6 +668,32 @@ def refuse_unemulated_ddl(tree: exp.Expression) -> exp.Expression:
         raise UnsupportedStatement(f"{constraint.sql('snowflake')} columns (AUTOINCREMENT / IDENTITY)")
     if isinstance(tree, exp.Alter) and len(tree.args.get("actions") or []) > 1:
         raise UnsupportedStatement("ALTER TABLE with several actions (write one ALTER TABLE per column)")
+    return tree
+
+
+def ctas_column_list(tree: exp.Expression) -> exp.Expression:
+    """``CREATE TABLE t (a INT, b VARCHAR) AS SELECT ...``: the query's columns, by position, take the listed names and
+    types (https://docs.snowflake.com/en/sql-reference/sql/create-table, CREATE TABLE ... AS SELECT); DuckDB has no
+    column list on CTAS, so the query is wrapped: ``SELECT CAST(a AS INT) AS a, ... FROM (<query>) AS q(a, b)``."""
+    if not isinstance(tree, exp.Create) or not isinstance(tree.this, exp.Schema) or tree.expression is None:
+        return tree
+    definitions = [c for c in tree.this.expressions if isinstance(c, exp.ColumnDef)]
+    if not definitions or not isinstance(tree.expression, exp.Query):
+        return tree
+    names = [d.this.copy() for d in definitions]
+    alias = exp.TableAlias(this=exp.to_identifier("CAVES_CTAS"), columns=names)
+    source = exp.Subquery(this=tree.expression.copy(), alias=alias)
+    projections = [
+        exp.alias_(
+            exp.cast(exp.column(d.this.copy()), d.args["kind"].copy())
+            if d.args.get("kind")
+            else exp.column(d.this.copy()),
+            d.this.copy(),
+        )
+        for d in definitions
+    ]
+    tree.set("expression", exp.select(*projections).from_(source))
+    tree.set("this", tree.this.this)
     return tree
 
 
@@ -738,6 +786,7 @@ def drop_unenforced_constraints(tree: exp.Expression) -> exp.Expression:
 STATEMENT_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     refuse_unlisted_statements,
     refuse_unemulated_ddl,
+    ctas_column_list,
     truncate_as_delete,
     refuse_insert_overwrite,
 )
@@ -767,6 +816,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     typeof,
     to_char,
     initcap,
+    numeric_trunc,
     object_construct,
     regexp_substr,
     variant_index,

@@ -464,6 +464,10 @@ def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:
             raise SnowflakeError("SQL compilation error: DROP names one object.", errno=1003)
         obj = dropped_list[0]
     object_kind = str(tree.args.get("kind") or "").upper()
+    if isinstance(obj, exp.Table) and isinstance(obj.this, exp.DynamicIdentifier):
+        named = _constant_identifier(obj)
+        obj.replace(named)
+        obj = named
     if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
         raise UnsupportedStatement(tree.sql("snowflake")[:80])
     return obj, object_kind

@@ -109,9 +109,15 @@ CASES = [
     ok(INITCAP, "SELECT INITCAP('apple is僉sweetandballIsROUND', '僉a b') AS initcap_result", ("aPple Is僉SweetaNdbaLlisround",)),
     # ROUND
     ok(ROUND, "SELECT ROUND(135.135), ROUND(-975.975)", (135, -976)),
-    ok(ROUND, "SELECT n, scale, ROUND(n, scale) FROM test_ceiling ORDER BY n, scale",
-       (-975.975, -1, -980), (-975.975, 0, -976), (-975.975, 2, -975.98), (135.135, -2, 100), (135.135, 0, 135),
-       (135.135, 1, 135.1), (135.135, 3, 135.135), (135.135, 50, 135.135), (135.135, None, None), setup=_ROUND_TABLE),
+    *[
+        ok(ROUND, f"SELECT n, scale, ROUND(n, scale) FROM test_ceiling WHERE n = {n} AND scale IS NOT DISTINCT FROM {sc}",
+           (n, None if sc == "NULL" else int(sc), want), setup=_ROUND_TABLE)
+        for n, sc, want in [
+            (-975.975, "-1", -980), (-975.975, "0", -976), (-975.975, "2", -975.98), (135.135, "-2", 100),
+            (135.135, "0", 135), (135.135, "1", 135.1), (135.135, "3", 135.135), (135.135, "50", 135.135),
+            (135.135, "NULL", None),
+        ]
+    ],
     ok(ROUND, "SELECT ROUND(2.5, 0), ROUND(2.5, 0, 'HALF_TO_EVEN')", (3, 2)),
     ok(ROUND, "SELECT ROUND(-2.5, 0), ROUND(-2.5, 0, 'HALF_TO_EVEN')", (-3, -2)),
     # IFF
@@ -196,10 +202,16 @@ CASES = [
         ]
     ],
     # DECODE
-    ok(DECODE, "SELECT column1, decode(column1, 1, 'one', 2, 'two', NULL, '-NULL-', 'other') AS decode_result FROM d",
-       (1, "one"), (2, "two"), (None, "-NULL-"), (4, "other"), setup=_DECODE_TABLE, ordered=False),
-    ok(DECODE, "SELECT column1, decode(column1, 1, 'one', 2, 'two', NULL, '-NULL-') AS decode_result FROM d",
-       (1, "one"), (2, "two"), (None, "-NULL-"), (4, None), setup=_DECODE_TABLE, ordered=False),
+    *[
+        ok(DECODE, f"SELECT column1, decode(column1, 1, 'one', 2, 'two', NULL, '-NULL-', 'other') AS decode_result FROM d "
+           f"WHERE column1 IS NOT DISTINCT FROM {v}", (None if v == "NULL" else int(v), want), setup=_DECODE_TABLE)
+        for v, want in [("1", "one"), ("2", "two"), ("NULL", "-NULL-"), ("4", "other")]
+    ],
+    *[
+        ok(DECODE, f"SELECT column1, decode(column1, 1, 'one', 2, 'two', NULL, '-NULL-') AS decode_result FROM d "
+           f"WHERE column1 IS NOT DISTINCT FROM {v}", (None if v == "NULL" else int(v), want), setup=_DECODE_TABLE)
+        for v, want in [("1", "one"), ("2", "two"), ("NULL", "-NULL-"), ("4", None)]
+    ],
 ]  # fmt: skip
 
 

@@ -69,6 +69,13 @@ NODE_CASES = [
     ),
     (tf.session_variable, "SELECT $x + 1", None, "SELECT GETVARIABLE('CAVES_VAR_X') + 1"),
     (
+        tf.numeric_trunc,
+        "SELECT TRUNC(n, s), TRUNC(d, 'month')",
+        None,
+        "SELECT TRUNC(N * POWER(10, CASE WHEN S > 38 THEN 38 ELSE S END)) / POWER(10, CASE WHEN S > 38 THEN 38 ELSE S END), "
+        "DATE_TRUNC('MONTH', D)",
+    ),
+    (
         tf.epoch_seconds_timestamp,
         "SELECT 1748179630::TIMESTAMP",
         None,
@@ -150,6 +157,12 @@ def test_node_transform(transform, sql: str, ctx: Context | None, expected: str)
 STATEMENT_CASES = [
     (tf.refuse_unlisted_statements, "SELECT 1", "SELECT 1"),
     (tf.refuse_unemulated_ddl, "CREATE TABLE t (a INT)", "CREATE TABLE T (A INT)"),
+    (
+        tf.ctas_column_list,
+        "CREATE TABLE t (a INT, b VARCHAR) AS SELECT column1, column2 FROM VALUES (1, 'x')",
+        "CREATE TABLE T AS SELECT CAST(A AS INT) AS A, CAST(B AS TEXT) AS B FROM (SELECT COLUMN1, COLUMN2 FROM "
+        "(VALUES (1, 'x'))) AS CAVES_CTAS(A, B)",
+    ),
     (tf.truncate_as_delete, "TRUNCATE TABLE t", "DELETE FROM T"),
     (tf.refuse_insert_overwrite, "INSERT INTO t VALUES (1)", "INSERT INTO T VALUES (1)"),
     (
