@@ -319,6 +319,21 @@ def values_columns(node: exp.Expression, ctx: Context) -> exp.Expression:
     return node
 
 
+def cast_to_variant(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``x::VARIANT`` wraps the value as it is: a string becomes a VARIANT string (it is not parsed as JSON, that is
+    PARSE_JSON's job), a number a VARIANT number (https://docs.snowflake.com/en/sql-reference/data-types-semistructured,
+    "VARIANT"). DuckDB's cast to JSON would parse the text."""
+    if not isinstance(node, exp.Cast) or node.to.this != exp.DataType.Type.VARIANT:
+        return node
+    inner = node.this
+    if isinstance(inner, exp.JSONExtract) or (
+        isinstance(inner, exp.Anonymous) and inner.name.upper().startswith("SF_")
+    ):
+        return node  # already a VARIANT (a path read, PARSE_JSON)
+    ctx.rewrite_args(node)
+    return exp.func("to_json", node.this)
+
+
 def data_types(node: exp.Expression, ctx: Context) -> exp.Expression:
     """Column and cast types (``CREATE TABLE t (v VARIANT, n NUMBER(38,0))``) as DuckDB stores them."""
     if isinstance(node, exp.DataType):
@@ -804,6 +819,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     guard_division,
     values_columns,  # in place
     epoch_seconds_timestamp,
+    cast_to_variant,
     cast_types,
     data_types,
     rename_functions,

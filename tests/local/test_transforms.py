@@ -68,6 +68,7 @@ NODE_CASES = [
         "SELECT CASE WHEN JSON_TYPE(TO_JSON(V)) = 'ARRAY' THEN JSON_ARRAY_LENGTH(TO_JSON(V)) END",
     ),
     (tf.session_variable, "SELECT $x + 1", None, "SELECT GETVARIABLE('CAVES_VAR_X') + 1"),
+    (tf.cast_to_variant, "SELECT 'Kyiv'::VARIANT, 42::VARIANT", None, "SELECT TO_JSON('Kyiv'), TO_JSON(42)"),
     (
         tf.numeric_trunc,
         "SELECT TRUNC(n, s), TRUNC(d, 'month')",
