@@ -28,7 +28,7 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
-from . import transforms
+from . import flatten, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
@@ -338,8 +338,21 @@ class Translator:
             replacement = self._rewrite_table(table, cte_names, target)
             if replacement is not table:
                 table.replace(replacement)
+        self._rewrite_flattens(tree)
         for tf in list(tree.find_all(exp.TableFromRows)):
             tf.replace(self._rewrite_table_function(tf))
+
+    def _rewrite_flattens(self, tree: exp.Expression) -> None:
+        """``LATERAL FLATTEN(...)`` and ``TABLE(FLATTEN(...))``: flatten.py's subquery over json_each."""
+        for node in list(tree.find_all(exp.Lateral, exp.TableFromRows)):
+            if not flatten.is_flatten(node.this):
+                continue
+            alias = node.args.get("alias")
+            alias_name = alias.name if alias is not None and alias.name else "FLATTEN"
+            single = isinstance(node, exp.TableFromRows) and not list(node.this.find_all(exp.Column))
+            if not single:
+                flatten.refuse_seq_reads(tree, alias_name)
+            node.replace(flatten.flatten_subquery(node.this, alias_name, single))
 
     def _translate_ddl(self, tree: exp.Expression, cte_names: set[str]) -> Translation:
         """CREATE/DROP/ALTER of tables and views: the named object maps to storage without a lookup."""

@@ -12,6 +12,8 @@ OBJECT_CONSTRUCT = _DOCS + "object_construct"
 SEMI = "https://docs.snowflake.com/en/user-guide/querying-semistructured"
 TYPEOF = _DOCS + "typeof"
 GET = _DOCS + "get"
+FLATTEN = _DOCS + "flatten"
+_ABC = 'PARSE_JSON(\'{"a":1, "b":[77,88], "c": {"d":"X"}}\')'
 
 _TYPEOF_TABLE = (
     "CREATE OR REPLACE TABLE vartab (n NUMBER(2), v VARIANT)",
@@ -73,6 +75,19 @@ CASES = [
     ok(GET, "SELECT GET(a, 0) FROM vartab", (J(2.71),), setup=_GET_TABLE),
     ok(GET, "SELECT GET(o, 'Ukraine') FROM vartab", (J("Kyiv"),), setup=_GET_TABLE),
     ok(GET, "SELECT GET(v, 'temperature') FROM vartab", (J(31.5),), setup=_GET_TABLE),
+    # FLATTEN (TABLE(FLATTEN(<constant>)) flattens one record: SEQ 1)
+    ok(FLATTEN, "SELECT * FROM TABLE(FLATTEN(INPUT => PARSE_JSON('{\"a\":1, \"b\":[77,88]}'), PATH => 'b')) f",
+       (1, None, "b[0]", 0, J(77), J([77, 88])), (1, None, "b[1]", 1, J(88), J([77, 88])),
+       columns=["SEQ", "KEY", "PATH", "INDEX", "VALUE", "THIS"]),
+    ok(FLATTEN, "SELECT * FROM TABLE(FLATTEN(INPUT => PARSE_JSON('[]'))) f"),
+    ok(FLATTEN, f"SELECT * FROM TABLE(FLATTEN(INPUT => {_ABC})) f",
+       (1, "a", "a", None, J(1), J({"a": 1, "b": [77, 88], "c": {"d": "X"}})),
+       (1, "b", "b", None, J([77, 88]), J({"a": 1, "b": [77, 88], "c": {"d": "X"}})),
+       (1, "c", "c", None, J({"d": "X"}), J({"a": 1, "b": [77, 88], "c": {"d": "X"}}))),
+    refused(FLATTEN, "SELECT * FROM TABLE(FLATTEN(INPUT => PARSE_JSON('{\"a\":1, \"b\":[77,88]}'), OUTER => TRUE)) f"),
+    refused(FLATTEN, "SELECT * FROM TABLE(FLATTEN(INPUT => PARSE_JSON('[]'), OUTER => TRUE)) f"),
+    refused(FLATTEN, f"SELECT * FROM TABLE(FLATTEN(INPUT => {_ABC}, RECURSIVE => TRUE )) f"),
+    refused(FLATTEN, f"SELECT * FROM TABLE(FLATTEN(INPUT => {_ABC}, RECURSIVE => TRUE, MODE => 'OBJECT' )) f"),
     # Array elements: 0-based, and VARIANT
     ok(SEMI, "SELECT PARSE_JSON('[\"A\",\"B\"]')[0]::VARCHAR", ("A",)),
 ]  # fmt: skip
