@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from . import streams, taskruns
+from . import streams, taskruns, variables
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
@@ -40,7 +40,7 @@ def command(pattern: str) -> Callable[[Handler], Handler]:
 
 
 def find(text: str) -> Handler | None:
-    for pattern, fn in _HANDLERS:
+    for pattern, fn in (*variables.HANDLERS, *_HANDLERS):
         if pattern.match(text):
             return fn
     return None
@@ -299,7 +299,7 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
 def _show(session: Session, text: str, params: Binds) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
-        raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
+        raise UnsupportedStatement(f"{text[:60]} (this SHOW command)")
     what = match.group("what").upper()
     like = match.group("like")
     terse = bool(match.group("terse"))

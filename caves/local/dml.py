@@ -44,7 +44,8 @@ def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translat
         return Result(columns=[d[0] for d in desc], rows=rows, types=[str(d[1]) for d in desc])
     if tr.kind == "merge":
         actions = [r[0] for r in cur.fetchall()]
-        return _dml_result("merge", actions.count("INSERT"), actions.count("UPDATE"), actions.count("DELETE"))
+        result = _dml_result("merge", actions.count("INSERT"), actions.count("UPDATE"), actions.count("DELETE"))
+        return _merge_columns(result, tr)
     if tr.is_dml:
         count = cur.fetchone()[0]
         return _dml_result(tr.kind, count)
@@ -66,6 +67,15 @@ def _dml_result(kind: str, count: int, updated: int = 0, deleted: int = 0) -> Re
         rows=[(count, updated, deleted)],
         rowcount=count + updated + deleted,
     )
+
+
+def _merge_columns(result: Result, tr: Translation) -> Result:
+    """A MERGE shows one count column per kind of action it has (an UPDATE-only MERGE: "number of rows updated")."""
+    kinds = tr.merge_actions or ("INSERT", "UPDATE", "DELETE")
+    keep = [i for i, kind in enumerate(("INSERT", "UPDATE", "DELETE")) if kind in kinds]
+    result.columns = [result.columns[i] for i in keep]
+    result.rows = [tuple(row[i] for i in keep) for row in result.rows]
+    return result
 
 
 def _cols(info: TableInfo) -> str:
@@ -135,7 +145,7 @@ def _run_tracked_dml(
     if tr.pre_image_sql is not None:
         cur.execute(f"DROP TABLE IF EXISTS {_PRE}")
     if tr.kind == "merge":
-        return _dml_result("merge", inserted, n_updated, n_deleted)
+        return _merge_columns(_dml_result("merge", inserted, n_updated, n_deleted), tr)
     return _dml_result(tr.kind, inserted)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from ..sqlscript import statement_texts
-from . import commands, integrity, jsonfuncs, meta
+from . import commands, integrity, jsonfuncs, meta, variables
 from .bulk import executemany
 from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
@@ -101,12 +101,13 @@ class EngineCatalog:
             return None
         columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
         ns_columns = frozenset(r[0] for r in rows if r[1] in ("TIMESTAMP_NS", "TIMESTAMPTZ_NS"))
+        dates = frozenset(r[0] for r in rows if r[1] == "DATE")
         is_view = self.cur.execute(
             "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
             [name.storage_schema, name.name],
         ).fetchone()[0]
         if is_view:
-            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns)
+            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns, date_columns=dates)
         row = self.cur.execute(
             f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
             "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
@@ -119,6 +120,7 @@ class EngineCatalog:
             tracked=tracked,
             capture=(row[1] if row and tracked else "none"),
             ns_columns=ns_columns,
+            date_columns=dates,
         )
 
     def stream(self, name: ObjectName) -> StreamInfo | None:
@@ -503,6 +505,7 @@ class Session:
     def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
+        variables.before_statement(self, translation)  # $name values; AUTOCOMMIT = FALSE opens a transaction
         if translation.kind == "select" and not (
             translation.streams or translation.has_data or translation.change_points
         ):

@@ -21,10 +21,11 @@ class SnowflakeError(Exception):
 
 
 class ObjectNotFound(SnowflakeError):
-    """Snowflake's 002003: the object does not exist or is not authorized."""
+    """Snowflake's 002003: the object does not exist or is not authorized (SQLSTATE 42S02, as the Snowflake
+    connectors report it: https://docs.snowflake.com/en/developer-guide/python-connector/python-connector-api)."""
 
     def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"{kind} '{name}' does not exist or not authorized.", errno=2003, sqlstate="02000")
+        super().__init__(f"{kind} '{name}' does not exist or not authorized.", errno=2003, sqlstate="42S02")
 
 
 class AlreadyExists(SnowflakeError):

@@ -180,7 +180,11 @@ CREATE OR REPLACE VIEW {schema}.COLUMNS AS
            table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
            row_number() OVER (PARTITION BY schema_name, table_name ORDER BY column_index) AS ORDINAL_POSITION,
            column_default AS COLUMN_DEFAULT, CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE,
-           SF_TYPE_NAME(data_type) AS DATA_TYPE, numeric_precision AS NUMERIC_PRECISION,
+           SF_TYPE_NAME(data_type) AS DATA_TYPE,
+           -- An integer column is Snowflake's NUMBER(38,0) (DuckDB reports its BIGINT's 64 bits)
+           CASE WHEN data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN 38
+                ELSE numeric_precision END AS NUMERIC_PRECISION,
+           CASE WHEN SF_TYPE_NAME(data_type) = 'NUMBER' THEN 10 END AS NUMERIC_PRECISION_RADIX,
            numeric_scale AS NUMERIC_SCALE, comment AS COMMENT
     FROM duckdb_columns() WHERE {owned} AND column_name <> {rid};
 """

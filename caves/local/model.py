@@ -28,6 +28,7 @@ class TableInfo:
     tracked: bool = False
     capture: str = "none"  # none | inserts | all
     ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
+    date_columns: frozenset[str] = frozenset()  # the DATE columns (DATEADD/DATE_TRUNC on them stay DATEs)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class Translation:
     object_kind: str = ""
     replaced: bool = False
     table_options: dict = field(default_factory=dict)
+    variables: tuple[str, ...] = ()  # the session variables ($name) the statement reads (variables.py)
+    merge_actions: tuple[str, ...] = ()  # the kinds of action a MERGE has (INSERT, UPDATE, DELETE): its count columns
 
     @property
     def is_dml(self) -> bool:

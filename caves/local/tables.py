@@ -82,11 +82,23 @@ def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, b
     elif tr.table_options.get("tracked_alter") and tr.target is not None:
         sync_log_columns(cur, tr.target.name)
     session.engine.catalog_changed(cur)
-    kind = tr.object_kind.title()
+    return Result.message(_ddl_status(tr))
+
+
+def _ddl_status(tr: Translation) -> str:
+    """Snowflake's status text for CREATE / DROP / ALTER of a table or view
+    (https://docs.snowflake.com/en/sql-reference/sql/drop-table, "Examples")."""
     name = tr.created_table or tr.dropped_table or (tr.target.name if tr.target else None)
     label = name.name if isinstance(name, ObjectName) else ""
-    verb = "successfully created" if tr.created_table else "successfully dropped" if tr.dropped_table else "altered"
-    return Result.message(f"{kind} {label} {verb}.")
+    if tr.created_table is not None:
+        if tr.target is not None and not tr.replaced:
+            return f"{label} already exists, statement succeeded."  # CREATE ... IF NOT EXISTS
+        return f"{tr.object_kind.title()} {label} successfully created."
+    if tr.dropped_table is not None:
+        if tr.target is None:
+            return f"Drop statement executed successfully ({label} already dropped)."  # DROP ... IF EXISTS
+        return f"{label} successfully dropped."
+    return "Statement executed successfully."
 
 
 def _register_table(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName, options: dict) -> None:

@@ -1,13 +1,15 @@
 """Snowflake SQL -> DuckDB SQL, on sqlglot's Snowflake parser and DuckDB generator.
 
-sqlglot does most of the dialect work. The rewrites here are the ones LOCAL_ENGINE.md measured as
-missing or wrong, plus the engine's own needs:
+sqlglot does most of the dialect work. This module owns what needs the catalog:
 
 * names: ``DB.SCHEMA.T`` (or a 1-/2-part name completed from the session) -> ``"DB.SCHEMA"."T"``;
-* VARIANT -> JSON, and ``v:path::TYPE`` extracts the scalar (``->>``) so strings lose their JSON quotes;
 * streams: a reference to a stream becomes its net-change query over the source's change log;
 * tracked tables (a stream exists on them) carry a hidden ``METADATA$ROW_ID`` column, hidden from reads;
-* Snowflake functions DuckDB lacks map to macros (meta.MACROS_SQL) or DuckDB equivalents.
+* DDL targets, DML pre-images, table functions.
+
+Expression-level rewrites (VARIANT -> JSON, ``v:path::TYPE``, Snowflake functions DuckDB lacks, ...) are the
+ordered chains of small named transforms in ``transforms.py``; ``Translator.translate`` shows the order of the
+steps.
 
 A translation depends only on the statement text, the session's current database/schema and the
 catalog version, so the engine caches it and translates each distinct statement once.
@@ -26,10 +28,12 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
+from . import flatten, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
 from .streams import has_data_variable, stream_has_data_sql, stream_read_sql, table_as_of_sql
+from .transforms import Context
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -43,124 +47,16 @@ SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
 SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
     f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
 )
-
-
-# --- type mapping -----------------------------------------------------------------------------------
-
-_INT_TYPES = {
-    exp.DataType.Type.INT,
-    exp.DataType.Type.BIGINT,
-    exp.DataType.Type.SMALLINT,
-    exp.DataType.Type.TINYINT,
-}
-_JSON_TYPES = {exp.DataType.Type.VARIANT, exp.DataType.Type.OBJECT, exp.DataType.Type.ARRAY}
-_TEXT_TYPES = {
-    exp.DataType.Type.TEXT,
-    exp.DataType.Type.VARCHAR,
-    exp.DataType.Type.CHAR,
-    exp.DataType.Type.NVARCHAR,
-    exp.DataType.Type.NCHAR,
-}
-
-
-def _map_type(dtype: exp.DataType) -> exp.DataType:
-    """Snowflake types as DuckDB stores them: VARIANT -> JSON; NUMBER(p,0) and INT -> BIGINT."""
-    t = dtype.this
-    if t in _JSON_TYPES:
-        return exp.DataType.build("JSON")
-    if t in _INT_TYPES:
-        return exp.DataType.build("BIGINT")
-    if t == exp.DataType.Type.DECIMAL:
-        params = dtype.expressions
-        precision = int(params[0].name) if params else 38
-        scale = int(params[1].name) if len(params) > 1 else 0
-        if scale == 0:
-            return exp.DataType.build("BIGINT" if precision <= 18 else "HUGEINT")
-        return exp.DataType.build(f"DECIMAL({min(precision, 38)}, {scale})")
-    if t in _TEXT_TYPES:
-        return exp.DataType.build("VARCHAR")
-    # Snowflake keeps timestamps to the nanosecond (TIMESTAMP_NTZ(9) by default; TIMESTAMP means TIMESTAMP_NTZ):
-    # DuckDB's TIMESTAMP keeps microseconds, its TIMESTAMP_NS / TIMESTAMPTZ_NS nanoseconds.
-    if t in {exp.DataType.Type.TIMESTAMPLTZ, exp.DataType.Type.TIMESTAMPTZ}:
-        return exp.DataType.build("TIMESTAMPTZ_NS", udt=True)  # unknown to sqlglot: written as is
-    if t in {exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMP}:
-        return exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")
-    if t in {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE}:
-        return exp.DataType.build("DOUBLE")
-    return dtype
-
-
-# --- function mapping -------------------------------------------------------------------------------
-
-# Snowflake name -> macro from meta.MACROS_SQL (sqlglot leaves these as anonymous functions).
-_FUNCTION_RENAMES = {
-    "TYPEOF": "SF_TYPEOF",
-    "TRY_TO_TIMESTAMP_TZ": "SF_TRY_TO_TIMESTAMP_TZ",
-    "TRY_TO_TIMESTAMP_NTZ": "SF_TRY_TO_TIMESTAMP_NTZ",
-    "TRY_TO_TIMESTAMP": "SF_TRY_TO_TIMESTAMP_NTZ",
-    "TO_TIMESTAMP_TZ": "SF_TO_TIMESTAMP_TZ",
-    "TO_TIMESTAMP_NTZ": "SF_TO_TIMESTAMP_NTZ",
-    "TRY_TO_DATE": "SF_TRY_TO_DATE",
-}
-
-_SF_TO_STRFTIME = [
-    ("YYYY", "%Y"),
-    ("YY", "%y"),
-    ("MMMM", "%B"),
-    ("MON", "%b"),
-    ("MM", "%m"),
-    ("DD", "%d"),
-    ("DY", "%a"),
-    ("HH24", "%H"),
-    ("HH12", "%I"),
-    ("HH", "%H"),
-    ("MI", "%M"),
-    ("SS", "%S"),
-    ("FF", "%f"),
-    ("AM", "%p"),
-    ("PM", "%p"),
-]
-
-
-def snowflake_format_to_strftime(fmt: str) -> str:
-    """TO_CHAR/TO_VARCHAR format elements -> strftime (the common ones)."""
-    out, i = [], 0
-    while i < len(fmt):
-        for token, repl in _SF_TO_STRFTIME:
-            if fmt[i : i + len(token)].upper() == token:
-                out.append(repl)
-                i += len(token)
-                break
-        else:
-            out.append(fmt[i])
-            i += 1
-    return "".join(out)
-
-
-# --- the translator ---------------------------------------------------------------------------------
-
-
-def _as_scalar_extract(node: exp.Expression) -> exp.Expression:
-    """``v:path`` used as a scalar: extract the value as text (DuckDB ``->>``), not as JSON."""
-    if isinstance(node, exp.JSONExtract):
-        return exp.JSONExtractScalar(this=node.this, expression=node.expression)
-    return node
-
-
-def _guard_division(node: exp.Div) -> exp.Div:
-    """Snowflake raises "Division by zero" where DuckDB answers inf or NULL: the divisor is checked first.
-
-    DuckDB evaluates a CASE lazily, so DIV0 / DIV0NULL / IFF(b = 0, ...) around a division keep their meaning.
-    """
-    divisor = node.expression
-    if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this) != 0:
-        return node  # a non-zero constant: nothing to check
-    check = exp.If(
-        this=exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0)),
-        true=exp.func("error", exp.Literal.string("Division by zero")),
-    )
-    node.set("expression", exp.Case(ifs=[check], default=divisor))
-    return node
+# sqlglot fills REGEXP_SUBSTR's group_num with 0 when it is absent; Snowflake's default is 1 when the parameters
+# hold 'e' (transforms.regexp_substr needs to know whether the group was written).
+SnowflakeParser.FUNCTIONS["REGEXP_SUBSTR"] = lambda args: exp.RegexpExtract(
+    this=seq_get(args, 0),
+    expression=seq_get(args, 1),
+    position=seq_get(args, 2),
+    occurrence=seq_get(args, 3),
+    parameters=seq_get(args, 4),
+    group=seq_get(args, 5),
+)
 
 
 def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
@@ -184,6 +80,25 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
                 f"{changes.sql('snowflake')}: CHANGES AT(STREAM => ...), or AT/END(TIMESTAMP | OFFSET => ...) "
                 "(no statement ids are kept)"
             )
+
+
+def _constant_identifier(table: exp.Table) -> exp.Table:
+    """``IDENTIFIER('db.schema.t')``: the object named by the constant
+    (https://docs.snowflake.com/en/sql-reference/identifier-literal). A variable or a bind is refused: its value is
+    known only when the statement runs, and translations are made per statement text."""
+    name = table.this.this
+    if not (isinstance(name, exp.Literal) and name.is_string):
+        raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")
+    try:
+        parts = split_name(name.name)
+    except ValueError as exc:
+        raise SnowflakeError(f"invalid identifier {name.name!r}", errno=2003, sqlstate="42S02") from exc
+    keys = ("catalog", "db", "this")[3 - len(parts) :]
+    new = exp.Table(**{k: exp.to_identifier(p, quoted=True) for k, p in zip(keys, parts, strict=True)})
+    for key in ("alias", "joins", "pivots", "when", "sample", "changes"):
+        if table.args.get(key) is not None:
+            new.set(key, table.args[key])
+    return new  # the caller replaces the IDENTIFIER(...) reference with the storage table it maps ``new`` to
 
 
 def _table_parts(table: exp.Table) -> list[str]:
@@ -226,8 +141,10 @@ class Translator:
         self.streams: list[ObjectName] = []
         self.has_data: list[tuple[ObjectName, str]] = []
         self.change_points: list[ChangePoint] = []
-        # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see _floor_to_us.
+        # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see transforms.floor_ns_to_us.
         self.ns_columns: dict[str, frozenset[str]] = {}
+        self.variables: list[str] = []  # session variables ($name) read
+        self.date_columns: dict[str, frozenset[str]] = {}  # DATE columns of the tables read, by alias (and name)
 
     # names ------------------------------------------------------------------------------------------
 
@@ -238,6 +155,8 @@ class Translator:
             raise SnowflakeError(str(exc), errno=90105, sqlstate="22000") from exc
 
     def _rewrite_table(self, table: exp.Table, cte_names: set[str], dml_target: exp.Table | None) -> exp.Expression:
+        if isinstance(table.this, exp.DynamicIdentifier):
+            table = _constant_identifier(table)
         if not isinstance(table.this, exp.Identifier):
             return table  # a table function or similar: handled elsewhere
         parts = _table_parts(table)
@@ -264,6 +183,8 @@ class Translator:
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
         self._note_ns_columns(name, alias, info.ns_columns)
+        if info.date_columns:
+            self.date_columns[alias.name if alias is not None and alias.name else name.name] = info.date_columns
         if table.args.get("when") is not None:
             return self._as_of(table, info, alias)
         if info.tracked and table is not dml_target:
@@ -359,111 +280,20 @@ class Translator:
         if columns:
             self.ns_columns[alias.name if alias is not None and alias.name else name.name] = columns
 
-    def _is_ns_column(self, node: exp.Expression) -> bool:
-        """A nanosecond column, a cast to TIMESTAMP_NTZ/_TZ, or DATEADD on one of them (statically nanoseconds)."""
-        if isinstance(node, (exp.Cast, exp.TryCast)):
-            return node.to.this in _NS_TYPES
-        if isinstance(node, _DATE_ADD_FUNCTIONS):
-            return self._is_ns_column(node.this)
-        if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
-            return False
-        if node.table:
-            return node.name in self.ns_columns.get(node.table, frozenset())
-        return any(node.name in cols for cols in self.ns_columns.values())
-
-    def _floor_to_us(self, node: exp.Expression) -> None:
-        """DuckDB evaluates DATE_TRUNC, ::DATE, DATEDIFF, DAYOFWEEK... at microsecond precision and *rounds* a
-        TIMESTAMP_NS to get there (23:59:59.999999900 becomes the next day). Snowflake truncates: a nanosecond
-        column read by one of these is floored to its microsecond first, which then converts exactly."""
-        for key in ("this", "expression"):
-            arg = node.args.get(key)
-            if arg is not None and self._is_ns_column(arg):
-                # (cast first: an unqualified name may, in a CTE, be a DATE or a TIMESTAMP of the same name)
-                ns = exp.func("epoch_ns", exp.cast(arg.copy(), exp.DataType.build("TIMESTAMP_NS", dialect="duckdb")))
-                sub_us = exp.Mod(
-                    this=exp.paren(exp.Add(this=exp.Mod(this=ns, expression=exp.Literal.number(1000)),
-                                           expression=exp.Literal.number(1000))),
-                    expression=exp.Literal.number(1000),
-                )  # fmt: skip
-                node.set(key, exp.func("make_timestamp_ns", exp.Sub(this=ns.copy(), expression=sub_us)))
-
-    # expressions ------------------------------------------------------------------------------------
-
-    def _rewrite_node(self, node: exp.Expression) -> exp.Expression:
-        if _rounds_to_us(node):
-            self._floor_to_us(node)
-        if isinstance(node, exp.Div):
-            return _guard_division(node)
-        if isinstance(node, exp.Cast):
-            to = node.args["to"]
-            inner = node.this
-            if isinstance(inner, exp.JSONExtract) and to.this not in _JSON_TYPES:
-                node.set("this", _as_scalar_extract(inner))
-            elif to.this in _TEXT_TYPES and not isinstance(inner, (exp.Literal, exp.JSONExtractScalar)):
-                # A VARIANT cast to text loses its JSON quotes in Snowflake; SF_TO_VARCHAR does that for
-                # JSON values and is a plain cast (folded away) for every other type.
-                return exp.func("SF_TO_VARCHAR", inner)
-            node.set("to", _map_type(to))
-            return node
-        if isinstance(node, exp.DataType):
-            return _map_type(node)
-        if isinstance(node, exp.Anonymous):
-            fname = node.name.upper()
-            if fname in _FUNCTION_RENAMES:
-                node.set("this", _FUNCTION_RENAMES[fname])
-                return node
-            if fname == "SYSTEM$STREAM_HAS_DATA":
-                return self._stream_has_data(node)
-            if fname == "SYSTEM$CURRENT_USER_TASK_NAME":
-                return sqlglot.parse_one("getvariable('CAVES_TASK_NAME')", read="duckdb")
-            if fname == "REGEXP_LIKE":
-                return exp.func("regexp_full_match", *node.expressions)
-            if fname == "ARRAY_SIZE":
-                return exp.func("json_array_length", *node.expressions)
-            if fname in {"SEQ1", "SEQ2", "SEQ4", "SEQ8"}:
-                # Snowflake's sequence of a GENERATOR row: 0, 1, 2, ...
-                return sqlglot.parse_one("(row_number() OVER () - 1)", read="duckdb")
-            return node
-        if isinstance(node, exp.CurrentDatabase):
-            return exp.Literal.string(self.database) if self.database else exp.null()
-        if isinstance(node, exp.CurrentSchema):
-            return exp.Literal.string(self.schema) if self.schema else exp.null()
-        if isinstance(node, exp.CurrentUser):
-            return exp.Literal.string(local_user())
-        if isinstance(node, exp.CurrentRole):
-            return exp.Literal.string("SYSADMIN")
-        if isinstance(node, exp.CurrentWarehouse):
-            return exp.Literal.string("LOCAL_WH")
-        if isinstance(node, exp.CurrentAccount):
-            return exp.Literal.string("LOCAL")
-        if isinstance(node, (exp.DateAdd, exp.TimestampTrunc, exp.DateTrunc)) and _is_date_valued(node.this):
-            # Snowflake keeps a DATE a DATE (DATEADD(day, 1, d), DATE_TRUNC('month', d)); DuckDB widens it.
-            return exp.cast(node, exp.DataType.build("DATE"))
-        if isinstance(node, exp.Typeof):
-            return exp.func("SF_TYPEOF", node.this)
-        if isinstance(node, exp.ArraySize):
-            return exp.func("json_array_length", node.this)
-        if isinstance(node, exp.ToChar):
-            fmt = node.args.get("format")
-            if fmt is None:
-                return exp.func("SF_TO_VARCHAR", node.this)
-            if isinstance(fmt, exp.Literal):
-                return exp.func("strftime", node.this, exp.Literal.string(snowflake_format_to_strftime(fmt.name)))
-        if isinstance(node, exp.Struct):
-            args: list[exp.Expression] = []
-            for item in node.expressions:
-                if isinstance(item, exp.PropertyEQ):
-                    args.extend([item.this, item.expression])
-            return exp.func("json_object", *args)
-        compares_variant_to_text = (
-            isinstance(node, (exp.EQ, exp.NEQ))
-            and isinstance(node.this, exp.JSONExtract)
-            and isinstance(node.expression, exp.Literal)
-            and node.expression.is_string
+    def context(self) -> Context:
+        """The transforms' view of this translation (a new one per (sub)statement, sharing the column map)."""
+        return Context(
+            database=self.database,
+            schema=self.schema,
+            ns_columns=self.ns_columns,
+            stream_has_data=self._stream_has_data,
+            variables=self.variables,
+            date_columns=self.date_columns,
         )
-        if compares_variant_to_text:
-            node.set("this", _as_scalar_extract(node.this))
-        return node
+
+    def rewrite_expressions(self, tree: exp.Expression) -> exp.Expression:
+        """The expression chain of transforms.py over the statement (after its tables are mapped)."""
+        return transforms.rewrite_expressions(tree, self.context())
 
     def _stream_has_data(self, node: exp.Anonymous) -> exp.Expression:
         arg = node.expressions[0] if node.expressions else None
@@ -519,9 +349,8 @@ class Translator:
 
     def translate(self, tree: exp.Expression) -> Translation:
         tree = normalize_identifiers(tree, dialect="snowflake")
-        tree = _truncate_as_delete(tree)
-        if isinstance(tree, exp.Insert) and tree.args.get("overwrite"):
-            raise UnsupportedStatement("INSERT OVERWRITE (truncate and insert in one statement)")
+        for transform in transforms.STATEMENT_TRANSFORMS:
+            tree = transform(tree)
         kind, target_node = _statement_kind(tree)
         cte_names = {cte.alias_or_name.upper() for cte in tree.find_all(exp.CTE)}
 
@@ -543,12 +372,12 @@ class Translator:
             pre_image_sql, pre_image_params = self._pre_image_sql(tree, kind, target_node, cte_names)
 
         if kind == "select":
-            _name_unaliased_columns(tree)
+            transforms.name_unaliased_columns(tree)
         self._complete_insert_columns(tree, kind, target_info)
         self._rewrite_tables(tree, cte_names, target_node)
-        _rewrite_parse_json(tree)
-        tree = tree.transform(self._rewrite_node, copy=False)
-        _unqualify_set_targets(tree)
+        tree = self.rewrite_expressions(tree)
+        for post in transforms.POST_NODE_TRANSFORMS:
+            tree = post(tree)
 
         # A MERGE reports its inserted/updated/deleted counts (and, on a table whose updates are
         # captured, which rows it touched).
@@ -568,6 +397,8 @@ class Translator:
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
             returning=returning,
+            variables=tuple(dict.fromkeys(self.variables)),
+            merge_actions=_merge_actions(tree) if kind == "merge" else (),
         )
 
     def _rewrite_tables(
@@ -579,66 +410,38 @@ class Translator:
             replacement = self._rewrite_table(table, cte_names, target)
             if replacement is not table:
                 table.replace(replacement)
+        self._rewrite_flattens(tree)
         for tf in list(tree.find_all(exp.TableFromRows)):
             tf.replace(self._rewrite_table_function(tf))
 
+    def _rewrite_flattens(self, tree: exp.Expression) -> None:
+        """``LATERAL FLATTEN(...)`` and ``TABLE(FLATTEN(...))``: flatten.py's subquery over json_each."""
+        for node in list(tree.find_all(exp.Lateral, exp.TableFromRows)):
+            if not flatten.is_flatten(node.this):
+                continue
+            alias = node.args.get("alias")
+            alias_name = alias.name if alias is not None and alias.name else "FLATTEN"
+            single = isinstance(node, exp.TableFromRows) and not list(node.this.find_all(exp.Column))
+            if not single:
+                flatten.refuse_seq_reads(tree, alias_name)
+            node.replace(flatten.flatten_subquery(node.this, alias_name, single))
+
     def _translate_ddl(self, tree: exp.Expression, cte_names: set[str]) -> Translation:
         """CREATE/DROP/ALTER of tables and views: the named object maps to storage without a lookup."""
-        obj = tree.this
-        if isinstance(obj, exp.Schema):
-            obj = obj.this
-        dropped_list = tree.args.get("tables") if isinstance(tree, exp.Drop) else None
-        if dropped_list:
-            # sqlglot keeps the objects of DROP TABLE|VIEW in a list (DROP TABLE a, b is not Snowflake SQL)
-            if len(dropped_list) != 1:
-                raise SnowflakeError("SQL compilation error: DROP names one object.", errno=1003)
-            obj = dropped_list[0]
-        object_kind = str(tree.args.get("kind") or "").upper()
-        if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
-            raise SnowflakeError(f"Unsupported statement in the local engine: {tree.sql('snowflake')[:80]}")
+        obj, object_kind = _ddl_object(tree)
         name = self.resolve(_table_parts(obj))
         info = self.catalog.table(name)
         if isinstance(tree, exp.Drop) and info is None and not tree.args.get("exists"):
             raise ObjectNotFound(object_kind.title(), name.fqn)
         options: dict = {}
         if isinstance(tree, exp.Create):
-            for prop in (tree.args.get("properties") or exp.Properties(expressions=[])).expressions:
-                if isinstance(prop, exp.Cluster):
-                    options["cluster_by"] = ", ".join(e.sql("snowflake") for e in prop.expressions)
-                elif isinstance(prop, exp.SchemaCommentProperty):
-                    options["comment"] = prop.this.name
-            _drop_unenforced_constraints(tree)
+            options.update(_create_options(tree))
         stored = _storage_table(name, None)
-        if dropped_list:
-            tree.set("tables", [stored])
-        elif isinstance(tree.this, exp.Schema):
-            tree.this.set("this", stored)
-        else:
-            tree.set("this", stored)
-        if info is not None and info.tracked and isinstance(tree, exp.Alter):
-            options["tracked_alter"] = True
+        _set_ddl_target(tree, stored)
         if isinstance(tree, exp.Alter):
-            for action in tree.args.get("actions") or []:
-                if isinstance(action, exp.AlterRename):
-                    # DuckDB renames within the schema: RENAME TO takes the bare new name.
-                    new_parts = _table_parts(action.this)
-                    options["renamed_to"] = (
-                        self.resolve(new_parts)
-                        if len(new_parts) > 1
-                        else ObjectName(name.database, name.schema, new_parts[-1])
-                    )
-                    action.set("this", exp.Table(this=exp.to_identifier(new_parts[-1], quoted=True)))
-                    action.this.meta["caves_done"] = True
-        if isinstance(tree, exp.Create) and isinstance(tree.args.get("properties"), exp.Properties):
-            props = tree.args["properties"]
-            if any(isinstance(p, exp.TemporaryProperty) for p in props.expressions):
-                # A temporary table is stored as an ordinary one in the session's schema and dropped
-                # when the session ends (DuckDB's temp catalog has no "DB.SCHEMA" schemas).
-                options["temporary"] = True
-                props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
+            options.update(self._alter_options(tree, name, info))
         self._rewrite_tables(tree, cte_names, stored, done=stored)
-        _rewrite_parse_json(tree)
-        tree = tree.transform(self._rewrite_node, copy=False)
+        tree = self.rewrite_expressions(tree)
         created = name if isinstance(tree, exp.Create) else None
         if isinstance(tree, exp.Drop):
             dropped = name
@@ -656,7 +459,25 @@ class Translator:
             object_kind=object_kind,
             replaced=bool(tree.args.get("replace")),
             table_options=options,
+            variables=tuple(dict.fromkeys(self.variables)),
         )
+
+    def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:
+        """ALTER TABLE on a tracked table, and RENAME TO (DuckDB renames within the schema: the bare new name)."""
+        options: dict = {}
+        if info is not None and info.tracked:
+            options["tracked_alter"] = True
+        for action in tree.args.get("actions") or []:
+            if isinstance(action, exp.AlterRename):
+                new_parts = _table_parts(action.this)
+                options["renamed_to"] = (
+                    self.resolve(new_parts)
+                    if len(new_parts) > 1
+                    else ObjectName(name.database, name.schema, new_parts[-1])
+                )
+                action.set("this", exp.Table(this=exp.to_identifier(new_parts[-1], quoted=True)))
+                action.this.meta["caves_done"] = True
+        return options
 
     def _complete_insert_columns(self, tree: exp.Expression, kind: str, info: TableInfo | None) -> None:
         """A tracked table has a hidden row-id column: positional INSERTs must name their columns."""
@@ -713,9 +534,70 @@ class Translator:
         raw_target = select.args["from_"].this
         sub = Translator(self.catalog, self.database, self.schema)
         sub._rewrite_tables(select, cte_names, raw_target)
-        _rewrite_parse_json(select)
-        select = select.transform(sub._rewrite_node, copy=False)
+        select = sub.rewrite_expressions(select)
         return select.sql(dialect="duckdb"), binds
+
+
+def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:
+    """The table or view a CREATE/DROP/ALTER names, and its kind; other objects are refused."""
+    obj = tree.this
+    if isinstance(obj, exp.Schema):
+        obj = obj.this
+    dropped_list = tree.args.get("tables") if isinstance(tree, exp.Drop) else None
+    if dropped_list:
+        # sqlglot keeps the objects of DROP TABLE|VIEW in a list (DROP TABLE a, b is not Snowflake SQL)
+        if len(dropped_list) != 1:
+            raise SnowflakeError("SQL compilation error: DROP names one object.", errno=1003)
+        obj = dropped_list[0]
+    object_kind = str(tree.args.get("kind") or "").upper()
+    if isinstance(obj, exp.Table) and isinstance(obj.this, exp.DynamicIdentifier):
+        named = _constant_identifier(obj)
+        obj.replace(named)
+        obj = named
+    if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
+        raise UnsupportedStatement(tree.sql("snowflake")[:80])
+    return obj, object_kind
+
+
+def _set_ddl_target(tree: exp.Expression, stored: exp.Table) -> None:
+    if isinstance(tree, exp.Drop) and tree.args.get("tables"):
+        tree.set("tables", [stored])
+    elif isinstance(tree.this, exp.Schema):
+        tree.this.set("this", stored)
+    else:
+        tree.set("this", stored)
+
+
+def _create_options(tree: exp.Create) -> dict:
+    """CLUSTER BY and COMMENT are kept for SHOW TABLES; TEMPORARY tables are ordinary ones dropped at session end
+    (DuckDB's temp catalog has no "DB.SCHEMA" schemas); unenforced constraints are dropped."""
+    options: dict = {}
+    props = tree.args.get("properties")
+    for prop in props.expressions if isinstance(props, exp.Properties) else []:
+        if isinstance(prop, exp.Cluster):
+            options["cluster_by"] = ", ".join(e.sql("snowflake") for e in prop.expressions)
+        elif isinstance(prop, exp.SchemaCommentProperty):
+            options["comment"] = prop.this.name
+    transforms.drop_unenforced_constraints(tree)
+    if isinstance(props, exp.Properties) and any(isinstance(p, exp.TemporaryProperty) for p in props.expressions):
+        options["temporary"] = True
+        props.set("expressions", [p for p in props.expressions if not isinstance(p, exp.TemporaryProperty)])
+    return options
+
+
+def _merge_actions(tree: exp.Expression) -> tuple[str, ...]:
+    """The kinds of action of a MERGE's WHEN clauses, in Snowflake's column order: MERGE answers with one count column
+    per kind it has (https://docs.snowflake.com/en/sql-reference/sql/merge, "Examples")."""
+    kinds = set()
+    for when in tree.find_all(exp.When):
+        then = when.args.get("then")
+        if isinstance(then, exp.Insert):
+            kinds.add("INSERT")
+        elif isinstance(then, exp.Update):
+            kinds.add("UPDATE")
+        elif isinstance(then, exp.Var) and then.name.upper() == "DELETE":
+            kinds.add("DELETE")
+    return tuple(k for k in ("INSERT", "UPDATE", "DELETE") if k in kinds)
 
 
 def _needs_pre_image(capture: str, kind: str, tree: exp.Expression) -> bool:
@@ -734,83 +616,6 @@ def _needs_pre_image(capture: str, kind: str, tree: exp.Expression) -> bool:
         )
         return kind == "delete" or deletes_in_merge
     return False
-
-
-def local_user() -> str:
-    """CURRENT_USER() locally: the operating-system user, upper-cased as Snowflake reports user names."""
-    import getpass
-
-    try:
-        return getpass.getuser().upper()
-    except (KeyError, OSError):
-        return "LOCAL_USER"
-
-
-_TO_US_FUNCTIONS = tuple(
-    getattr(exp, name)
-    for name in (
-        "TsOrDsToDate", "Date", "DateTrunc", "TimestampTrunc", "DayOfWeek", "DayOfWeekIso", "DayOfMonth",
-        "DayOfYear", "Day", "LastDay", "Week", "WeekOfYear", "YearOfWeek", "Month", "Quarter", "Year",
-    )
-    if hasattr(exp, name)
-)  # fmt: skip
-_TO_US_TYPES = {exp.DataType.Type.DATE, exp.DataType.Type.TIME}
-_NS_TYPES = {
-    exp.DataType.Type.TIMESTAMP,
-    exp.DataType.Type.TIMESTAMPNTZ,
-    exp.DataType.Type.DATETIME,
-    exp.DataType.Type.TIMESTAMPTZ,
-    exp.DataType.Type.TIMESTAMPLTZ,
-}
-_DATE_ADD_FUNCTIONS = tuple(
-    getattr(exp, name) for name in ("DateAdd", "DateSub", "TimestampAdd", "TimestampSub") if hasattr(exp, name)
-)
-
-
-def _rounds_to_us(node: exp.Expression) -> bool:
-    """Whether DuckDB would evaluate this node's timestamp argument at microsecond precision (rounding it)."""
-    if isinstance(node, (exp.Cast, exp.TryCast)):
-        return node.to.this in _TO_US_TYPES
-    if isinstance(node, (exp.DateDiff, exp.TimestampDiff)):
-        unit = node.args.get("unit")
-        return unit is None or unit.name.upper() not in {"NANOSECOND", "NANOSECONDS", "NS", "NSEC"}
-    return isinstance(node, _TO_US_FUNCTIONS)
-
-
-def _rewrite_parse_json(tree: exp.Expression) -> None:
-    """Every PARSE_JSON / TRY_PARSE_JSON -> its macro, before the main rewrite (which does not look inside the
-    nodes it replaces, so a PARSE_JSON under, say, a ``::STRING`` would keep sqlglot's strict-less form)."""
-    for node in list(tree.find_all(exp.ParseJSON)):
-        replacement = _parse_json(node)
-        if node is tree:
-            raise SnowflakeError("PARSE_JSON is not a statement.", errno=1003)
-        node.replace(replacement)
-
-
-def _parse_json(node: exp.ParseJSON) -> exp.Expression:
-    """PARSE_JSON / TRY_PARSE_JSON (expr [, 'd' | 's']) -> the macro applying Snowflake's duplicate-key rule."""
-    parameter = node.args.get("expression")
-    mode = "s"
-    if parameter is not None:
-        if not (isinstance(parameter, exp.Literal) and parameter.is_string and parameter.name in {"d", "s"}):
-            # Snowflake accepts only the string constants 'd' and 's' here.
-            raise SnowflakeError(
-                f"Invalid parameter for {'TRY_' if node.args.get('safe') else ''}PARSE_JSON: "
-                f"{parameter.sql('snowflake')} (expected 'd' or 's').",
-                errno=100069,
-                sqlstate="22023",
-            )
-        mode = parameter.name
-    name = ("SF_TRY_PARSE_JSON" if node.args.get("safe") else "SF_PARSE_JSON") + ("_D" if mode == "d" else "")
-    # Typed JSON for sqlglot: ``v[2]`` on a JSON value keeps Snowflake's 0-based index (on a list it adds 1).
-    return exp.cast(exp.func(name, node.this), exp.DataType.build("JSON"))
-
-
-def _is_date_valued(node: exp.Expression) -> bool:
-    """Known statically to be a DATE: a cast to DATE, CURRENT_DATE, TO_DATE(...)."""
-    if isinstance(node, (exp.Cast, exp.TryCast)):
-        return node.to.this == exp.DataType.Type.DATE
-    return isinstance(node, (exp.CurrentDate, exp.TsOrDsToDate, exp.Date, exp.DateFromParts))
 
 
 def number_binds(sql: str) -> str:
@@ -838,18 +643,6 @@ def number_binds(sql: str) -> str:
     return "".join(out)
 
 
-def _truncate_as_delete(tree: exp.Expression) -> exp.Expression:
-    """TRUNCATE [TABLE] [IF EXISTS] t is DML in Snowflake: a standard stream records the rows as deleted, an
-    append-only stream ignores them (https://docs.snowflake.com/en/sql-reference/sql/truncate-table) — which is
-    what DELETE FROM t does to the change log."""
-    if not isinstance(tree, exp.TruncateTable):
-        return tree
-    tables = tree.expressions
-    if len(tables) != 1 or not isinstance(tables[0], exp.Table) or tree.args.get("is_database"):
-        raise UnsupportedStatement(tree.sql("snowflake")[:80])
-    return exp.Delete(this=tables[0])
-
-
 def _statement_kind(tree: exp.Expression) -> tuple[str, exp.Table | None]:
     if isinstance(tree, exp.Insert):
         target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
@@ -867,41 +660,6 @@ def _statement_kind(tree: exp.Expression) -> tuple[str, exp.Table | None]:
     return "other", None
 
 
-def _unqualify_set_targets(tree: exp.Expression) -> None:
-    """DuckDB refuses ``UPDATE SET t.col = ...`` (in UPDATE and MERGE); Snowflake allows it."""
-    for eq in tree.find_all(exp.EQ):
-        parent = eq.parent
-        in_set = isinstance(parent, exp.Update) and eq in parent.expressions
-        in_merge_update = isinstance(parent, exp.Update) and isinstance(parent.parent, exp.When)
-        if (in_set or in_merge_update) and isinstance(eq.this, exp.Column) and eq.this.table:
-            eq.set("this", exp.Column(this=eq.this.this))
-
-
-def _name_unaliased_columns(tree: exp.Expression) -> None:
-    """Snowflake names an unaliased expression column by its text, upper-cased (``COUNT(*)``)."""
-    select = tree if isinstance(tree, exp.Select) else None
-    if select is None:
-        return
-    for i, proj in enumerate(select.expressions):
-        if isinstance(proj, (exp.Alias, exp.Column, exp.Star)) or proj.find(exp.Star) is proj:
-            continue
-        if isinstance(proj, exp.Column):
-            continue
-        name = proj.sql(dialect="snowflake").upper()
-        select.expressions[i] = exp.alias_(proj, exp.to_identifier(name, quoted=True))
-
-
-def _drop_unenforced_constraints(tree: exp.Expression) -> None:
-    """Snowflake does not enforce PRIMARY KEY / UNIQUE / FOREIGN KEY; DuckDB would (and would index them)."""
-    unenforced = (exp.PrimaryKeyColumnConstraint, exp.UniqueColumnConstraint, exp.Reference)
-    for node in list(tree.find_all(exp.ColumnConstraint)):
-        if isinstance(node.kind, (unenforced, exp.CommentColumnConstraint)):
-            node.pop()
-    for node in list(tree.find_all(exp.PrimaryKey, exp.UniqueColumnConstraint, exp.ForeignKey)):
-        if isinstance(node.parent, exp.Schema):
-            node.pop()
-
-
 def parse(sql: str) -> exp.Expression:
     """Parse one Snowflake statement; a parse error becomes Snowflake's 001003 syntax error."""
     try:
@@ -913,7 +671,8 @@ def parse(sql: str) -> exp.Expression:
             f"SQL compilation error: syntax error line {line} at position {col}: {first.get('description', exc)}",
             errno=1003,
         ) from None
-    trees = [t for t in trees if t is not None]
+    # A comment after the last statement (``INSERT ...;  -- note``) is parsed as an empty statement of its own.
+    trees = [t for t in trees if t is not None and not isinstance(t, exp.Semicolon)]
     if len(trees) != 1:
         raise SnowflakeError("Expected exactly one statement.", errno=1003)
     return trees[0]
