@@ -121,6 +121,7 @@ class QueryStore:
             query_id = self._by_request.get((session_id, request_id))
             return self._records.get(query_id) if query_id else None
 
-    def of_session(self, session_id: int) -> list[QueryRecord]:
+    def records(self) -> list[QueryRecord]:
+        """Every record kept, oldest first."""
         with self._lock:
-            return [r for r in self._records.values() if r.session_id == session_id]
+            return list(self._records.values())
