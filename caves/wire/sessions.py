@@ -159,11 +159,14 @@ class SessionRegistry:
         with contextlib.suppress(Exception):
             done.result(timeout=30)
 
-    def expire_all(self) -> None:
-        """Make every session token expire now (tests of the connector's token renewal)."""
+    def expire_all(self, *, master: bool = False) -> None:
+        """Make every session token (and with ``master`` every master token) expire now: the connector's token
+        renewal, and its failure, as after hours of idleness."""
         with self._lock:
             for wire in self._by_token.values():
                 wire.token_expires = 0.0
+                if master:
+                    wire.master_expires = 0.0
 
     def forget_all(self) -> None:
         """Close every session (the server forgets them all, as after a restart)."""

@@ -105,6 +105,9 @@ def running_server(db: str | Path, **options: Any) -> Iterator[RunningServer]:
     access = logging.getLogger("caves.wire.access")
     access.addHandler(handler)
     access.setLevel(logging.INFO)
+    # Kept off the root logger: a test calling cli.main() points the root's handler at its captured stderr,
+    # closed once that test ends, while this server goes on logging from its own thread.
+    propagate, access.propagate = access.propagate, False
     server = uvicorn.Server(uvicorn.Config(create_app(wire), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name=f"caves wire server :{port}", daemon=True)
     thread.start()
@@ -119,5 +122,6 @@ def running_server(db: str | Path, **options: Any) -> Iterator[RunningServer]:
         server.should_exit = True
         thread.join(timeout=30)
         access.removeHandler(handler)
+        access.propagate = propagate
         engine.close()
     assert not running.server_errors(), f"HTTP 5xx answered: {running.server_errors()}"
