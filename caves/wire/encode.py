@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 # Snowflake's largest VARCHAR / BINARY: what it reports for a column declared without a length.
@@ -156,6 +157,8 @@ def _scaled(value: Any, scale: int) -> int:
 
 def _fixed_array(values: list[Any], col: ColumnType) -> pa.Array:
     scale = col.scale or 0
+    if scale == 0 and all(v is None or (type(v) is int and INT64_MIN <= v <= INT64_MAX) for v in values):
+        return pa.array(values, type=pa.int64())  # the common case, without a Decimal per value
     scaled = [None if v is None else _scaled(v, scale) for v in values]
     if all(v is None or INT64_MIN <= v <= INT64_MAX for v in scaled):
         return pa.array(scaled, type=pa.int64())
@@ -178,11 +181,21 @@ def _epoch_parts(value: dt.datetime) -> tuple[int, int]:
     return seconds, nanos
 
 
+def _epoch_arrays(values: list[Any]) -> tuple[pa.Array, pa.Array]:
+    """Seconds since the epoch (floored) and the nanoseconds after them, for every value (0 for a NULL)."""
+    try:  # vectorised: nanoseconds since the epoch in one int64 array (pandas Timestamps keep theirs)
+        naive = [None if v is None else _utc_naive(v) for v in values]
+        nanos = pa.array(naive, type=pa.timestamp("ns")).cast(pa.int64()).fill_null(0).to_numpy()
+    except (pa.ArrowInvalid, OverflowError, ValueError, TypeError):  # beyond 1677-2262: exact Python arithmetic
+        parts = [(0, 0) if v is None else _epoch_parts(v) for v in values]
+        return pa.array([p[0] for p in parts], type=pa.int64()), pa.array([p[1] for p in parts], type=pa.int32())
+    seconds = np.floor_divide(nanos, 1_000_000_000)
+    return pa.array(seconds, type=pa.int64()), pa.array(nanos - seconds * 1_000_000_000, type=pa.int32())
+
+
 def _timestamp_array(values: list[Any], with_zone: bool) -> pa.Array:
-    parts = [None if v is None else _epoch_parts(v) for v in values]
-    epoch = pa.array([p[0] if p else 0 for p in parts], type=pa.int64())
-    fraction = pa.array([p[1] if p else 0 for p in parts], type=pa.int32())
-    mask = pa.array([p is None for p in parts], type=pa.bool_())
+    epoch, fraction = _epoch_arrays(values)
+    mask = pa.array([v is None for v in values], type=pa.bool_())
     arrays = [epoch, fraction]
     fields = [pa.field("epoch", pa.int64(), nullable=False), pa.field("fraction", pa.int32(), nullable=False)]
     if with_zone:
