@@ -117,6 +117,10 @@ def run_statement(wire: WireSession, store: QueryStore, sql: str, params: Sequen
     target = statements.result_scan_target(sql)
     if target is not None:
         return _result_scan(wire, store, target), statements.SELECT
+    count = statements.multi_statement_count_setting(sql)
+    if count is not None:  # the session's default for requests that do not set it (the server applies it)
+        wire.multi_statement_count = count
+        return Result.message("Statement executed successfully."), stype
     autocommit = statements.autocommit_setting(sql)
     if autocommit is not None:
         if autocommit and wire.engine.in_transaction:

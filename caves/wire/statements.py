@@ -76,6 +76,9 @@ _RESULT_SCAN = re.compile(
 _AUTOCOMMIT = re.compile(
     r"^\s*alter\s+session\s+set\s+autocommit\s*=\s*'?(?P<value>true|false|on|off|1|0)'?\s*;?\s*$", re.IGNORECASE
 )
+_MULTI_STATEMENT_COUNT = re.compile(
+    r"^\s*alter\s+session\s+set\s+multi_statement_count\s*=\s*'?(?P<value>\d+)'?\s*;?\s*$", re.IGNORECASE
+)
 
 
 def _words(sql: str, count: int) -> list[str]:
@@ -97,9 +100,9 @@ def statement_type(sql: str) -> int:
         return UNKNOWN
     if not words:
         return UNKNOWN
-    first = words[0].lstrip("(")
+    first = words[0]
     if first == "(":
-        return SELECT
+        return SELECT  # a parenthesised query
     if first == "ALTER" and len(words) > 1 and words[1] == "SESSION":
         return ALTER_SESSION
     if first == "BEGIN" and (len(words) == 1 or words[1] in ("TRANSACTION", "WORK", "NAME", ";")):
@@ -138,6 +141,12 @@ def result_scan_target(sql: str) -> str | None:
     if match is None:
         return None
     return match["id"] or "LAST"
+
+
+def multi_statement_count_setting(sql: str) -> int | None:
+    """The value of ``ALTER SESSION SET MULTI_STATEMENT_COUNT = n``, else None."""
+    match = _MULTI_STATEMENT_COUNT.match(sql)
+    return int(match["value"]) if match else None
 
 
 def autocommit_setting(sql: str) -> bool | None:

@@ -262,6 +262,9 @@ def test_multi_statement_runs_in_order_with_a_result_each(connect, table: str) -
     with pytest.raises(ProgrammingError) as caught:
         cur.execute("select 1; select 2")
     assert caught.value.errno == 8 and "did not match the desired statement count 1" in caught.value.msg
+    cur.execute("alter session set MULTI_STATEMENT_COUNT = 0")  # the session's default: any number
+    assert cur.execute("select 'a'; select 'b'").fetchall() == [("a",)]
+    assert cur.nextset() and cur.fetchall() == [("b",)]
     cur.execute(f"delete from {table} where N = 900")
 
 
