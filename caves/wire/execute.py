@@ -152,7 +152,8 @@ def describe(wire: WireSession, record: QueryRecord, sql: str) -> dict[str, Any]
         result = Result(columns=_DML_COLUMNS[stype], rows=[], types=["BIGINT"] * len(_DML_COLUMNS[stype]))
     elif stype == statements.SELECT:
         try:  # the same columns, no row computed
-            result = wire.engine.execute(f"SELECT * FROM ({sql}) LIMIT 0", binds or None)
+            # on lines of their own: a trailing -- comment of the statement must not swallow the ")"
+            result = wire.engine.execute(f"SELECT * FROM (\n{sql}\n) LIMIT 0", binds or None)
         except SnowflakeError:
             result = wire.engine.execute(sql, binds or None)
         result = Result(columns=result.columns, rows=[], types=result.types)
