@@ -18,8 +18,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import sqlglot
 from sqlglot import exp
@@ -29,9 +27,9 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .names import ObjectName, quote, resolve
-
-ROW_ID = "METADATA$ROW_ID"
+from .model import ROW_ID, Catalog, StreamInfo, TableInfo, Translation
+from .names import ObjectName, quote, resolve, split_name
+from .streams import has_data_variable, stream_has_data_sql, stream_read_sql
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -45,62 +43,6 @@ SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
 SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
     f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
 )
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """What the translator needs to know about a table or view."""
-
-    name: ObjectName
-    columns: tuple[str, ...]
-    kind: str = "TABLE"  # TABLE | VIEW
-    tracked: bool = False
-    capture: str = "none"  # none | inserts | all
-    ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    name: ObjectName
-    source: ObjectName
-    mode: str  # DEFAULT | APPEND_ONLY
-    columns: tuple[str, ...]
-    initial_pending: bool = False  # SHOW_INITIAL_ROWS = TRUE and not consumed yet
-    ns_columns: frozenset[str] = frozenset()
-
-
-class Catalog(Protocol):
-    def table(self, name: ObjectName) -> TableInfo | None: ...
-    def stream(self, name: ObjectName) -> StreamInfo | None: ...
-    def database_exists(self, name: str) -> bool: ...
-
-
-@dataclass
-class Translation:
-    """A translated statement and what the session must do around it."""
-
-    sql: str
-    kind: str  # select | insert | update | delete | merge | ddl | other
-    streams: tuple[ObjectName, ...] = ()
-    has_data: tuple[tuple[ObjectName, str], ...] = ()  # SYSTEM$STREAM_HAS_DATA calls: (stream, its SQL)
-    target: TableInfo | None = None
-    pre_image_sql: str | None = None  # UPDATE/DELETE/MERGE on a table capturing all changes: rows before
-    pre_image_params: tuple[int, int] = (0, 0)  # the slice of the statement's binds the pre-image uses
-    returning: bool = False  # a MERGE returning merge_action (and the row id when changes are captured)
-    created_table: ObjectName | None = None
-    dropped_table: ObjectName | None = None
-    object_kind: str = ""
-    replaced: bool = False
-    table_options: dict = field(default_factory=dict)
-
-    @property
-    def is_dml(self) -> bool:
-        return self.kind in {"insert", "update", "delete", "merge"}
-
-    @property
-    def consumes_streams(self) -> bool:
-        """Snowflake: a DML statement (or CTAS) that reads a stream advances its offset on commit."""
-        return bool(self.streams) and (self.is_dml or self.kind == "ddl")
 
 
 # --- type mapping -----------------------------------------------------------------------------------
@@ -304,8 +246,6 @@ class Translator:
         if stream is not None:
             if table is dml_target:
                 raise SnowflakeError(f"Stream '{name}' cannot be the target of a DML statement.", errno=2201)
-            from .streams import stream_read_sql  # local import: streams builds on translate
-
             self.streams.append(name)
             self._note_ns_columns(name, alias, stream.ns_columns)
             return _subquery((self.stream_reader or stream_read_sql)(stream), name.name, alias)
@@ -323,8 +263,6 @@ class Translator:
     def _changes_read(self, table: exp.Table, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
         """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
         stream's offset, read like the stream in that mode, and never consumed (SNOWFLAKE_SEMANTICS.md §1.8)."""
-        from .streams import stream_read_sql  # local import: streams builds on translate
-
         changes = table.args["changes"]
         stream_name = self.resolve(changes.args["at_before"].expression.name.split("."))
         stream = self.catalog.stream(stream_name)
@@ -457,13 +395,9 @@ class Translator:
         return node
 
     def _stream_has_data(self, node: exp.Anonymous) -> exp.Expression:
-        from .streams import has_data_variable, stream_has_data_sql
-
         arg = node.expressions[0] if node.expressions else None
         if not isinstance(arg, exp.Literal) or not arg.is_string:
             raise SnowflakeError("SYSTEM$STREAM_HAS_DATA expects the stream name as a string literal.")
-        from .names import split_name
-
         name = self.resolve(split_name(arg.name))
         stream = self.catalog.stream(name)
         if stream is None:
@@ -492,7 +426,7 @@ class Translator:
         if not isinstance(func, (exp.Anonymous, exp.Func)):
             raise SnowflakeError(f"Unsupported table function: {call.sql('snowflake')}")
         fname = func.name.upper() if isinstance(func, exp.Anonymous) else func.sql_name().upper()
-        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR"}:
+        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR", "COMPLETE_TASK_GRAPHS", "CURRENT_TASK_GRAPHS"}:
             raise SnowflakeError(f"Unsupported table function: {fname}")
         args: list[exp.Expression] = [exp.Literal.string(database or "")]
         if not isinstance(func, exp.Anonymous):

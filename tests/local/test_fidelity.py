@@ -58,6 +58,10 @@ def test_changes_at_a_stream_reads_like_the_stream_without_consuming_it(changed)
         ("SELECT * FROM T CHANGES(INFORMATION => DEFAULT) AT(STREAM => 'S') END(OFFSET => -10)", "CHANGES"),
         ("SELECT * FROM T SAMPLE (50)", "row sampling"),
         ("SELECT * FROM T TABLESAMPLE (0)", "row sampling"),
+        # https://docs.snowflake.com/en/sql-reference/sql/undrop-table: restores from Time Travel, which the
+        # engine does not keep (it would otherwise say the table does not exist)
+        ("UNDROP TABLE T", "UNDROP TABLE"),
+        ("UNDROP SCHEMA PUBLIC", "UNDROP SCHEMA"),
     ],
 )
 def test_what_the_engine_cannot_answer_is_refused(changed, sql, what):

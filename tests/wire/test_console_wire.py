@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from caves.deploy import deploy
-from caves.services import cache
+from components import cache
 from caves.warehouse.snowflake import SnowflakeWarehouse
 
 from .server import RunningServer, running_server
