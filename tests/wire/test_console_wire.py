@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from caves.deploy import deploy
-from components import cache
 from caves.warehouse.snowflake import SnowflakeWarehouse
+from components import cache
 
 from .server import RunningServer, running_server
 
