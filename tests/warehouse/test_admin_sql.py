@@ -65,11 +65,11 @@ def states(server: RunningServer) -> dict[str, str]:
 
 
 def history(server: RunningServer) -> list[dict[str, Any]]:
-    """TASK_HISTORY() on the engine behind the account, oldest first."""
+    """The runs of TASK_HISTORY() behind the account (not the next SCHEDULED ones), oldest first."""
     with server.engine.session() as session:
         return session.execute(
             "select NAME, STATE, ATTEMPT_NUMBER, GRAPH_RUN_GROUP_ID, SCHEDULED_FROM from "
-            "table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) "
+            "table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) where STATE <> 'SCHEDULED' "
             "order by SCHEDULED_TIME, QUERY_START_TIME"
         ).dicts()
 

@@ -61,11 +61,11 @@ def states(server: RunningServer) -> dict[str, str]:
 
 
 def history(server: RunningServer) -> list[dict[str, Any]]:
-    """TASK_HISTORY() on the engine, oldest first."""
+    """The runs of TASK_HISTORY() on the engine (not the next SCHEDULED ones), oldest first."""
     with server.engine.session() as session:
         result = session.execute(
             f"select NAME, STATE, ATTEMPT_NUMBER, GRAPH_RUN_GROUP_ID, ERROR_MESSAGE, SCHEDULED_FROM "
-            f"from table({DB}.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 1000)) order by SCHEDULED_TIME, QUERY_START_TIME"
+            f"from table({DB}.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 1000)) where STATE <> 'SCHEDULED' order by SCHEDULED_TIME, QUERY_START_TIME"
         )
     return result.dicts()
 
