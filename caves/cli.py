@@ -490,6 +490,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 1 if results.get("errors") else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``caves serve``: the Snowflake-protocol server over the local warehouse (caves/wire)."""
+    from .wire.server import check_binding, configured_token, serve
+
+    if args.target != "local":
+        raise CliError("serve shares the local warehouse; it has no --target snowflake")
+    token = configured_token()
+    check_binding(args.host, token)
+    serve(args.db or default_db_path(), args.host, args.port, token=token)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="caves", description="Les Caves d'Albert pipeline console")
     common = argparse.ArgumentParser(add_help=False)
@@ -576,6 +588,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--file", help="a file of statements run one by one in one session ('-' for stdin)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the local warehouse to Snowflake clients (HTTP)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (beyond loopback: CAVES_SERVE_TOKEN)")
+    p.add_argument("--port", type=_integer(1, 65535), default=8080)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("cost", parents=[common], help="what the task runs cost in Snowflake credits, and a what-if")
     p.add_argument("--days", type=int, default=1, help="days of TASK_HISTORY to price (1-7, default 1)")

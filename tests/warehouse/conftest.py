@@ -1,6 +1,14 @@
-"""fakesnow's HTTP server on 127.0.0.1 standing in for Snowflake behind the real snowflake-connector-python.
+"""Snowflake behind the real snowflake-connector-python, on 127.0.0.1: the project's own Snowflake-protocol server.
 
-One server for the whole run (its databases live in one shared in-memory DuckDB, see fakesnow/server.py).
+``caves_server`` is caves/wire over a local warehouse where the real deploy_sql/ is deployed through the
+connector (streams, tasks and task history included): the Snowflake backend's statements have their Snowflake
+effect there, and ``account`` / ``settings`` / ``warehouse`` reach it. The server fails the run if it ever
+answers an HTTP 5xx (tests/wire/server.py).
+
+fakesnow's HTTP server stays for what the wire server does not do: answering a dropped session with HTTP 401
+(``fake_account``, used by one reconnection test).
+
+fakesnow: one server for the whole run (its databases live in one shared in-memory DuckDB, see fakesnow/server.py).
 It is started like ``fakesnow.server()`` does, with uvicorn in a thread, but from the ``fakesnow.server``
 module: importing that module replaces the ``fakesnow.server`` function on the package, so the function
 cannot be relied on once anything has imported the module. The tests reach into the module (its session
@@ -10,9 +18,7 @@ does.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,8 +30,9 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from wire.server import RunningServer, free_port, running_server
 
-from caves.objects import load_statements
+from caves.deploy import deploy
 from caves.warehouse.snowflake import SnowflakeWarehouse
 
 
@@ -40,16 +47,10 @@ async def _login_with_master_token(request: Request) -> Response:
     return JSONResponse(body, status_code=response.status_code)
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket(type=socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def fakesnow_port() -> Iterator[int]:
     """The port of a running fakesnow server (stopped at the end of the run)."""
-    port = _free_port()
+    port = free_port()  # the worktree's own port range
     routes = fakesnow_server.app.router.routes
     login = next(r for r in routes if getattr(r, "path", None) == "/session/v1/login-request")
     routes[routes.index(login)] = Route(login.path, _login_with_master_token, methods=["POST"])
@@ -88,10 +89,29 @@ def fake_account(fakesnow_port: int) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def caves_server(tmp_path_factory) -> Iterator[RunningServer]:
+    """The wire server over a warehouse where deploy_sql/ was deployed through the connector (graphs suspended,
+    as a first deployment leaves them)."""
+    with running_server(tmp_path_factory.mktemp("snowflake") / "warehouse.duckdb") as server:
+        wh = SnowflakeWarehouse.from_settings(server.account())
+        try:
+            deploy(wh)
+        finally:
+            wh.close()
+        yield server
+
+
+@pytest.fixture(scope="session")
+def account(caves_server: RunningServer) -> dict[str, Any]:
+    """The ``[connections.snowflake]`` keys that reach the deployed account (any credentials on loopback)."""
+    return caves_server.account(database="CAVES_ALBERT_DB", schema="OPS", network_timeout=30, login_timeout=10)
+
+
 @pytest.fixture
-def settings(fake_account: dict[str, Any]) -> dict[str, Any]:
-    """A copy of :func:`fake_account` a test may change."""
-    return {**fake_account, "session_parameters": dict(fake_account["session_parameters"])}
+def settings(account: dict[str, Any]) -> dict[str, Any]:
+    """A copy of :func:`account` a test may change."""
+    return {**account, "session_parameters": dict(account["session_parameters"])}
 
 
 @pytest.fixture
@@ -99,24 +119,3 @@ def warehouse(settings: dict[str, Any]) -> Iterator[SnowflakeWarehouse]:
     wh = SnowflakeWarehouse.from_settings(settings)
     yield wh
     wh.close()
-
-
-@pytest.fixture(scope="session")
-def pipeline_tables(fake_account: dict[str, Any]) -> None:
-    """The database, schemas and tables of deploy_sql/ created in fakesnow with plain CREATE TABLE statements
-    (column names and types only: fakesnow has no streams or tasks, and the tests bind every value), plus
-    the views, which fakesnow runs as written."""
-    wh = SnowflakeWarehouse.from_settings(fake_account)
-    try:
-        statements = load_statements()
-        for stmt in statements:
-            if stmt.kind in ("database", "schema"):
-                wh.execute(stmt.sql)
-            elif stmt.kind == "table":
-                columns = ", ".join(f"{c.name} {c.type_sql}" for c in stmt.columns())
-                wh.execute(f"create or replace table {stmt.name} ({columns})")
-        for stmt in statements:
-            if stmt.kind == "view":
-                wh.execute(stmt.sql)
-    finally:
-        wh.close()

@@ -1,7 +1,12 @@
-"""The SQL the administration flows send to Snowflake, statement by statement, through the connector backend.
+"""The SQL the administration flows send to Snowflake, statement by statement, through the connector backend,
+and what it does there.
 
-fakesnow has no tasks, so its session turns ``ALTER TASK`` / ``EXECUTE TASK`` into no-ops (``nop_regexes``):
-what is checked is exactly what goes over the wire, in order, and that nothing else does.
+The account is the wire server (tests/warehouse/conftest.py) over the real deploy_sql/: what is checked is exactly
+what goes over the wire, in order, that nothing else does, and each statement's effect on the task graphs behind
+it (SHOW TASKS states, TASK_HISTORY rows) as Snowflake defines it: ALTER TASK
+(https://docs.snowflake.com/en/sql-reference/sql/alter-task), EXECUTE TASK [RETRY LAST]
+(https://docs.snowflake.com/en/sql-reference/sql/execute-task), TASK_HISTORY
+(https://docs.snowflake.com/en/sql-reference/functions/task_history).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from snowflake.connector.errors import ProgrammingError
+from wire.server import RunningServer
 
 from caves import taskctl
 from caves.dag import UnknownTaskError
@@ -20,8 +27,6 @@ from caves.security import audit
 from caves.warehouse.snowflake import SnowflakeWarehouse
 
 OPS = "CAVES_ALBERT_DB.OPS"
-
-pytestmark = pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
 
 
 class Recording:
@@ -46,11 +51,31 @@ class Recording:
 
 
 @pytest.fixture
-def snowflake(settings: dict[str, Any], pipeline_tables: None) -> Iterator[Recording]:
-    settings["session_parameters"]["nop_regexes"] = [r"^ALTER TASK ", r"^EXECUTE TASK "]
+def snowflake(settings: dict[str, Any]) -> Iterator[Recording]:
     wh = SnowflakeWarehouse.from_settings(settings)
     yield Recording(wh)
     wh.close()
+
+
+def states(server: RunningServer) -> dict[str, str]:
+    """Each task's state on the engine behind the account (``SHOW TASKS``, names fully qualified)."""
+    with server.engine.session() as session:
+        rows = session.execute("SHOW TASKS IN DATABASE CAVES_ALBERT_DB").dicts()
+    return {f"{OPS}.{r['name']}": r["state"] for r in rows}
+
+
+def history(server: RunningServer) -> list[dict[str, Any]]:
+    """The runs of TASK_HISTORY() behind the account (not the next SCHEDULED ones), oldest first."""
+    with server.engine.session() as session:
+        return session.execute(
+            "select NAME, STATE, ATTEMPT_NUMBER, GRAPH_RUN_GROUP_ID, SCHEDULED_FROM from "
+            "table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) where STATE <> 'SCHEDULED' "
+            "order by SCHEDULED_TIME, QUERY_START_TIME"
+        ).dicts()
+
+
+def tasks_of(statements: list[str]) -> list[str]:
+    return [s.split()[2] for s in statements]
 
 
 @pytest.mark.parametrize(
@@ -74,9 +99,10 @@ def snowflake(settings: dict[str, Any], pipeline_tables: None) -> Iterator[Recor
         ("task_staging_to_prod_orders", [f"ALTER TASK {OPS}.TASK_STAGING_TO_PROD_ORDERS SUSPEND"]),  # a child alone
     ],
 )
-def test_suspend_statements(snowflake: Recording, name: str, expected: list[str]) -> None:
+def test_suspend_statements(snowflake: Recording, caves_server: RunningServer, name: str, expected: list[str]) -> None:
     assert taskctl.run(snowflake, taskctl.suspend_statements(name)) == expected
     assert snowflake.statements() == expected
+    assert {states(caves_server)[task] for task in tasks_of(expected)} == {"suspended"}
 
 
 @pytest.mark.parametrize(
@@ -105,23 +131,62 @@ def test_suspend_statements(snowflake: Recording, name: str, expected: list[str]
         ),
     ],
 )
-def test_resume_statements(snowflake: Recording, name: str, expected: list[str]) -> None:
+def test_resume_statements(snowflake: Recording, caves_server: RunningServer, name: str, expected: list[str]) -> None:
     assert taskctl.run(snowflake, taskctl.resume_statements(name)) == expected
     assert snowflake.statements() == expected
+    assert {states(caves_server)[task] for task in tasks_of(expected)} == {"started"}  # the whole graph runs
 
 
 @pytest.mark.parametrize(
-    ("name", "retry_last", "expected"),
+    ("name", "expected"),
     [
-        ("TASK_RAW_TO_STAGING_ORDERS", False, f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS"),
+        ("TASK_RAW_TO_STAGING_ORDERS", f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS"),
         # Snowflake refuses EXECUTE TASK on a child: its root runs the graph
-        ("TASK_STAGING_TO_PROD_INVENTORY_CURRENT", False, f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_INVENTORY"),
-        ("TASK_RAW_TO_STAGING_ORDERS", True, f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS RETRY LAST"),
+        ("TASK_STAGING_TO_PROD_INVENTORY_CURRENT", f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_INVENTORY"),
     ],
 )
-def test_execute_statement(snowflake: Recording, name: str, retry_last: bool, expected: str) -> None:
-    assert taskctl.run(snowflake, [taskctl.execute_statement(name, retry_last=retry_last)]) == [expected]
+def test_execute_statement(snowflake: Recording, caves_server: RunningServer, name: str, expected: str) -> None:
+    before = len(history(caves_server))
+    assert taskctl.run(snowflake, [taskctl.execute_statement(name)]) == [expected]
     assert snowflake.statements() == [expected]
+    run = history(caves_server)[before]  # the root's run, whatever its WHEN decided (SUCCEEDED or SKIPPED)
+    assert (f"{OPS}.{run['NAME']}", run["SCHEDULED_FROM"]) == (expected.split()[-1], "EXECUTE_TASK")
+
+
+def test_retry_last_statement_reruns_the_failed_task(snowflake: Recording, caves_server: RunningServer) -> None:
+    """RETRY LAST is refused unless the graph's last run failed; after a failure it re-runs the failed task in
+    the same graph run group, with the next attempt number."""
+    expected = f"EXECUTE TASK {OPS}.TASK_RAW_TO_STAGING_ORDERS RETRY LAST"
+    inner = snowflake.inner
+    taskctl.run(inner, taskctl.resume_statements("TASK_RAW_TO_STAGING_ORDERS"))  # the child runs with its root
+    inner.execute(
+        "insert into CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM (RAW_MESSAGE, EVENT_DATA, SOURCE_TOPIC) "
+        "select ?, try_parse_json(?), ?",
+        ["{}", "{}", "admin-sql-test"],
+    )  # work for the root: it runs rather than skipping
+    inner.execute("alter table CAVES_ALBERT_DB.PRODUCTION.ORDERS rename to ORDERS_AWAY")
+    try:
+        before = len(history(caves_server))
+        taskctl.run(inner, [taskctl.execute_statement("TASK_RAW_TO_STAGING_ORDERS")])
+        failed = history(caves_server)[before:]
+        assert [(r["NAME"], r["STATE"]) for r in failed] == [
+            ("TASK_RAW_TO_STAGING_ORDERS", "SUCCEEDED"), ("TASK_STAGING_TO_PROD_ORDERS", "FAILED"),
+        ]  # fmt: skip
+    finally:
+        inner.execute("alter table CAVES_ALBERT_DB.PRODUCTION.ORDERS_AWAY rename to ORDERS")
+    assert taskctl.run(snowflake, [taskctl.execute_statement("TASK_RAW_TO_STAGING_ORDERS", retry_last=True)]) == [
+        expected
+    ]
+    assert snowflake.statements() == [expected]
+    [retried] = history(caves_server)[before + 2 :]
+    assert (retried["NAME"], retried["STATE"], retried["ATTEMPT_NUMBER"]) == (
+        "TASK_STAGING_TO_PROD_ORDERS",
+        "SUCCEEDED",
+        2,
+    )
+    assert retried["GRAPH_RUN_GROUP_ID"] == failed[1]["GRAPH_RUN_GROUP_ID"]
+    with pytest.raises(ProgrammingError):  # the last run succeeded: nothing to retry
+        taskctl.run(inner, [taskctl.execute_statement("TASK_RAW_TO_STAGING_ORDERS", retry_last=True)])
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""`--target snowflake` on the CLI's data commands, through the real connector against fakesnow's server.
+"""`--target snowflake` on the CLI's data commands, through the real connector against the wire server (caves/wire
+over the real deploy_sql/, tests/warehouse/conftest.py).
 
 DESIGN.md's CLI contract: every command takes `--target local|snowflake`; `sql` and `query` print the same
 formats on both.
@@ -27,8 +28,8 @@ def _connection_file(tmp_path: Path, account: dict[str, Any]) -> Path:
 
 
 @pytest.fixture
-def conn_file(tmp_path: Path, fake_account: dict[str, Any], pipeline_tables: None) -> Path:
-    return _connection_file(tmp_path, fake_account)
+def conn_file(tmp_path: Path, account: dict[str, Any]) -> Path:
+    return _connection_file(tmp_path, account)
 
 
 def test_sql_runs_on_snowflake(conn_file: Path, capsys) -> None:
@@ -56,7 +57,7 @@ def test_query_runs_on_snowflake_with_bound_parameters(conn_file: Path, capsys) 
          "--connection-file", str(conn_file), "--format", "json"]
     )  # fmt: skip
     assert code == 0
-    assert json.loads(capsys.readouterr().out) == []  # the fake account's tables are empty
+    assert json.loads(capsys.readouterr().out) == []  # nothing was ingested: the deployed tables are empty
 
 
 def test_init_on_snowflake_is_refused_readably(conn_file: Path, capsys) -> None:

@@ -1,8 +1,9 @@
-"""caves.warehouse.snowflake: the real snowflake-connector-python against fakesnow's server on 127.0.0.1.
+"""caves.warehouse.snowflake: the real snowflake-connector-python against the wire server on 127.0.0.1.
 
 What runs here goes over HTTP exactly as it would to Snowflake: login, qmark binds, array binding, Arrow
-results, session loss. The packaged queries run against the tables of deploy_sql/ (created plainly by the
-``pipeline_tables`` fixture) filled with a small, hand-checked data set.
+results, session loss. The packaged queries (every one of them: the account has the real deploy_sql/, streams and
+tasks included) run against its tables filled with a small, hand-checked data set. fakesnow's server remains
+for one case the wire server does not produce: a dropped session answered with HTTP 401.
 """
 
 from __future__ import annotations
@@ -19,33 +20,10 @@ import fakesnow.server as fakesnow_server
 import pandas as pd
 import pytest
 import snowflake.connector
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from caves.catalog import load_catalog
 from caves.warehouse.base import Warehouse
 from caves.warehouse.snowflake import SnowflakeWarehouse, WarehouseConnectionError
-
-# Catalog queries fakesnow cannot run (it has no streams or tasks, see the reference LOCAL_ENGINE.md), with
-# why. They are expected to fail (strict: if fakesnow learns them, the test says so and they move back).
-FAKESNOW_CANNOT_RUN = {
-    "alert_overview": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_failures": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_history_recent": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_runs": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_run_summary": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_cost_runs": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_cost_by_task": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_cost_by_graph": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_cost_by_day": "reads TASK_HISTORY(): fakesnow has no tasks",
-    "task_graph_runs": "reads COMPLETE_TASK_GRAPHS(): fakesnow has no tasks",
-    "task_graphs_current": "reads CURRENT_TASK_GRAPHS(): fakesnow has no tasks",
-    "streams_pending": "calls SYSTEM$STREAM_HAS_DATA: fakesnow has no streams",
-    "stream_backlog": "selects from the pipeline's streams: fakesnow has no streams",
-    # Snowflake casts the text implicitly; fakesnow's server passes a REAL bind (a float parameter) to DuckDB
-    # as a string, and DuckDB refuses the unary minus of `<= -?` on a string.
-    "declining_products": "fakesnow passes a float bind as text, DuckDB refuses -'20.0'",
-}
 
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 TODAY = dt.datetime.combine(NOW.date(), dt.time())  # midnight UTC: "today" whenever the test runs
@@ -95,11 +73,17 @@ def _raw(offset: int, order: tuple[Any, ...]) -> tuple[Any, ...]:
 RAW = [_raw(i, order) for i, order in enumerate(ORDERS)]
 
 
+PIPELINE_TABLES = (
+    "RAW_DATA.RAW_EVENTS_STREAM", "STAGING.STG_ORDERS", "STAGING.STG_INVENTORY_ADJUSTMENTS", "STAGING.REJECTED_EVENTS",
+    "PRODUCTION.ORDERS", "PRODUCTION.INVENTORY_HISTORY", "PRODUCTION.INVENTORY_CURRENT",
+)  # fmt: skip
+
+
 @pytest.fixture(scope="module")
-def shop(pipeline_tables: None, fake_account: dict[str, Any]) -> Iterator[SnowflakeWarehouse]:
-    """A warehouse whose PRODUCTION tables hold the data set above, loaded with executemany."""
-    wh = SnowflakeWarehouse.from_settings(fake_account)
-    for table in ("PRODUCTION.ORDERS", "PRODUCTION.INVENTORY_CURRENT", "RAW_DATA.RAW_EVENTS_STREAM"):
+def shop(account: dict[str, Any]) -> Iterator[SnowflakeWarehouse]:
+    """A warehouse whose pipeline tables hold the data set above (nothing else), loaded with executemany."""
+    wh = SnowflakeWarehouse.from_settings(account)
+    for table in PIPELINE_TABLES:
         wh.execute(f"delete from CAVES_ALBERT_DB.{table}")
     wh.executemany(
         f"insert into CAVES_ALBERT_DB.PRODUCTION.ORDERS ({ORDER_COLUMNS}) values ({', '.join(['?'] * 17)})", ORDERS
@@ -122,9 +106,6 @@ def shop(pipeline_tables: None, fake_account: dict[str, Any]) -> Iterator[Snowfl
 
 CATALOG = load_catalog()
 
-# fakesnow's own noise, from inside the server: it copies DuckDB results to Arrow
-pytestmark = pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")
-
 
 @contextlib.contextmanager
 def unused_port() -> Iterator[int]:
@@ -134,15 +115,7 @@ def unused_port() -> Iterator[int]:
         yield sock.getsockname()[1]
 
 
-@pytest.mark.parametrize(
-    "query_id",
-    [
-        pytest.param(q.id, marks=pytest.mark.xfail(strict=True, reason=FAKESNOW_CANNOT_RUN[q.id]))
-        if q.id in FAKESNOW_CANNOT_RUN
-        else q.id
-        for q in CATALOG
-    ],
-)
+@pytest.mark.parametrize("query_id", [q.id for q in CATALOG])
 def test_catalog_query_runs_with_its_declared_columns(shop: SnowflakeWarehouse, query_id: str) -> None:
     query = CATALOG.get(query_id)
     sql, params = query.bind()
@@ -226,40 +199,40 @@ def test_reconnects_when_the_connection_was_closed(warehouse: SnowflakeWarehouse
     assert "Snowflake connection closed: reconnecting" in caplog.messages
 
 
-def test_reconnects_when_the_server_forgot_the_session(warehouse: SnowflakeWarehouse, caplog) -> None:
-    """The server drops every session (a restart, an expiry): HTTP 401 on the next request."""
-    fakesnow_server.sessions.clear()
+def test_reconnects_when_the_server_forgot_the_session(warehouse: SnowflakeWarehouse, caves_server, caplog) -> None:
+    """The server drops every session (a restart): 390111, session no longer exists, on the next request."""
+    caves_server.wire.sessions.forget_all()
     with caplog.at_level(logging.INFO, logger="caves.warehouse.snowflake"):
         assert int(warehouse.query("select 2 as X").iloc[0]["X"]) == 2
+    assert "Snowflake session lost (390111): reconnecting and retrying once" in caplog.messages
+
+
+@pytest.fixture
+def fake_warehouse(fake_account: dict[str, Any]) -> Iterator[SnowflakeWarehouse]:
+    wh = SnowflakeWarehouse.from_settings(fake_account)
+    yield wh
+    wh.close()
+
+
+@pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning")  # fakesnow's own noise
+def test_reconnects_when_the_session_is_refused_with_http_401(fake_warehouse: SnowflakeWarehouse, caplog) -> None:
+    """A server that answers a dropped session with HTTP 401 (fakesnow does; the wire server answers 390111):
+    the connector raises 290401 and the backend logs in again."""
+    fakesnow_server.sessions.clear()
+    with caplog.at_level(logging.INFO, logger="caves.warehouse.snowflake"):
+        assert int(fake_warehouse.query("select 2 as X").iloc[0]["X"]) == 2
     assert "Snowflake session lost (290401): reconnecting and retrying once" in caplog.messages
 
 
 def test_reconnects_once_on_an_expired_session_and_retries_the_statement(
-    warehouse: SnowflakeWarehouse, monkeypatch: pytest.MonkeyPatch, caplog
+    warehouse: SnowflakeWarehouse, caves_server, caplog
 ) -> None:
     """Snowflake's expiry, as the connector sees it: the statement gets 390112 (session expired), the
     connector tries to renew the session and is told 390114 (token expired), and raises that. The backend
     logs in again and runs the statement once more."""
-    token_request = Route(
-        "/session/token-request",
-        lambda _: JSONResponse({"success": False, "code": "390114", "message": "Authentication token has expired."}),
-        methods=["POST"],
-    )
-    expired = iter([True])
-    real_to_conn = fakesnow_server.to_conn
-
-    def to_conn(token: str):
-        if next(expired, False):
-            raise fakesnow_server.ServerError(status_code=200, code="390112", message="Session token expired.")
-        return real_to_conn(token)
-
-    monkeypatch.setattr(fakesnow_server, "to_conn", to_conn)
-    fakesnow_server.app.router.routes.append(token_request)
-    try:
-        with caplog.at_level(logging.INFO, logger="caves.warehouse.snowflake"):
-            assert int(warehouse.query("select 3 as X").iloc[0]["X"]) == 3
-    finally:
-        fakesnow_server.app.router.routes.remove(token_request)
+    caves_server.wire.sessions.expire_all(master=True)
+    with caplog.at_level(logging.INFO, logger="caves.warehouse.snowflake"):
+        assert int(warehouse.query("select 3 as X").iloc[0]["X"]) == 3
     assert "Snowflake session lost (390114): reconnecting and retrying once" in caplog.messages
 
 
@@ -274,7 +247,7 @@ def test_an_unreachable_account_gives_a_readable_error_without_the_password(sett
         with pytest.raises(WarehouseConnectionError) as caught:
             SnowflakeWarehouse.from_settings(settings)
     message = str(caught.value)
-    assert message.startswith("cannot connect to Snowflake (account 'fakesnow', user 'fake', host localhost:")
+    assert message.startswith("cannot connect to Snowflake (account 'local', user 'caves', host 127.0.0.1:")
     assert "hunter2" not in message
     assert caught.value.__cause__ is None and caught.value.__suppress_context__  # nothing chained to a traceback
 
