@@ -444,11 +444,19 @@ def _describe_table(session: Session, name: ObjectName, like: str | None = None)
     )
 
 
+_IDENTIFIER_LITERAL = re.compile(r"^IDENTIFIER\s*\(\s*'((?:[^']|'')+)'\s*\)$", re.I)
+
+
 @command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
 def _describe(session: Session, text: str, params: Binds) -> Result:
-    match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+" + _NAME + r"\s*$", text, re.I)
+    match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+(?P<name>.+?)\s*$", text, re.I | re.S)
     kind = match.group(1).upper()
-    name = resolve(split_name(match.group("name")), session.database, session.schema)
+    written = match.group("name")
+    literal = _IDENTIFIER_LITERAL.match(written)  # identifier-literal: IDENTIFIER('db.schema.name')
+    written = literal.group(1).replace("''", "'") if literal else written
+    if not re.fullmatch(_NAME, written):
+        raise SnowflakeError(f"SQL compilation error: invalid object name {written[:60]!r}.", errno=1003)
+    name = resolve(split_name(written), session.database, session.schema)
     if kind in {"TABLE", "VIEW"}:
         return _describe_table(session, name)
     if kind == "STREAM":

@@ -38,6 +38,9 @@ CASES = [
     # DESCRIBE TABLE: an INT column is NUMBER(38,0) (the type as Snowflake spells it is not kept yet: not compared)
     ok(DESC_TABLE, "DESCRIBE TABLE my_db.my_schema.my_table", ("C1", "COLUMN", "Y", None), setup=_MY_SCHEMA,
        pick=["name", "kind", "null?", "default"]),
+    # identifier-literal: "DESCRIBE TABLE IDENTIFIER('mytable')" names the table by a string literal
+    ok(IDENTIFIER, "DESCRIBE TABLE IDENTIFIER('my_db.my_schema.my_table')", ("C1", "COLUMN"), setup=_MY_SCHEMA,
+       pick=["name", "kind"]),
 ]  # fmt: skip
 
 
