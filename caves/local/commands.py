@@ -399,6 +399,13 @@ def _show_tables(
         created, cluster, tracked = meta.get((db, sch, name), (None, None, False))
         if what == "VIEWS":
             out.append((created, name, "", db, sch, "SYSADMIN", comment or "", None, "false", "false"))
+        elif what == "OBJECTS":
+            # show-objects: kind TABLE or VIEW; owner_role_type after owner (bcr-747); is_iceberg (bcr-1842) and
+            # is_dynamic / is_hybrid (Y/N): the engine has only plain tables and views
+            out.append(
+                (created, name, db, sch, kind, comment or "", cluster or "", size or 0, None, "SYSADMIN", "1",
+                 "ROLE", None, "N", "N", "N")
+            )  # fmt: skip
         else:
             out.append(
                 (created, name, db, sch, "TABLE", comment or "", cluster or "", size or 0, None, "SYSADMIN", "1",
@@ -407,13 +414,17 @@ def _show_tables(
     if what == "VIEWS":
         cols = ["created_on", "name", "reserved", "database_name", "schema_name", "owner", "comment", "text",
                 "is_secure", "is_materialized"]  # fmt: skip
+    elif what == "OBJECTS":
+        cols = ["created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows",
+                "bytes", "owner", "retention_time", "owner_role_type", "budget", "is_hybrid", "is_dynamic",
+                "is_iceberg"]  # fmt: skip
     else:
         cols = ["created_on", "name", "database_name", "schema_name", "kind", "comment", "cluster_by", "rows",
                 "bytes", "owner", "retention_time", "change_tracking"]  # fmt: skip
     if terse:
         return Result.of(
             ["created_on", "name", "kind", "database_name", "schema_name"],
-            [(r[0], r[1], "TABLE", r[2], r[3]) for r in out],
+            [(r[0], r[1], r[4] if what == "OBJECTS" else "TABLE", r[2], r[3]) for r in out],
         )
     return Result.of(cols, out)
 
