@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..objects import ObjectSyntaxError, parse_create_stream
+from . import alerts as alert_cmds
 from . import tasks as task_cmds
 from .dml import enable_change_tracking
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
@@ -38,6 +39,8 @@ def command(pattern: str) -> Callable[[Handler], Handler]:
 
 
 def find(text: str) -> Handler | None:
+    if alert_cmds.STATEMENT.match(text):  # alerts and the notification procedures: caves/local/alerts.py
+        return alert_cmds.handle
     for pattern, fn in _HANDLERS:
         if pattern.match(text):
             return fn

@@ -8,6 +8,7 @@ adds it) and Snowflake's argument names.
 
 from __future__ import annotations
 
+from .alerts import ALERTS_SQL
 from .names import INTERNAL_SCHEMA, quote
 from .translate import ROW_ID
 
@@ -74,7 +75,7 @@ CREATE OR REPLACE MACRO SF_TASK_DEPENDENTS(db, TASK_NAME := NULL, RECURSIVE := T
     FROM (SELECT ID, min(DEPTH) AS DEPTH FROM walk GROUP BY ID) AS w
     JOIN {_S}.TASKS AS t ON t.ID = w.ID
     ORDER BY w.DEPTH, t.NAME;
-"""
+""" + ALERTS_SQL  # alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
 
 
 def information_schema_sql(database: str) -> str:

@@ -13,6 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from . import alerts
 from .engine import Engine
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .tasks import RunOutcome, next_run_time, parse_schedule, run_graph
@@ -86,6 +87,7 @@ def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0
         outcome = run_graph(engine, due.root, scheduled_time=due.scheduled_time, scheduled_from="SCHEDULE")
         log.info("task graph %s: %s", due.root.fqn, outcome.state)
         outcomes.append(outcome)
+    alerts.tick(engine, now, time_scale)  # started alerts whose schedule has come (caves/local/alerts.py)
     return outcomes
 
 

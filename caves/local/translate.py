@@ -492,7 +492,7 @@ class Translator:
         if not isinstance(func, (exp.Anonymous, exp.Func)):
             raise SnowflakeError(f"Unsupported table function: {call.sql('snowflake')}")
         fname = func.name.upper() if isinstance(func, exp.Anonymous) else func.sql_name().upper()
-        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR"}:
+        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR", "ALERT_HISTORY", "NOTIFICATION_OUTBOX"}:
             raise SnowflakeError(f"Unsupported table function: {fname}")
         args: list[exp.Expression] = [exp.Literal.string(database or "")]
         if not isinstance(func, exp.Anonymous):
