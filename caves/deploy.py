@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .alerting import render_notification_integration
 from .dag import TaskGraph
 from .objects import (
     DATABASE,
@@ -69,6 +70,7 @@ class DeployState:
     tables: dict[str, set[str]] = field(default_factory=dict)  # table -> its column names
     streams: dict[str, StreamState] = field(default_factory=dict)
     tasks: dict[str, TaskState] = field(default_factory=dict)
+    alerts: dict[str, str] = field(default_factory=dict)  # alert -> 'started' | 'suspended' (SHOW ALERTS)
 
     @classmethod
     def coerce(cls, state: DeployState | Mapping[str, Any] | None) -> DeployState:
@@ -106,8 +108,12 @@ class DeployState:
                 predecessors=tuple(normalize_name(p) for p in info.get("predecessors") or ()),
             )
         schemas = {normalize_name(s) for s in state.get("schemas") or ()}
+        alerts = {normalize_name(k): str(v).lower() for k, v in dict(state.get("alerts") or {}).items()}
         database_exists = bool(state.get("database_exists", bool(schemas or tables or streams or tasks)))
-        return cls(database_exists=database_exists, schemas=schemas, tables=tables, streams=streams, tasks=tasks)
+        return cls(
+            database_exists=database_exists, schemas=schemas, tables=tables, streams=streams, tasks=tasks,
+            alerts=alerts,
+        )
 
     def state_root_of(self, name: str) -> str:
         """The root of ``name``'s graph as it exists now (following predecessors)."""
@@ -162,6 +168,8 @@ def plan_deploy(
     *,
     resume_all: bool = False,
     recreate_stale_streams: bool = False,
+    resume_new_alerts: bool = False,
+    notification_integration: str | None = None,
 ) -> list[str]:
     """The statements to run, in order, to bring the warehouse described by ``state`` to ``statements``.
 
@@ -173,6 +181,11 @@ def plan_deploy(
     3. for each graph that was running (or every graph with ``resume_all``), ``alter task ... resume``
        children first and the root last. A child that exists and was suspended while its graph ran stays
        suspended (it was suspended on purpose); a new child of a running graph is resumed.
+
+    Alerts are replaced like tasks: a started alert is suspended first and resumed at the very end (after the
+    task graphs); a new alert is created suspended (Snowflake's rule) and resumed only with ``resume_all`` or
+    ``resume_new_alerts``. Their notification integration is ``notification_integration`` (see
+    caves.alerting.render_notification_integration).
 
     Never emitted: ``DROP``, ``CREATE OR REPLACE TABLE``, ``CREATE OR REPLACE STREAM`` (except, when
     ``recreate_stale_streams`` is set, for a stream that SHOW STREAMS reports stale: its offset is already
@@ -201,6 +214,8 @@ def plan_deploy(
         )
 
     plan: list[str] = [f"alter task {root} suspend" for root in to_suspend]
+    alert_names = [s.name for s in statements if s.kind == "alert"]
+    plan.extend(f"alter alert {name} suspend" for name in alert_names if current.alerts.get(name) == "started")
     task_statements = {s.name: s for s in statements if s.kind == "task"}
     emitted_tasks: set[str] = set()
     for stmt in statements:
@@ -230,7 +245,9 @@ def plan_deploy(
                     emitted_tasks.add(name)
         elif stmt.kind == "view":
             plan.append(stmt.sql)
-        elif stmt.is_task_control:
+        elif stmt.kind == "alert":
+            plan.append(render_notification_integration(stmt.sql, notification_integration))
+        elif stmt.is_task_control or stmt.is_alert_control:
             continue
         else:
             plan.append(stmt.sql)
@@ -245,6 +262,10 @@ def plan_deploy(
             if resume_all or before is None or before.started:
                 plan.append(f"alter task {name} resume")
         plan.append(f"alter task {root} resume")
+    for name in alert_names:
+        before = current.alerts.get(name)
+        if before == "started" or resume_all or (before is None and resume_new_alerts):
+            plan.append(f"alter alert {name} resume")
     return plan
 
 
@@ -309,18 +330,44 @@ def read_state(warehouse: Any, database: str = DATABASE) -> DeployState:
             state=str(r.get("state") or "suspended").lower(),
             predecessors=parse_predecessors(r.get("predecessors")),
         )
+    try:
+        alert_rows = _records(warehouse.query(f"show alerts in database {database}"))
+    except Exception as exc:  # an account without alerts privileges: the plan then treats every alert as new
+        log.warning("deploy: SHOW ALERTS failed (%s); every alert is planned as new", str(exc).splitlines()[0][:200])
+        alert_rows = []
+    for r in alert_rows:
+        name = normalize_name(f"{r.get('database_name') or database}.{r['schema_name']}.{r['name']}")
+        state.alerts[name] = str(r.get("state") or "suspended").lower()
     return state
 
 
-def deploy(warehouse: Warehouse, *, dry_run: bool = False, resume_new_graphs: bool = False) -> list[str]:
+def deploy(
+    warehouse: Warehouse,
+    *,
+    dry_run: bool = False,
+    resume_new_graphs: bool = False,
+    notification_integration: str | None = None,
+) -> list[str]:
     """Plan and (unless ``dry_run``) apply deploy_sql/; returns the statements in order.
 
     Safe on a live pipeline: tables and streams are only created when missing, running graphs are
     suspended before their tasks are replaced and resumed afterwards, children first. With
-    ``resume_new_graphs``, a warehouse that has no task yet gets its graphs started (the local default).
+    ``resume_new_graphs``, a warehouse that has no task yet gets its graphs started and new alerts are started
+    (the local default). ``notification_integration`` defaults to config/caves.yaml's
+    ``alerts.notification_integration``.
     """
+    if notification_integration is None:
+        from .settings import load_settings
+
+        notification_integration = load_settings().alerts_notification_integration
     state = read_state(warehouse)
-    plan = plan_deploy(load_statements(), state, resume_all=resume_new_graphs and not state.tasks)
+    plan = plan_deploy(
+        load_statements(),
+        state,
+        resume_all=resume_new_graphs and not state.tasks,
+        resume_new_alerts=resume_new_graphs,
+        notification_integration=notification_integration,
+    )
     if not dry_run:
         for statement in plan:
             log.debug("deploy: %s", statement.splitlines()[0][:100])
