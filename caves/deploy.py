@@ -111,7 +111,11 @@ class DeployState:
         alerts = {normalize_name(k): str(v).lower() for k, v in dict(state.get("alerts") or {}).items()}
         database_exists = bool(state.get("database_exists", bool(schemas or tables or streams or tasks)))
         return cls(
-            database_exists=database_exists, schemas=schemas, tables=tables, streams=streams, tasks=tasks,
+            database_exists=database_exists,
+            schemas=schemas,
+            tables=tables,
+            streams=streams,
+            tasks=tasks,
             alerts=alerts,
         )
 

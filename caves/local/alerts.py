@@ -228,7 +228,7 @@ def handle(session: Session, text: str, params: Any) -> Result:
         match = re.match(r"^(?:DESCRIBE|DESC)\s+ALERT\s+" + _NAME + r"\s*$", text, re.I)
         if not match:
             raise SnowflakeError("SQL compilation error: invalid DESCRIBE ALERT.", errno=1003)
-        name, _row_ = _require(session, match.group("name"))
+        name = _require(session, match.group("name"))[0]
         return show_alerts(session, name.name, name.database, name.schema)
     if head.startswith("EXECUTE"):
         return _execute(session, text)
@@ -288,7 +288,7 @@ def _alter(session: Session, text: str) -> Result:
     if not match:
         raise SnowflakeError("SQL compilation error: invalid ALTER ALERT.", errno=1003)
     try:
-        name, row = _require(session, match.group("name"))
+        row = _require(session, match.group("name"))[1]
     except ObjectNotFound:
         if match.group("ie"):
             return _ok()
@@ -362,6 +362,10 @@ _SHOW_RE = re.compile(
 )
 
 
+def _is_database(session: Session, name: str) -> bool:
+    return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
+
+
 def _like(value: str, pattern: str | None) -> bool:
     if not pattern:
         return True
@@ -380,11 +384,12 @@ def _show(session: Session, text: str) -> Result:
         database = schema = None
     elif target:
         parts = split_name(target)
-        if scope == "DATABASE" or len(parts) == 1 and scope != "SCHEMA":
-            database, schema = (parts[0], None) if scope == "DATABASE" or not session.database else (
-                session.database, parts[0])  # fmt: skip
+        if scope == "DATABASE" or (not scope and len(parts) == 1 and _is_database(session, parts[0])):
+            database, schema = parts[0], None
+        elif len(parts) == 2:
+            database, schema = parts[0], parts[1]
         else:
-            database, schema = (parts[0], parts[1]) if len(parts) == 2 else (session.database, parts[0])
+            database, schema = session.database, parts[0]
     elif scope == "DATABASE":
         schema = None
     result = show_alerts(session, match.group("like"), database, schema, starts=match.group("starts"))
@@ -425,7 +430,7 @@ def _execute(session: Session, text: str) -> Result:
     match = re.match(r"^EXECUTE\s+ALERT\s+" + _NAME + r"\s*$", text, re.I)
     if not match:
         raise SnowflakeError("SQL compilation error: invalid EXECUTE ALERT.", errno=1003)
-    name, _row_ = _require(session, match.group("name"))
+    name = _require(session, match.group("name"))[0]
     if session.in_transaction:
         session.commit()
     run_alert(session.engine, name, scheduled_time=session.engine.clock(), scheduled_from="EXECUTE ALERT")
@@ -545,16 +550,12 @@ def run_alert(
         run_id = str(uuid.uuid4())
         condition_id = str(uuid.uuid4())
         last_success = _last_success(control, row["ID"])
-        claimed = _claim(
-            control,
-            row,
-            dict(
-                RUN_ID=run_id, ALERT_ID=row["ID"], NAME=name.name, DATABASE_NAME=name.database,
-                SCHEMA_NAME=name.schema, CONDITION=row["CONDITION"], CONDITION_QUERY_ID=condition_id,
-                ACTION=row["ACTION"], STATE="EXECUTING", SCHEDULED_TIME=scheduled_time, SCHEDULED_FROM=scheduled_from,
-                RUNNING_OWNER=_owner_token(),
-            ),  # fmt: skip
-        )
+        started = dict(
+            RUN_ID=run_id, ALERT_ID=row["ID"], NAME=name.name, DATABASE_NAME=name.database, SCHEMA_NAME=name.schema,
+            CONDITION=row["CONDITION"], CONDITION_QUERY_ID=condition_id, ACTION=row["ACTION"], STATE="EXECUTING",
+            SCHEDULED_TIME=scheduled_time, SCHEDULED_FROM=scheduled_from, RUNNING_OWNER=_owner_token(),
+        )  # fmt: skip
+        claimed = _claim(control, row, started)
         if not claimed:
             return "NOT_RUN"
         worker = engine.session(name.database, name.schema)

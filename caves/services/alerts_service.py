@@ -245,8 +245,11 @@ def _group(items: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
     )
     rank = grouped["SEVERITY"].map(lambda v: SEVERITIES.index(v) if v in SEVERITIES else 9)
-    return grouped.assign(_R=rank).sort_values(["_R", "FIRST_SEEN"]).drop(columns="_R")[_OPEN_COLUMNS].reset_index(
-        drop=True
+    return (
+        grouped.assign(_R=rank)
+        .sort_values(["_R", "FIRST_SEEN"])
+        .drop(columns="_R")[_OPEN_COLUMNS]
+        .reset_index(drop=True)
     )
 
 
