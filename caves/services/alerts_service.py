@@ -332,3 +332,27 @@ def acknowledge(
 def short_names(names: Sequence[str]) -> list[str]:
     """``CAVES_ALBERT_DB.OPS.ALERT_X`` -> ``ALERT_X``."""
     return [n.rsplit(".", 1)[-1] for n in names]
+
+
+def outbox(warehouse: Warehouse, limit: int = 50) -> pd.DataFrame:
+    """The local engine's notification outbox, newest first (notifications are recorded, not sent, locally)."""
+    frame = warehouse.query(
+        f"SELECT SENT_AT, ALERT_NAME, PROCEDURE_NAME, INTEGRATION_NAME, SUBJECT, MESSAGE "
+        f"FROM TABLE({DATABASE}.INFORMATION_SCHEMA.NOTIFICATION_OUTBOX(RESULT_LIMIT => ?))",
+        [limit],
+    )
+    frame.columns = [str(c).upper() for c in frame.columns]
+    frame["ALERT_NAME"] = frame["ALERT_NAME"].map(lambda n: n.rsplit(".", 1)[-1] if isinstance(n, str) else n)
+    return frame
+
+
+def display_alerts(frame: pd.DataFrame) -> pd.DataFrame:
+    """SHOW ALERTS or ALERT_HISTORY rows with the alert's name in ALERT_NAME (the column its labels are keyed on)."""
+    return frame.rename(columns={"NAME": "ALERT_NAME", "CATEGORY": "ALERT_CATEGORY"})
+
+
+def plan(service: AdminService, kind: str, target: str | None = None) -> AdminAction:
+    """The Administration page's plans: the alert actions here, every other one from :class:`AdminService`."""
+    if kind in ALERT_ACTIONS:
+        return plan_alert_action(kind, target or "")
+    return service.plan(kind, target)
