@@ -101,21 +101,6 @@ SETTINGS as (
     from CAVES_ALBERT_DB.OPS.ALERT_SETTINGS
 ),
 
-PROD_UPDATES as (
-    select max(UPDATED_AT) as UPDATED_AT from CAVES_ALBERT_DB.PRODUCTION.ORDERS
-    union all
-    select max(LOADED_AT) as UPDATED_AT from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY
-    union all
-    select max(UPDATED_AT) as UPDATED_AT from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_CURRENT
-),
-
--- the oldest RAW message that arrived after PRODUCTION's last load: how long the pipeline has been behind
-LATENCY as (
-    select min(R.INGESTION_TIMESTAMP) as OLDEST_WAITING
-    from CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM as R
-    where R.INGESTION_TIMESTAMP > coalesce((select max(P.UPDATED_AT) from PROD_UPDATES as P), '1970-01-01'::timestamp_ntz)
-),
-
 BACKLOG as (
     select
         iff(
@@ -124,14 +109,16 @@ BACKLOG as (
             'STREAM_RAW_ORDERS'
         ) as STREAM_NAME,
         'RAW_DATA.RAW_EVENTS_STREAM' as TABLE_NAME,
-        R.INGESTION_TIMESTAMP as PENDING_SINCE
+        R.INGESTION_TIMESTAMP as PENDING_SINCE,
+        R.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM as R
     where not exists (select 1 from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L where L.RAW_ID = R.RAW_ID)
     union all
     select
         'STREAM_STG_ORDERS' as STREAM_NAME,
         'STAGING.STG_ORDERS' as TABLE_NAME,
-        S.STAGED_AT as PENDING_SINCE
+        S.STAGED_AT as PENDING_SINCE,
+        S.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S
     where not exists (
         select 1 from CAVES_ALBERT_DB.PRODUCTION.ORDERS as O
@@ -146,7 +133,8 @@ BACKLOG as (
     select
         'STREAM_STG_INVENTORY' as STREAM_NAME,
         'STAGING.STG_INVENTORY_ADJUSTMENTS' as TABLE_NAME,
-        S.STAGED_AT as PENDING_SINCE
+        S.STAGED_AT as PENDING_SINCE,
+        S.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S
     where not exists (
         select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H where H.ADJUSTMENT_ID = S.ADJUSTMENT_ID
@@ -155,11 +143,18 @@ BACKLOG as (
     select
         'STREAM_INVENTORY_HISTORY' as STREAM_NAME,
         'PRODUCTION.INVENTORY_HISTORY' as TABLE_NAME,
-        H.LOADED_AT as PENDING_SINCE
+        H.LOADED_AT as PENDING_SINCE,
+        H.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H
     left join CAVES_ALBERT_DB.PRODUCTION.INVENTORY_CURRENT as I
         on H.PRODUCT_ID = I.PRODUCT_ID
     where I.UPDATED_AT is null or H.LOADED_AT > I.UPDATED_AT
+),
+
+-- end to end: the oldest message that arrived in RAW and has not reached PRODUCTION yet (rejects excepted)
+LATENCY as (
+    select min(B.INGESTION_TIMESTAMP) as OLDEST_WAITING
+    from BACKLOG as B
 ),
 
 -- a RAW row in none of the three landing tables (over the 7 days up to the latest arrival: staging keeps 7)
