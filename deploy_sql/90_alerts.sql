@@ -14,7 +14,13 @@
 -- notification through the notification integration named in config/caves.yaml (alerts.notification_integration;
 -- the deploy planner writes it in place of CAVES_ALERTS_NOTIFY). An administrator creates that integration once
 -- (README, "Alerts"); until then the actions are ACTION_FAILED in ALERT_HISTORY but the rows are logged first.
--- Thresholds live in OPS.ALERT_SETTINGS, so the console and the CLI can change them without a deployment.
+-- Thresholds: the defaults are written in the views (coalesce(..., default)); a row of OPS.ALERT_SETTINGS
+-- overrides one without a deployment, e.g.
+--   insert into CAVES_ALBERT_DB.OPS.ALERT_SETTINGS (SETTING_NAME, SETTING_VALUE) values ('STREAM_BACKLOG_SECONDS', 900);
+-- LATENCY_WARNING_SECONDS 120, LATENCY_STALE_SECONDS 300 (config/caves.yaml's pipeline defaults),
+-- STREAM_BACKLOG_SECONDS 600, REJECTED_RATE_PCT 5 (of the last hour's messages, at least REJECTED_MIN_MESSAGES 20),
+-- STOCKOUT_FORECAST_DAYS 5, RESTOCK_LEAD_DAYS 7, MAX_DISCOUNT_PCT 15 (the simulator's largest discount),
+-- FUTURE_TOLERANCE_SECONDS 300, FRESHNESS_SECONDS 21600.
 --
 -- The stream backlog is measured on the tables the streams track, never by reading the streams: an
 -- INSERT ... SELECT that reads a stream would consume it and the pipeline's tasks would lose those changes.
@@ -23,12 +29,12 @@
 -- and the deploy planner suspends the started alerts before replacing them and resumes them afterwards.
 
 create table if not exists CAVES_ALBERT_DB.OPS.ALERT_SETTINGS (
-    SETTING_NAME varchar not null comment 'A threshold of the alerts, e.g. LATENCY_STALE_SECONDS',
+    SETTING_NAME varchar not null comment 'A threshold of the alerts that overrides its default, e.g. LATENCY_STALE_SECONDS',
     SETTING_VALUE number(18, 4) not null,
     DESCRIPTION varchar,
     UPDATED_AT timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz
 )
-comment = 'Thresholds read by the alerts (one row per setting)';
+comment = 'Overrides of the alerts'' thresholds (one row per setting; the defaults are in the views)';
 
 create table if not exists CAVES_ALBERT_DB.OPS.ALERT_LOG (
     LOG_ID varchar not null default uuid_string(),
@@ -56,32 +62,6 @@ create table if not exists CAVES_ALBERT_DB.OPS.ALERT_ACKNOWLEDGEMENTS (
 )
 comment = 'Acknowledgements of open alerts (also written to OPS.ADMIN_AUDIT_LOG)';
 
-merge into CAVES_ALBERT_DB.OPS.ALERT_SETTINGS as T
-using (
-    select 'LATENCY_WARNING_SECONDS' as SETTING_NAME, 120 as SETTING_VALUE, 'A RAW message younger than this is still in flight' as DESCRIPTION
-    union all
-    select 'LATENCY_STALE_SECONDS' as SETTING_NAME, 300 as SETTING_VALUE, 'End-to-end latency above this is stale' as DESCRIPTION
-    union all
-    select 'STREAM_BACKLOG_SECONDS' as SETTING_NAME, 600 as SETTING_VALUE, 'Pending stream changes older than this are a backlog' as DESCRIPTION
-    union all
-    select 'REJECTED_RATE_PCT' as SETTING_NAME, 5 as SETTING_VALUE, 'Rejected share of the last hour''s messages above this' as DESCRIPTION
-    union all
-    select 'REJECTED_MIN_MESSAGES' as SETTING_NAME, 20 as SETTING_VALUE, 'Fewer messages in the last hour: no rejected-rate alert' as DESCRIPTION
-    union all
-    select 'STOCKOUT_FORECAST_DAYS' as SETTING_NAME, 5 as SETTING_VALUE, 'Days of stock left below this, with no restock arriving' as DESCRIPTION
-    union all
-    select 'RESTOCK_LEAD_DAYS' as SETTING_NAME, 7 as SETTING_VALUE, 'A restock in the last N days is arriving' as DESCRIPTION
-    union all
-    select 'MAX_DISCOUNT_PCT' as SETTING_NAME, 15 as SETTING_VALUE, 'Largest discount: a lower total is a mismatch' as DESCRIPTION
-    union all
-    select 'FUTURE_TOLERANCE_SECONDS' as SETTING_NAME, 300 as SETTING_VALUE, 'Clock skew allowed before a date is in the future' as DESCRIPTION
-    union all
-    select 'FRESHNESS_SECONDS' as SETTING_NAME, 21600 as SETTING_VALUE, 'A PRODUCTION table not loaded for this long is stale' as DESCRIPTION
-) as S
-    on T.SETTING_NAME = S.SETTING_NAME
-when not matched then insert (SETTING_NAME, SETTING_VALUE, DESCRIPTION)
-values (S.SETTING_NAME, S.SETTING_VALUE, S.DESCRIPTION);
-
 -- Pipeline checks (state: open while they last). One row per stream, per unaccounted RAW row (at most 100, the
 -- oldest), or one row for latency and rejected rate.
 create or replace view CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
@@ -93,11 +73,11 @@ with CLOCK as (
 
 SETTINGS as (
     select
-        max(iff(SETTING_NAME = 'LATENCY_WARNING_SECONDS', SETTING_VALUE, null)) as LATENCY_WARNING_SECONDS,
-        max(iff(SETTING_NAME = 'LATENCY_STALE_SECONDS', SETTING_VALUE, null)) as LATENCY_STALE_SECONDS,
-        max(iff(SETTING_NAME = 'STREAM_BACKLOG_SECONDS', SETTING_VALUE, null)) as STREAM_BACKLOG_SECONDS,
-        max(iff(SETTING_NAME = 'REJECTED_RATE_PCT', SETTING_VALUE, null)) as REJECTED_RATE_PCT,
-        max(iff(SETTING_NAME = 'REJECTED_MIN_MESSAGES', SETTING_VALUE, null)) as REJECTED_MIN_MESSAGES
+        coalesce(max(iff(SETTING_NAME = 'LATENCY_WARNING_SECONDS', SETTING_VALUE, null)), 120) as LATENCY_WARNING_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'LATENCY_STALE_SECONDS', SETTING_VALUE, null)), 300) as LATENCY_STALE_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'STREAM_BACKLOG_SECONDS', SETTING_VALUE, null)), 600) as STREAM_BACKLOG_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'REJECTED_RATE_PCT', SETTING_VALUE, null)), 5) as REJECTED_RATE_PCT,
+        coalesce(max(iff(SETTING_NAME = 'REJECTED_MIN_MESSAGES', SETTING_VALUE, null)), 20) as REJECTED_MIN_MESSAGES
     from CAVES_ALBERT_DB.OPS.ALERT_SETTINGS
 ),
 
@@ -237,8 +217,8 @@ comment = 'Business checks: wines out of stock, or running out with no restock a
 as
 with SETTINGS as (
     select
-        max(iff(SETTING_NAME = 'STOCKOUT_FORECAST_DAYS', SETTING_VALUE, null)) as STOCKOUT_FORECAST_DAYS,
-        max(iff(SETTING_NAME = 'RESTOCK_LEAD_DAYS', SETTING_VALUE, null)) as RESTOCK_LEAD_DAYS
+        coalesce(max(iff(SETTING_NAME = 'STOCKOUT_FORECAST_DAYS', SETTING_VALUE, null)), 5) as STOCKOUT_FORECAST_DAYS,
+        coalesce(max(iff(SETTING_NAME = 'RESTOCK_LEAD_DAYS', SETTING_VALUE, null)), 7) as RESTOCK_LEAD_DAYS
     from CAVES_ALBERT_DB.OPS.ALERT_SETTINGS
 ),
 
@@ -288,9 +268,9 @@ with CLOCK as (
 
 SETTINGS as (
     select
-        max(iff(SETTING_NAME = 'MAX_DISCOUNT_PCT', SETTING_VALUE, null)) as MAX_DISCOUNT_PCT,
-        max(iff(SETTING_NAME = 'FUTURE_TOLERANCE_SECONDS', SETTING_VALUE, null)) as FUTURE_TOLERANCE_SECONDS,
-        max(iff(SETTING_NAME = 'FRESHNESS_SECONDS', SETTING_VALUE, null)) as FRESHNESS_SECONDS
+        coalesce(max(iff(SETTING_NAME = 'MAX_DISCOUNT_PCT', SETTING_VALUE, null)), 15) as MAX_DISCOUNT_PCT,
+        coalesce(max(iff(SETTING_NAME = 'FUTURE_TOLERANCE_SECONDS', SETTING_VALUE, null)), 300) as FUTURE_TOLERANCE_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'FRESHNESS_SECONDS', SETTING_VALUE, null)), 21600) as FRESHNESS_SECONDS
     from CAVES_ALBERT_DB.OPS.ALERT_SETTINGS
 ),
 

@@ -115,7 +115,7 @@ def test_create_alert_rules(s) -> None:
 
 def test_an_alert_without_schedule_is_refused_not_ignored(s) -> None:
     """create-alert: without SCHEDULE an alert runs on new data, which the local engine does not emulate."""
-    with pytest.raises(SnowflakeError, match="Unsupported statement.*without SCHEDULE"):
+    with pytest.raises(SnowflakeError, match=r"Unsupported statement.*without SCHEDULE"):
         s.execute("create alert D.S.N if (exists (select 1)) then select 1")
 
 
