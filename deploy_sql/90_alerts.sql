@@ -259,7 +259,7 @@ where
 -- one row per offending row, at most 100 per check (the first keys): totals that do not match price x quantity
 -- (a discount up to MAX_DISCOUNT_PCT allowed), negative stock, orders for a product the inventory does not know,
 -- dates in the future, NULL keys, duplicate keys, and tables not loaded for FRESHNESS_SECONDS.
-create or replace view CAVES_ALBERT_DB.OPS.VW_DATA_QUALITY_CHECKS
+create or replace view CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS
 comment = 'Data-quality checks on PRODUCTION: one row per offending row (at most 100 per check)'
 as
 with CLOCK as (
@@ -615,8 +615,8 @@ alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_DATA_QUALITY suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_DATA_QUALITY
     schedule = '60 MINUTE'
-    comment = 'Data-quality checks on PRODUCTION (OPS.VW_DATA_QUALITY_CHECKS)'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_DATA_QUALITY_CHECKS))
+    comment = 'Data-quality checks on PRODUCTION (PRODUCTION.VW_DATA_QUALITY_CHECKS)'
+    if (exists (select 1 from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS))
     then
         begin
             insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
@@ -626,7 +626,7 @@ create or replace alert CAVES_ALBERT_DB.OPS.ALERT_DATA_QUALITY
             select
                 'ALERT_DATA_QUALITY', CHECK_NAME, 'data_quality', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
                 MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_DATA_QUALITY_CHECKS;
+            from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS;
             call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
                 SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
                     'Les Caves d''Albert: data-quality checks failed (ALERT_DATA_QUALITY). See the console.'

@@ -120,7 +120,7 @@ def test_names_are_fully_qualified_and_as_designed(statements):
         f"{DB}.PRODUCTION.VW_INVENTORY_ALERTS",
         f"{DB}.OPS.VW_PIPELINE_CHECKS",
         f"{DB}.OPS.VW_STOCK_CHECKS",
-        f"{DB}.OPS.VW_DATA_QUALITY_CHECKS",
+        f"{DB}.PRODUCTION.VW_DATA_QUALITY_CHECKS",
     }
     assert [name.rsplit(".", 1)[-1] for name in by_kind["alert"]] == [
         "ALERT_TASK_FAILURES", "ALERT_PIPELINE_LATENCY", "ALERT_STREAM_BACKLOG", "ALERT_RECONCILIATION",

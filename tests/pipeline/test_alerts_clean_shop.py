@@ -51,7 +51,7 @@ def test_ninety_simulated_days_raise_no_data_quality_or_pipeline_alert(shop: Loc
         "ALERT_REJECTED_RATE": "CONDITION_FALSE",
         "ALERT_DATA_QUALITY": "CONDITION_FALSE",
     }
-    assert shop.query(f"select count(*) from {DB}.OPS.VW_DATA_QUALITY_CHECKS").iloc[0, 0] == 0
+    assert shop.query(f"select count(*) from {DB}.PRODUCTION.VW_DATA_QUALITY_CHECKS").iloc[0, 0] == 0
 
 
 def test_the_discontinued_wines_raise_the_stock_out_alert(shop: LocalWarehouse) -> None:
