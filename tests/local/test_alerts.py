@@ -103,7 +103,9 @@ def test_create_alert_rules(s) -> None:
     s.execute("create alert if not exists D.S.A1 schedule = '5 MINUTE' if (exists (select 1)) then select 1")
     assert s.execute("show alerts").rows[0][7] == "1 MINUTE"
     with pytest.raises(SnowflakeError, match="cannot both"):
-        s.execute("create or replace alert if not exists D.S.A1 schedule = '1 MINUTE' if (exists (select 1)) then select 1")
+        s.execute(
+            "create or replace alert if not exists D.S.A1 schedule = '1 MINUTE' if (exists (select 1)) then select 1"
+        )
     with pytest.raises(SnowflakeError, match="SCHEDULE"):
         s.execute("create alert D.S.X schedule = '30 SECONDS' if (exists (select 1)) then select 1")
     s.execute("create alert D.S.C schedule = 'USING CRON 0 3 * * * UTC' if (exists (select 1)) then select 1")

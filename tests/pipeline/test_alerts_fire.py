@@ -218,9 +218,7 @@ def test_each_data_quality_check_fires_on_its_own_faulty_rows(shop: LocalWarehou
     shop.execute(f"insert into {DB}.PRODUCTION.ORDERS select * from {DB}.PRODUCTION.ORDERS where ORDER_ID = 'ORD-OK-1'")
     shop.execute(f"alter table {DB}.PRODUCTION.ORDERS alter column CUSTOMER_ID drop not null")
     shop.execute(f"update {DB}.PRODUCTION.ORDERS set CUSTOMER_ID = null where ORDER_ID = 'ORD-DISCOUNT'")
-    shop.execute(
-        f"update {DB}.PRODUCTION.INVENTORY_CURRENT set UPDATED_AT = dateadd(hour, -7, UPDATED_AT)"
-    )
+    shop.execute(f"update {DB}.PRODUCTION.INVENTORY_CURRENT set UPDATED_AT = dateadd(hour, -7, UPDATED_AT)")
     assert execute(shop, "ALERT_DATA_QUALITY") == "TRIGGERED"
     found = logged(shop, "ALERT_DATA_QUALITY")
     by_check: dict[str, set[str]] = {}
