@@ -88,7 +88,7 @@ for index, row in board.open_alerts.iterrows():
 
 st.subheader(t("alerts.history"))
 tables.table(
-    alerts_service.display_alerts(board.history),
+    alerts_service.display_alerts(board.history, language),
     columns=["ALERT_NAME", "STATE", "SCHEDULED_TIME", "COMPLETED_TIME", "SCHEDULED_FROM", "ERROR_MESSAGE"],
     hide_empty=["ERROR_MESSAGE"],
     height=360,
@@ -97,8 +97,8 @@ tables.table(
 st.subheader(t("alerts.definitions"))
 try:
     tables.table(
-        alerts_service.display_alerts(alerts_service.list_alerts(backend.warehouse)),
-        columns=["ALERT_NAME", "STATE", "SCHEDULE", "COMMENT"],
+        alerts_service.display_alerts(alerts_service.list_alerts(backend.warehouse), language),
+        columns=["ALERT_NAME", "STATE", "SCHEDULE", "ALERT_DESCRIPTION"],
     )
 except Exception as exc:
     error_box(t("alerts.definitions"), exc)

@@ -579,6 +579,38 @@ TEXTS: dict[str, dict[str, str]] = {
     "alert_category.data_quality": {"fr": "Qualité des données", "en": "Data quality"},
     "alert_kind.state": {"fr": "État (ouverte tant qu'elle dure)", "en": "State (open while it lasts)"},
     "alert_kind.event": {"fr": "Événement (ouverte jusqu'à acquittement)", "en": "Event (open until acknowledged)"},
+    "scheduled_from.SCHEDULE": {"fr": "Planification", "en": "Schedule"},
+    "scheduled_from.EXECUTE ALERT": {"fr": "Exécution manuelle", "en": "Run by hand"},
+    "scheduled_from.EXECUTE_TASK": {"fr": "Exécution manuelle", "en": "Run by hand"},
+    "scheduled_from.MANUAL RETRY": {"fr": "Relance manuelle", "en": "Manual retry"},
+    "alert_help.ALERT_TASK_FAILURES": {
+        "fr": "Tâche en échec ou suspendue depuis le dernier contrôle",
+        "en": "A task failed or was suspended since the last check",
+    },
+    "alert_help.ALERT_PIPELINE_LATENCY": {
+        "fr": "Pipeline en retard au-delà du seuil « périmé »",
+        "en": "Pipeline later than the stale threshold",
+    },
+    "alert_help.ALERT_STREAM_BACKLOG": {
+        "fr": "Changements en attente depuis plus de 10 min",
+        "en": "Changes waiting for over 10 min",
+    },
+    "alert_help.ALERT_RECONCILIATION": {
+        "fr": "Messages RAW ni en STAGING ni rejetés",
+        "en": "RAW messages neither staged nor rejected",
+    },
+    "alert_help.ALERT_REJECTED_RATE": {
+        "fr": "Plus de 5 % de rejets sur la dernière heure",
+        "en": "Over 5% of the last hour's messages rejected",
+    },
+    "alert_help.ALERT_STOCKOUT": {
+        "fr": "Rupture, ou rupture sous 5 jours sans livraison",
+        "en": "Out of stock, or within 5 days with no delivery",
+    },
+    "alert_help.ALERT_DATA_QUALITY": {
+        "fr": "Qualité de PRODUCTION : totaux, stock, clés, dates",
+        "en": "PRODUCTION quality: totals, stock, keys, dates",
+    },
     "dq_status.ok": {"fr": "OK", "en": "OK"},
     "dq_status.failing": {"fr": "En échec", "en": "Failing"},
 }
@@ -866,6 +898,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "SUBJECT": {"fr": "Objet", "en": "Subject"},
     "MESSAGE": {"fr": "Message", "en": "Message"},
     "PROCEDURE_NAME": {"fr": "Procédure", "en": "Procedure"},
+    "ALERT_DESCRIPTION": {"fr": "Ce qu'elle surveille", "en": "What it watches"},
 }
 
 
@@ -938,6 +971,7 @@ CODE_COLUMNS: dict[str, str] = {
     "ALERT_CATEGORY": "alert_category",
     "KIND": "alert_kind",
     "DQ_STATUS": "dq_status",
+    "SCHEDULED_FROM": "scheduled_from",
 }
 
 # The reference validator's reasons (caves/events.py), in French: the first matching rule wins.

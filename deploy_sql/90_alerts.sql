@@ -465,10 +465,10 @@ create or replace alert CAVES_ALBERT_DB.OPS.ALERT_TASK_FAILURES
                 'pipeline',
                 'critical',
                 'event',
-                'OPS.' || TH.NAME,
+                null,
                 TH.NAME || ' @ ' || to_varchar(TH.SCHEDULED_TIME),
                 left(TH.ERROR_MESSAGE, 500),
-                TH.ATTEMPT_NUMBER,
+                null,
                 convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
             from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) as TH
             where

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -343,12 +344,37 @@ def outbox(warehouse: Warehouse, limit: int = 50) -> pd.DataFrame:
     )
     frame.columns = [str(c).upper() for c in frame.columns]
     frame["ALERT_NAME"] = frame["ALERT_NAME"].map(lambda n: n.rsplit(".", 1)[-1] if isinstance(n, str) else n)
+    frame["MESSAGE"] = frame["MESSAGE"].map(_message_text)
     return frame
 
 
-def display_alerts(frame: pd.DataFrame) -> pd.DataFrame:
-    """SHOW ALERTS or ALERT_HISTORY rows with the alert's name in ALERT_NAME (the column its labels are keyed on)."""
-    return frame.rename(columns={"NAME": "ALERT_NAME", "CATEGORY": "ALERT_CATEGORY"})
+def _message_text(message: object) -> object:
+    """A SYSTEM$SEND_SNOWFLAKE_NOTIFICATION message (``{"text/plain": "..."}``) as its text; other values as they are."""
+    if not isinstance(message, str) or not message.startswith("{"):
+        return message
+    try:
+        parsed = json.loads(message)
+    except ValueError:
+        return message
+    if isinstance(parsed, dict) and parsed:
+        return "\n".join(str(v) for v in parsed.values())
+    return message
+
+
+def display_alerts(frame: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
+    """SHOW ALERTS or ALERT_HISTORY rows with the alert's name in ALERT_NAME (the column its labels are keyed on) and,
+    for SHOW ALERTS, what each alert watches in ``lang`` (ALERT_DESCRIPTION; deploy_sql/'s COMMENT is English)."""
+    from caves.i18n import TEXTS, t
+
+    out = frame.rename(columns={"NAME": "ALERT_NAME", "CATEGORY": "ALERT_CATEGORY"})
+    if "COMMENT" in out.columns:
+        out = out.assign(
+            ALERT_DESCRIPTION=[
+                t(f"alert_help.{name}", lang) if f"alert_help.{name}" in TEXTS else comment
+                for name, comment in zip(out["ALERT_NAME"], out["COMMENT"], strict=True)
+            ]
+        )
+    return out
 
 
 def plan(service: AdminService, kind: str, target: str | None = None) -> AdminAction:

@@ -126,9 +126,11 @@ def test_the_alertes_page_shows_the_failed_task(
                 '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
             ).first.click()
             sidebar.get_by_text("Langue · Language").wait_for(timeout=RENDER_TIMEOUT_MS)
+            page.wait_for_timeout(1_000)  # the sidebar slides in
         if language == "en":
             sidebar.get_by_text("EN", exact=True).click()
             _wait_rendered(page, texts["title"])
+            page.wait_for_timeout(500)
         assert sidebar.get_by_text(texts["badge"]).count() == 1
         if width < 640:
             page.screenshot(path=str(screenshots_dir / f"alerts-{language}-{width}-sidebar.png"))
