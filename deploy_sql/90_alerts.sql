@@ -83,11 +83,9 @@ SETTINGS as (
 
 BACKLOG as (
     select
-        iff(
-            is_object(R.EVENT_DATA) and R.EVENT_DATA:event_type::string = 'inventory_adjustment',
-            'STREAM_RAW_INVENTORY',
-            'STREAM_RAW_ORDERS'
-        ) as STREAM_NAME,
+        -- the RAW streams' owner by event type (a path into a non-object VARIANT is NULL: the orders stream)
+        iff(R.EVENT_DATA:event_type::string = 'inventory_adjustment', 'STREAM_RAW_INVENTORY', 'STREAM_RAW_ORDERS')
+            as STREAM_NAME,
         'RAW_DATA.RAW_EVENTS_STREAM' as TABLE_NAME,
         R.INGESTION_TIMESTAMP as PENDING_SINCE,
         R.INGESTION_TIMESTAMP

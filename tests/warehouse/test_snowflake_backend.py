@@ -37,6 +37,7 @@ FAKESNOW_CANNOT_RUN = {
     "task_cost_by_task": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_cost_by_graph": "reads TASK_HISTORY(): fakesnow has no tasks",
     "task_cost_by_day": "reads TASK_HISTORY(): fakesnow has no tasks",
+    "alert_history": "reads ALERT_HISTORY(): fakesnow has no alerts",
     "streams_pending": "calls SYSTEM$STREAM_HAS_DATA: fakesnow has no streams",
     "stream_backlog": "selects from the pipeline's streams: fakesnow has no streams",
     # Snowflake casts the text implicitly; fakesnow's server passes a REAL bind (a float parameter) to DuckDB
