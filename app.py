@@ -14,6 +14,7 @@ st.set_page_config(page_title="Les Caves d'Albert", page_icon="🍷", layout="wi
 
 try:  # the settings are read at import: a malformed config/caves.yaml is a start-up error like any other
     from components import cache
+    from components.alerts import sidebar_badge
     from components.context import lang, language_switch, login_prompt, t
 except Exception as exc:
     startup_error(exc, settings=True)
@@ -50,6 +51,7 @@ navigation = st.navigation(
         ],
         t("nav.operations"): [
             st.Page("app_pages/pipeline.py", title=t("page.pipeline"), icon=":material/monitor_heart:"),
+            st.Page("app_pages/alerts.py", title=t("page.alerts"), icon=":material/notifications:"),
             st.Page("app_pages/explorer.py", title=t("page.explorer"), icon=":material/query_stats:"),
         ],
         t("nav.admin"): [
@@ -59,6 +61,7 @@ navigation = st.navigation(
 )
 
 login_prompt()
+sidebar_badge()  # open alerts, on every page (components/alerts.py)
 with st.sidebar:
     st.caption(t(f"app.backend.{backend.kind}"))
     if backend.runtime is not None and backend.runtime.demo_factor > 1:

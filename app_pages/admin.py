@@ -8,10 +8,11 @@ from typing import Any
 
 import streamlit as st
 
-from caves.services import pipeline_service
+from caves.i18n import code_label
+from caves.services import alerts_service, pipeline_service
 from caves.services.admin_service import AdminService
 from components import cache, confirm, tables
-from components.context import t, viewer
+from components.context import lang, t, viewer
 from components.feedback import error_box
 
 CONFIRM_KEY = "admin"
@@ -33,7 +34,7 @@ st.caption(t("admin.user", user=user.name))
 request = confirm.take_confirmed(CONFIRM_KEY)
 if request is not None:
     try:
-        action = service.plan(request["kind"], request.get("target"))
+        action = alerts_service.plan(service, request["kind"], request.get("target"))
     except Exception as exc:  # a plan that cannot be made is reported like a failed action
         error_box(t("admin.failed", action=t(f"action.{request['kind']}")), exc)
     else:
@@ -92,12 +93,29 @@ with retention_col:
     st.caption(t("admin.retention_help"))
     if st.button(t("admin.retention"), icon=":material/cleaning_services:", key="admin.retention"):
         confirm.ask(CONFIRM_KEY, {"kind": "retention"})
+with st.container(border=True):  # the alerts of deploy_sql/90_alerts.sql, operated like the tasks
+    st.markdown(f"**{t('admin.alerts')}**")
+    st.caption(t("admin.alerts_help"))
+    alert = st.selectbox(
+        t("admin.alert"),
+        alerts_service.alert_names(),
+        format_func=lambda name: str(code_label("ALERT_NAME", name.split(".")[-1], lang())),
+        key="admin.alert",
+    )
+    for column, kind, icon in zip(
+        st.columns(3),
+        ("alert_suspend", "alert_resume", "alert_execute"),
+        (":material/pause_circle:", ":material/play_circle:", ":material/bolt:"),
+        strict=True,
+    ):
+        if column.button(t(f"admin.{kind}"), icon=icon, key=f"admin.{kind}"):
+            confirm.ask(CONFIRM_KEY, {"kind": kind, "target": alert})
 
 
 def preview(request: dict[str, Any]) -> bool:
     """The dialog's body: the statements the action will run; False when there is nothing to confirm."""
     try:
-        action = service.plan(request["kind"], request.get("target"))
+        action = alerts_service.plan(service, request["kind"], request.get("target"))
     except Exception as exc:
         error_box(t("admin.failed", action=t(f"action.{request['kind']}")), exc)
         return False

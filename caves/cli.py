@@ -442,6 +442,36 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         wh.close()
 
 
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """``alerts list|history|execute|suspend|resume [NAME]``: deploy_sql/'s alerts (caves/services/alerts_service.py)."""
+    from .output import format_frame
+    from .services import alerts_service
+
+    wh = _warehouse(args)
+    try:
+        try:
+            if args.action == "list":
+                frame = alerts_service.list_alerts(wh)
+                opened = alerts_service.board(wh).open_alerts
+                counts = opened.groupby("ALERT_NAME")["ITEM_COUNT"].sum() if len(opened) else {}
+                frame = frame.assign(OPEN_ITEMS=frame["NAME"].map(lambda n: int(counts.get(n, 0))))
+                print(format_frame(frame[["NAME", "STATE", "SCHEDULE", "OPEN_ITEMS", "COMMENT"]], args.format))
+                return 0
+            if args.action == "history":
+                print(format_frame(alerts_service.alert_history(wh, limit=args.limit, alert=args.name), args.format))
+                return 0
+            if not args.name:
+                raise CliError(f"alerts {args.action} needs an alert NAME")
+            action = alerts_service.plan_alert_action(f"alert_{args.action}", args.name)
+        except alerts_service.UnknownAlertError as exc:
+            raise CliError(str(exc)) from None
+        for statement in _run_audited(_admin_service(wh, args), action).applied:
+            print(statement)
+        return 0
+    finally:
+        wh.close()
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .catalog import CatalogError, ParameterError, load_catalog
     from .output import format_frame, format_rows
@@ -569,6 +599,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-last", action="store_true", help="execute: EXECUTE TASK ... RETRY LAST")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=cmd_tasks)
+
+    p = sub.add_parser("alerts", parents=[common], help="the alerts: list, history, execute, suspend, resume")
+    p.add_argument("action", choices=["list", "history", "execute", "suspend", "resume"])
+    p.add_argument("name", nargs="?", help="an alert of deploy_sql/ (e.g. ALERT_STOCKOUT)")
+    p.add_argument("--limit", type=_integer(1, 10_000), default=50, help="history: number of runs")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_alerts)
 
     p = sub.add_parser("query", parents=[common], help="run a packaged query, or list the catalog")
     p.add_argument("id", nargs="?", help="the query id (see --list)")

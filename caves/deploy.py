@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .alerting import render_notification_integration
 from .dag import TaskGraph
 from .objects import (
     DATABASE,
@@ -69,6 +70,7 @@ class DeployState:
     tables: dict[str, set[str]] = field(default_factory=dict)  # table -> its column names
     streams: dict[str, StreamState] = field(default_factory=dict)
     tasks: dict[str, TaskState] = field(default_factory=dict)
+    alerts: dict[str, str] = field(default_factory=dict)  # alert -> 'started' | 'suspended' (SHOW ALERTS)
 
     @classmethod
     def coerce(cls, state: DeployState | Mapping[str, Any] | None) -> DeployState:
@@ -106,8 +108,16 @@ class DeployState:
                 predecessors=tuple(normalize_name(p) for p in info.get("predecessors") or ()),
             )
         schemas = {normalize_name(s) for s in state.get("schemas") or ()}
+        alerts = {normalize_name(k): str(v).lower() for k, v in dict(state.get("alerts") or {}).items()}
         database_exists = bool(state.get("database_exists", bool(schemas or tables or streams or tasks)))
-        return cls(database_exists=database_exists, schemas=schemas, tables=tables, streams=streams, tasks=tasks)
+        return cls(
+            database_exists=database_exists,
+            schemas=schemas,
+            tables=tables,
+            streams=streams,
+            tasks=tasks,
+            alerts=alerts,
+        )
 
     def state_root_of(self, name: str) -> str:
         """The root of ``name``'s graph as it exists now (following predecessors)."""
@@ -162,6 +172,8 @@ def plan_deploy(
     *,
     resume_all: bool = False,
     recreate_stale_streams: bool = False,
+    resume_new_alerts: bool = False,
+    notification_integration: str | None = None,
 ) -> list[str]:
     """The statements to run, in order, to bring the warehouse described by ``state`` to ``statements``.
 
@@ -174,6 +186,11 @@ def plan_deploy(
        children first and the root last. A child that exists and was suspended while its graph ran stays
        suspended (it was suspended on purpose); a new child of a running graph is resumed.
 
+    Alerts are replaced like tasks: a started alert is suspended first and resumed at the very end (after the
+    task graphs); a new alert is created suspended (Snowflake's rule) and resumed only with ``resume_all`` or
+    ``resume_new_alerts``. Their notification integration is ``notification_integration`` (see
+    caves.alerting.render_notification_integration).
+
     Never emitted: ``DROP``, ``CREATE OR REPLACE TABLE``, ``CREATE OR REPLACE STREAM`` (except, when
     ``recreate_stale_streams`` is set, for a stream that SHOW STREAMS reports stale: its offset is already
     lost, and the pipeline's consumers are idempotent, see 50_streams.sql).
@@ -183,10 +200,13 @@ def plan_deploy(
     problems = graph.validate()
     if problems:
         raise DeployError("invalid task graph: " + "; ".join(problems))
+    alert_names = [s.name for s in statements if s.kind == "alert"]
     return [
         *_suspend_replaced_graphs(graph, current),
-        *_object_statements(statements, graph, current, recreate_stale_streams),
+        *_suspend_started_alerts(alert_names, current),
+        *_object_statements(statements, graph, current, recreate_stale_streams, notification_integration),
         *_resume_graphs(graph, current, resume_all),
+        *_resume_alerts(alert_names, current, resume_all, resume_new_alerts),
     ]
 
 
@@ -223,10 +243,15 @@ _DATA_OBJECTS = frozenset({"database", "schema", "table", "stream"})
 
 
 def _object_statements(
-    statements: Sequence[DeployStatement], graph: TaskGraph, current: DeployState, recreate_stale_streams: bool
+    statements: Sequence[DeployStatement],
+    graph: TaskGraph,
+    current: DeployState,
+    recreate_stale_streams: bool,
+    notification_integration: str | None = None,
 ) -> list[str]:
-    """deploy_sql/ in file order: data objects only when missing, tasks parents first, views and other
-    statements as written; the scripts' own ALTER TASK lines are skipped (the plan handles task state)."""
+    """deploy_sql/ in file order: data objects only when missing, tasks parents first, alerts with their
+    notification integration, views and other statements as written; the scripts' own ALTER TASK / ALTER ALERT
+    lines are skipped (the plan handles task and alert state)."""
     task_statements = {s.name: s for s in statements if s.kind == "task"}
     emitted_tasks: set[str] = set()
     plan: list[str] = []
@@ -239,7 +264,9 @@ def _object_statements(
                 if name not in emitted_tasks:
                     plan.append(task_statements[name].sql)
                     emitted_tasks.add(name)
-        elif not stmt.is_task_control or stmt.kind == "view":
+        elif stmt.kind == "alert":
+            plan.append(render_notification_integration(stmt.sql, notification_integration))
+        elif stmt.kind == "view" or not (stmt.is_task_control or stmt.is_alert_control):
             plan.append(stmt.sql)
     return plan
 
@@ -264,6 +291,24 @@ def _resume_graphs(graph: TaskGraph, current: DeployState, resume_all: bool) -> 
             if name != root and (resume_all or before is None or before.started):
                 plan.append(f"alter task {name} resume")
         plan.append(f"alter task {root} resume")
+    return plan
+
+
+def _suspend_started_alerts(alert_names: Sequence[str], current: DeployState) -> list[str]:
+    """A started alert is suspended before it is replaced (like a task graph's root)."""
+    return [f"alter alert {name} suspend" for name in alert_names if current.alerts.get(name) == "started"]
+
+
+def _resume_alerts(
+    alert_names: Sequence[str], current: DeployState, resume_all: bool, resume_new_alerts: bool
+) -> list[str]:
+    """After the task graphs: an alert that was started resumes; a new one (created suspended, Snowflake's rule)
+    only with ``resume_all`` or ``resume_new_alerts``."""
+    plan: list[str] = []
+    for name in alert_names:
+        before = current.alerts.get(name)
+        if before == "started" or resume_all or (before is None and resume_new_alerts):
+            plan.append(f"alter alert {name} resume")
     return plan
 
 
@@ -328,18 +373,44 @@ def read_state(warehouse: Any, database: str = DATABASE) -> DeployState:
             state=str(r.get("state") or "suspended").lower(),
             predecessors=parse_predecessors(r.get("predecessors")),
         )
+    try:
+        alert_rows = _records(warehouse.query(f"show alerts in database {database}"))
+    except Exception as exc:  # an account without alerts privileges: the plan then treats every alert as new
+        log.warning("deploy: SHOW ALERTS failed (%s); every alert is planned as new", str(exc).splitlines()[0][:200])
+        alert_rows = []
+    for r in alert_rows:
+        name = normalize_name(f"{r.get('database_name') or database}.{r['schema_name']}.{r['name']}")
+        state.alerts[name] = str(r.get("state") or "suspended").lower()
     return state
 
 
-def deploy(warehouse: Warehouse, *, dry_run: bool = False, resume_new_graphs: bool = False) -> list[str]:
+def deploy(
+    warehouse: Warehouse,
+    *,
+    dry_run: bool = False,
+    resume_new_graphs: bool = False,
+    notification_integration: str | None = None,
+) -> list[str]:
     """Plan and (unless ``dry_run``) apply deploy_sql/; returns the statements in order.
 
     Safe on a live pipeline: tables and streams are only created when missing, running graphs are
     suspended before their tasks are replaced and resumed afterwards, children first. With
-    ``resume_new_graphs``, a warehouse that has no task yet gets its graphs started (the local default).
+    ``resume_new_graphs``, a warehouse that has no task yet gets its graphs started and new alerts are started
+    (the local default). ``notification_integration`` defaults to config/caves.yaml's
+    ``alerts.notification_integration``.
     """
+    if notification_integration is None:
+        from .settings import load_settings
+
+        notification_integration = load_settings().alerts_notification_integration
     state = read_state(warehouse)
-    plan = plan_deploy(load_statements(), state, resume_all=resume_new_graphs and not state.tasks)
+    plan = plan_deploy(
+        load_statements(),
+        state,
+        resume_all=resume_new_graphs and not state.tasks,
+        resume_new_alerts=resume_new_graphs,
+        notification_integration=notification_integration,
+    )
     if not dry_run:
         for statement in plan:
             log.debug("deploy: %s", statement.splitlines()[0][:100])

@@ -26,7 +26,7 @@ from .sqlscript import keyword, split_statements, tokenize
 DATABASE = "CAVES_ALBERT_DB"
 DEPLOY_DIR = Path(os.environ.get("CAVES_DEPLOY_DIR") or Path(__file__).resolve().parent.parent / "deploy_sql")
 
-KINDS = ("database", "schema", "table", "stream", "task", "view", "other")
+KINDS = ("database", "schema", "table", "stream", "task", "view", "alert", "other")
 
 # CREATE [OR REPLACE] <modifiers> <object type>
 _CREATE_MODIFIERS = {"TRANSIENT", "TEMPORARY", "TEMP", "VOLATILE", "LOCAL", "GLOBAL", "SECURE", "RECURSIVE"}
@@ -37,8 +37,9 @@ _OBJECT_KINDS = {
     "STREAM": "stream",
     "TASK": "task",
     "VIEW": "view",
+    "ALERT": "alert",
 }
-_NAME_PARTS = {"database": 1, "schema": 2, "table": 3, "stream": 3, "task": 3, "view": 3}
+_NAME_PARTS = {"database": 1, "schema": 2, "table": 3, "stream": 3, "task": 3, "view": 3, "alert": 3}
 
 
 class DeployError(ValueError):
@@ -143,6 +144,11 @@ class DeployStatement:
     def is_task_control(self) -> bool:
         """``ALTER TASK ... SUSPEND|RESUME``: the planner emits its own, in the right order."""
         return self.verb == "ALTER" and self.object_type == "TASK"
+
+    @property
+    def is_alert_control(self) -> bool:
+        """``ALTER ALERT ... SUSPEND|RESUME``: the planner emits its own (suspend before, resume after)."""
+        return self.verb == "ALTER" and self.object_type == "ALERT"
 
     def columns(self) -> list[Column]:
         """The columns of a ``CREATE TABLE``, in order."""

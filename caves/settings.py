@@ -106,6 +106,8 @@ class Settings:
     local_is_admin: bool = True
     auth: AuthSettings = field(default_factory=AuthSettings)
     cost: CostSettings = field(default_factory=CostSettings)
+    # alerts: the notification integration the alerts send through (created by an administrator, README "Alerts")
+    alerts_notification_integration: str = "CAVES_ALERTS_NOTIFY"
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -165,7 +167,17 @@ def load_settings(path: str | Path | None = None) -> Settings:
         local_is_admin=bool(admin.get("local_is_admin", True)),
         cost=_cost(_section(data, "cost")),
         auth=_auth_settings(auth),
+        alerts_notification_integration=_integration(_section(data, "alerts")),
     )
+
+
+def _integration(alerts: dict[str, Any]) -> str:
+    from .alerting import DEFAULT_NOTIFICATION_INTEGRATION, valid_integration_name
+
+    name = str(alerts.get("notification_integration") or DEFAULT_NOTIFICATION_INTEGRATION)
+    if not valid_integration_name(name):
+        raise ValueError("settings: 'alerts.notification_integration' must be a plain identifier (letters, digits, _)")
+    return name
 
 
 def _auth_settings(auth: dict[str, Any]) -> AuthSettings:

@@ -15,12 +15,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from caves.services import fulfilment_service, pipeline_service, query_service
+from caves.services import alerts_service, fulfilment_service, pipeline_service, query_service
 from caves.services.backend import Backend, get_backend
 from caves.settings import Settings, load_settings
 from caves.warehouse.base import Warehouse
 
-__all__ = ["backend", "clear", "health", "orders_to_prepare", "query", "settings"]
+__all__ = ["alerts", "backend", "clear", "health", "orders_to_prepare", "query", "settings"]
 
 # Read at import: the cache lifetimes below are fixed when the decorators run.
 _SETTINGS = load_settings()
@@ -82,8 +82,20 @@ def health(hours: int = 24) -> pipeline_service.HealthSnapshot:
     return _health(current.key, hours, current.warehouse)
 
 
+@st.cache_data(ttl=_SETTINGS.pipeline_health_refresh_seconds, show_spinner=False, max_entries=4)
+def _alerts(backend_key: str, _warehouse: Warehouse) -> alerts_service.AlertBoard:
+    return alerts_service.board(_warehouse)
+
+
+def alerts() -> alerts_service.AlertBoard:
+    """The alert board (open alerts, history), at most one pipeline-refresh period old: the sidebar's badge."""
+    current = backend()
+    return _alerts(current.key, current.warehouse)
+
+
 def clear() -> None:
     """Forget every cached result (after an admin action, or on the user's "refresh" click)."""
+    _alerts.clear()
     _query.clear()
     _orders_to_prepare.clear()
     _health.clear()

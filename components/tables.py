@@ -122,7 +122,8 @@ def table(
     data = frame.copy()
     for column in data.columns:  # missing text reads as a dash (the empty state of a number column: see above)
         values = data[column].dropna()
-        if values.map(lambda value: isinstance(value, str)).all() and data[column].isna().any():
+        # astype(bool): mapping an all-missing datetime column keeps its datetime dtype, which has no .all()
+        if values.map(lambda value: isinstance(value, str)).astype(bool).all() and data[column].isna().any():
             data[column] = data[column].astype(object).where(data[column].notna(), fmt.MISSING)
     shares = [c for c in data.columns if fmt.column_kind(c) == "share" and pd.api.types.is_numeric_dtype(data[c])]
     for column in shares:  # shares are drawn as bars on a 0–100 scale

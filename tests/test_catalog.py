@@ -217,6 +217,7 @@ def test_only_mainstream_snowflake(catalog: Catalog) -> None:
         "TASK_HISTORY",
         "COMPLETE_TASK_GRAPHS",
         "CURRENT_TASK_GRAPHS",
+        "ALERT_HISTORY",
     }
     for q in catalog:
         assert not exotic.search(q.sql), q.id

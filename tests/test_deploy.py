@@ -29,7 +29,7 @@ def full_state(statements, task_state: str = "started") -> deploy.DeployState:
 
 def test_plan_on_empty_state_creates_everything_in_file_order(statements):
     plan = deploy.plan_deploy(statements, None)
-    expected = [s.sql for s in statements if not s.is_task_control]
+    expected = [s.sql for s in statements if not (s.is_task_control or s.is_alert_control)]
     assert plan == expected
     assert not any(low(p).startswith("alter task") for p in plan)
 
@@ -37,8 +37,13 @@ def test_plan_on_empty_state_creates_everything_in_file_order(statements):
 def test_plan_with_resume_all_starts_every_graph_children_first(statements):
     plan = deploy.plan_deploy(statements, None, resume_all=True)
     resumes = [p for p in plan if low(p).endswith(" resume")]
-    assert resumes == [f"alter task {name} resume" for name in dag.load_task_graph().children_first_order()]
-    assert plan.index(resumes[0]) > max(i for i, p in enumerate(plan) if not low(p).startswith("alter task"))
+    alerts = [s.name for s in statements if s.kind == "alert"]
+    assert resumes == [f"alter task {name} resume" for name in dag.load_task_graph().children_first_order()] + [
+        f"alter alert {name} resume" for name in alerts
+    ]
+    assert plan.index(resumes[0]) > max(
+        i for i, p in enumerate(plan) if not low(p).startswith(("alter task", "alter alert"))
+    )
 
 
 def test_plan_on_running_pipeline_changes_no_data_object(statements, graph):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from . import alerts as alert_cmds
 from . import streams, taskruns, variables
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
@@ -40,6 +41,8 @@ def command(pattern: str) -> Callable[[Handler], Handler]:
 
 
 def find(text: str) -> Handler | None:
+    if alert_cmds.STATEMENT.match(text):  # alerts and the notification procedures: caves/local/alerts.py
+        return alert_cmds.handle
     for pattern, fn in (*variables.HANDLERS, *_HANDLERS):
         if pattern.match(text):
             return fn

@@ -8,13 +8,15 @@ adds it) and Snowflake's argument names.
 
 from __future__ import annotations
 
+from .alerts import ALERTS_SQL
 from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, quote
 
 _S = quote(INTERNAL_SCHEMA)
 
 # DuckDB type -> the name Snowflake reports in INFORMATION_SCHEMA.COLUMNS.DATA_TYPE
-MACROS_SQL = f"""
+MACROS_SQL = (
+    f"""
 CREATE OR REPLACE MACRO SF_TYPE_NAME(t) AS CASE
     WHEN t IN ('VARCHAR') THEN 'TEXT'
     WHEN t IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') OR t LIKE 'DECIMAL%' THEN 'NUMBER'
@@ -145,6 +147,8 @@ CREATE OR REPLACE MACRO SF_TASK_DEPENDENTS(db, TASK_NAME := NULL, RECURSIVE := T
     JOIN {_S}.TASKS AS t ON t.ID = w.ID
     ORDER BY w.DEPTH, t.NAME;
 """
+    + ALERTS_SQL
+)  # alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
 
 
 def information_schema_sql(database: str) -> str:

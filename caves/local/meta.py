@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10  # 9: alerts (caves/local/alerts.py); 10: SCHEDULED rows, graph views, change-log times
 # From this version on, TIMESTAMP_NTZ / TIMESTAMP_TZ columns are stored with nanoseconds (TIMESTAMP_NS /
 # TIMESTAMPTZ_NS): an older warehouse's microsecond columns are widened when the engine first opens it.
 NANOSECOND_TIMESTAMPS_SINCE = 8

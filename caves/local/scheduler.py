@@ -13,10 +13,11 @@ import logging
 import threading
 from dataclasses import dataclass
 
+from . import alerts
 from .engine import Engine
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .taskruns import RunOutcome, run_graph
-from .tasks import next_run_time, parse_schedule, reconcile_scheduled_runs
+from .tasks import latest_due, reconcile_scheduled_runs
 
 log = logging.getLogger("caves.scheduler")
 
@@ -37,26 +38,6 @@ def _started_roots(engine: Engine) -> list[tuple]:
             "AND FINALIZE IS NULL "
             "ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
         )
-
-
-def latest_due(
-    schedule: str, anchor: dt.datetime, last: dt.datetime | None, now: dt.datetime, time_scale: float = 1.0
-) -> dt.datetime | None:
-    """The latest scheduled time in (last, now], or None. Earlier missed times are skipped, not queued."""
-    after = last or anchor
-    due = next_run_time(schedule, anchor, after, time_scale)
-    if due > now:
-        return None
-    kind, spec = parse_schedule(schedule)
-    if kind == "interval":
-        step = spec / time_scale
-        k = int((now - anchor) / step)
-        return anchor + step * k
-    while True:
-        following = next_run_time(schedule, anchor, due, time_scale)
-        if following > now:
-            return due
-        due = following
 
 
 def due_runs(engine: Engine, now: dt.datetime, time_scale: float = 1.0) -> list[DueRun]:
@@ -96,6 +77,7 @@ def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0
         outcome = run_graph(engine, due.root, scheduled_time=due.scheduled_time, scheduled_from="SCHEDULE")
         log.info("task graph %s: %s", due.root.fqn, outcome.state)
         outcomes.append(outcome)
+    alerts.tick(engine, now, time_scale)  # started alerts whose schedule has come (caves/local/alerts.py)
     return outcomes
 
 

@@ -95,6 +95,26 @@ def next_run_time(schedule: str, anchor: dt.datetime, after: dt.datetime, time_s
     return nxt.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def latest_due(
+    schedule: str, anchor: dt.datetime, last: dt.datetime | None, now: dt.datetime, time_scale: float = 1.0
+) -> dt.datetime | None:
+    """The latest scheduled time in (last, now], or None. Earlier missed times are skipped, not queued."""
+    after = last or anchor
+    due = next_run_time(schedule, anchor, after, time_scale)
+    if due > now:
+        return None
+    kind, spec = parse_schedule(schedule)
+    if kind == "interval":
+        step = spec / time_scale
+        k = int((now - anchor) / step)
+        return anchor + step * k
+    while True:
+        following = next_run_time(schedule, anchor, due, time_scale)
+        if following > now:
+            return due
+        due = following
+
+
 def reconcile_scheduled_runs(cur: duckdb.DuckDBPyConnection, now: dt.datetime, time_scale: float = 1.0) -> None:
     """§3: each started root with a SCHEDULE shows its next run in TASK_HISTORY as one SCHEDULED row.
 

@@ -327,7 +327,15 @@ class Translator:
         if not isinstance(func, (exp.Anonymous, exp.Func)):
             raise SnowflakeError(f"Unsupported table function: {call.sql('snowflake')}")
         fname = func.name.upper() if isinstance(func, exp.Anonymous) else func.sql_name().upper()
-        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR", "COMPLETE_TASK_GRAPHS", "CURRENT_TASK_GRAPHS"}:
+        if fname not in {
+            "TASK_HISTORY",
+            "TASK_DEPENDENTS",
+            "GENERATOR",
+            "COMPLETE_TASK_GRAPHS",
+            "CURRENT_TASK_GRAPHS",
+            "ALERT_HISTORY",
+            "NOTIFICATION_OUTBOX",
+        }:
             raise SnowflakeError(f"Unsupported table function: {fname}")
         args: list[exp.Expression] = [exp.Literal.string(database or "")]
         if not isinstance(func, exp.Anonymous):

@@ -65,10 +65,16 @@ grant select on all views in schema CAVES_ALBERT_DB.PRODUCTION to role CAVES_VIE
 grant select on future views in schema CAVES_ALBERT_DB.PRODUCTION to role CAVES_VIEWER;
 grant monitor on all tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
 grant monitor on future tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
+-- the alerts (deploy_sql/90_alerts.sql): SHOW ALERTS
+grant monitor on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
+grant monitor on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
 
 ---------- operator
 grant operate on all tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
 grant operate on future tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
+-- suspend / resume / EXECUTE ALERT from the Administration page
+grant operate on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
+grant operate on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
 grant select on all tables in schema CAVES_ALBERT_DB.RAW_DATA to role CAVES_OPERATOR;
 grant select on future tables in schema CAVES_ALBERT_DB.RAW_DATA to role CAVES_OPERATOR;
 grant select on all tables in schema CAVES_ALBERT_DB.STAGING to role CAVES_OPERATOR;
@@ -91,6 +97,7 @@ grant create table, create stream, create view on schema CAVES_ALBERT_DB.RAW_DAT
 grant create table, create stream, create view on schema CAVES_ALBERT_DB.STAGING to role CAVES_DEPLOYER;
 grant create table, create stream, create view on schema CAVES_ALBERT_DB.PRODUCTION to role CAVES_DEPLOYER;
 grant create table, create stream, create view, create task on schema CAVES_ALBERT_DB.OPS to role CAVES_DEPLOYER;
+grant create alert on schema CAVES_ALBERT_DB.OPS to role CAVES_DEPLOYER;
 
 use role ACCOUNTADMIN;
 
@@ -98,3 +105,10 @@ use role ACCOUNTADMIN;
 -- the tasks have no WAREHOUSE (serverless).
 grant execute task on account to role CAVES_DEPLOYER;
 grant execute managed task on account to role CAVES_DEPLOYER;
+
+-- The alert owner runs the alerts: EXECUTE ALERT, EXECUTE MANAGED ALERT (no WAREHOUSE: serverless alerts), and the
+-- SNOWFLAKE.ALERT_VIEWER database role for SNOWFLAKE.ALERT.LAST_SUCCESSFUL_SCHEDULED_TIME() in the alerts' SQL.
+-- USAGE on the notification integration is granted when an administrator creates it (README, "Alerts").
+grant execute alert on account to role CAVES_DEPLOYER;
+grant execute managed alert on account to role CAVES_DEPLOYER;
+grant database role SNOWFLAKE.ALERT_VIEWER to role CAVES_DEPLOYER;

@@ -39,6 +39,8 @@ CHROMIUM_ARGS = [
 # Screenshots go outside the repository: $CAVES_SCREENSHOTS, else a pytest temporary folder (its path is printed).
 SCREENSHOTS_ENV = "CAVES_SCREENSHOTS"
 SERVER_START_TIMEOUT_S = 90
+# Servers only on these ports when set (e.g. "8720-8739"): a machine shared by several test runs gives each its range.
+PORTS_ENV = "CAVES_E2E_PORTS"
 
 
 def _unavailable(reason: str) -> None:
@@ -48,6 +50,17 @@ def _unavailable(reason: str) -> None:
 
 
 def _free_port() -> int:
+    chosen = os.environ.get(PORTS_ENV)
+    if chosen:
+        low, _, high = chosen.partition("-")
+        for port in range(int(low), int(high or low) + 1):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+        pytest.fail(f"no free port in {PORTS_ENV}={chosen}")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -166,5 +179,16 @@ def start_server(seeded_db: Path, tmp_path_factory: pytest.TempPathFactory):
 
     def start(**kwargs: object) -> contextlib.AbstractContextManager[str]:
         return run_streamlit(seeded_db, log_dir, **kwargs)  # type: ignore[arg-type]
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def serve(tmp_path_factory: pytest.TempPathFactory):
+    """A factory of servers on a warehouse of the test's own: ``with serve(db_path, env=..., args=...) as url:``."""
+    log_dir = tmp_path_factory.mktemp("e2e-serve")
+
+    def start(db: Path, **kwargs: object) -> contextlib.AbstractContextManager[str]:
+        return run_streamlit(db, log_dir, **kwargs)  # type: ignore[arg-type]
 
     return start

@@ -20,6 +20,7 @@ PAGES = {
     "customers": "Clients",
     "finance": "Finance",
     "pipeline": "Santé du pipeline",
+    "alerts": "Alertes",
     "explorer": "Explorateur",
     "admin": "Administration",
 }

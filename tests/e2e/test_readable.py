@@ -33,6 +33,7 @@ PAGES = {
     "finance": ("Finance", "Finance"),
     "stock": ("Stock", "Stock"),
     "pipeline": ("Santé du pipeline", "Pipeline health"),
+    "alerts": ("Alertes", "Alerts"),
     "explorer": ("Explorateur", "Explorer"),
     "explorer?q=task_history_recent": ("Explorateur", "Explorer"),
     "explorer?q=rfm_segments": ("Explorateur", "Explorer"),
