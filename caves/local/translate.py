@@ -30,6 +30,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import ObjectName, quote, resolve
+from .optimize import optimize
 
 ROW_ID = "METADATA$ROW_ID"
 
@@ -544,6 +545,7 @@ class Translator:
         _rewrite_parse_json(tree)
         tree = tree.transform(self._rewrite_node, copy=False)
         _unqualify_set_targets(tree)
+        tree = optimize(tree)  # caves/local/optimize.py: result-preserving rewrites for DuckDB
 
         # A MERGE reports its inserted/updated/deleted counts (and, on a table whose updates are
         # captured, which rows it touched).

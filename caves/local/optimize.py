@@ -1,0 +1,91 @@
+"""Optimisations of translated (DuckDB) statements: pure sqlglot rewrites that change no result.
+
+Each optimisation is a function ``(exp.Expression) -> exp.Expression`` taking the tree the translator has
+produced (DuckDB semantics, just before it is written out as DuckDB SQL) and returning an equivalent one that
+DuckDB runs faster. They know nothing of the engine's catalog or streams, so they can be tested SQL in -> SQL out
+(tests/local/test_optimize.py) and chained in any order by the translator (one call: :func:`optimize`).
+
+* :func:`multi_path_extraction` - several ``col -> 'path'`` (or ``->>``) reads of one column in one SELECT list
+  become one multi-path extraction ``col -> ['p1', 'p2', ...]`` indexed per path. DuckDB keeps VARIANT as JSON
+  text, so every single-path read parses the whole document again; the list form parses it once, and DuckDB's
+  common-subexpression elimination computes the list once per row for all the columns that index it. Measured on
+  the routing statements' 17 paths per message: 3.3x faster than one read per path (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlglot
+from sqlglot import exp
+
+# A group of reads only pays when it replaces at least this many parses of the same document.
+_MIN_PATHS = 2
+
+_Extract = exp.JSONExtract | exp.JSONExtractScalar
+
+
+def _path_literal(node: _Extract) -> exp.Literal | None:
+    """The read's path as a string literal (``'$.a.b'``), or None when it is not a constant path."""
+    path = node.expression
+    if isinstance(path, exp.Literal) and path.is_string:
+        return path.copy()
+    if isinstance(path, exp.JSONPath):
+        literal = sqlglot.parse_one(path.sql(dialect="duckdb"), read="duckdb")
+        return literal if isinstance(literal, exp.Literal) and literal.is_string else None
+    return None
+
+
+def _reads_in(projection: exp.Expression, select: exp.Select) -> list[_Extract]:
+    """The JSON reads of one SELECT-list item that belong to ``select`` itself (not to a nested query)."""
+    found = []
+    for node in projection.find_all(exp.JSONExtract, exp.JSONExtractScalar):
+        if node.find_ancestor(exp.Select) is not select:
+            continue
+        if isinstance(node.this, exp.Column) and not node.args.get("expressions"):
+            found.append(node)
+    return found
+
+
+def multi_path_extraction(tree: exp.Expression) -> exp.Expression:
+    """In each SELECT list, group the constant-path reads of one column into one multi-path extraction.
+
+    ``SELECT j -> '$.a' AS A, j -> '$.b' AS B`` becomes ``SELECT list_extract(j -> ['$.a', '$.b'], 1) AS A,
+    list_extract(j -> ['$.a', '$.b'], 2) AS B``: the same values (an absent key is NULL, a JSON null stays the JSON
+    value ``null``; ``->>`` gives the text), with the document parsed once. Reads in other clauses (WHERE, ON,
+    ...) are left as they are: DuckDB shares one expression's value only within one operator.
+    """
+    for select in list(tree.find_all(exp.Select)):
+        groups: dict[tuple[str, str], list[tuple[_Extract, exp.Literal]]] = {}
+        for projection in select.expressions:
+            for node in _reads_in(projection, select):
+                literal = _path_literal(node)
+                if literal is None:
+                    continue
+                key = (type(node).__name__, node.this.sql(dialect="duckdb"))
+                groups.setdefault(key, []).append((node, literal))
+        for reads in groups.values():
+            paths: list[str] = []
+            for _, literal in reads:
+                if literal.name not in paths:
+                    paths.append(literal.name)
+            if len(paths) < _MIN_PATHS:
+                continue
+            for node, literal in reads:
+                many = node.__class__(
+                    this=node.this.copy(),
+                    expression=exp.Array(expressions=[exp.Literal.string(p) for p in paths]),
+                )
+                index = exp.Literal.number(paths.index(literal.name) + 1)
+                node.replace(exp.func("list_extract", many, index))
+    return tree
+
+
+OPTIMIZATIONS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (multi_path_extraction,)
+
+
+def optimize(tree: exp.Expression) -> exp.Expression:
+    """Every optimisation of this module, in order, on a translated (DuckDB) tree."""
+    for step in OPTIMIZATIONS:
+        tree = step(tree)
+    return tree
