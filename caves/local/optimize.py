@@ -36,13 +36,18 @@ def _path_literal(node: _Extract) -> exp.Literal | None:
     return None
 
 
-def _reads_in(projection: exp.Expression, select: exp.Select) -> list[_Extract]:
-    """The JSON reads of one SELECT-list item that belong to ``select`` itself (not to a nested query)."""
+def _reads_in(projection: exp.Expression) -> list[_Extract]:
+    """The JSON reads of one SELECT-list item that belong to its own SELECT (not to a nested query).
+
+    The tree is walked from the item down, never up: the translator replaces some items in place, so a parent
+    pointer cannot be trusted to find the SELECT a read belongs to.
+    """
     found = []
-    for node in projection.find_all(exp.JSONExtract, exp.JSONExtractScalar):
-        if node.find_ancestor(exp.Select) is not select:
+    nested = (exp.Select, exp.Subquery, exp.Union, exp.Intersect, exp.Except)
+    for node in projection.walk(prune=lambda n: isinstance(n, nested)):
+        if isinstance(node, nested):
             continue
-        if isinstance(node.this, exp.Column) and not node.args.get("expressions"):
+        if isinstance(node, _Extract) and isinstance(node.this, exp.Column) and not node.args.get("expressions"):
             found.append(node)
     return found
 
@@ -58,7 +63,7 @@ def multi_path_extraction(tree: exp.Expression) -> exp.Expression:
     for select in list(tree.find_all(exp.Select)):
         groups: dict[tuple[str, str], list[tuple[_Extract, exp.Literal]]] = {}
         for projection in select.expressions:
-            for node in _reads_in(projection, select):
+            for node in _reads_in(projection):
                 literal = _path_literal(node)
                 if literal is None:
                     continue
