@@ -169,10 +169,12 @@ as
         ),
 
         FIELDS as (
-            -- The fields' values as SQL types, each cast or test written once. A string field's text is NULL
-            -- unless the value is a string; a number's FLOAT (N_<field>) is NULL unless the value is a number
-            -- (casting another VARIANT to FLOAT fails); the rules read N_<field> only after the field's type rule
-            -- has passed. IS_PAYLOAD_OBJECT is NULL when the payload is absent, as is_object() of it is.
+            -- The fields' values as SQL types, each cast or test written once. A string field's text
+            -- (S_<field>, or a named text column) is NULL unless the value is a string; a number's FLOAT
+            -- (N_<field>) is NULL unless the value is a number (casting another VARIANT to FLOAT fails). Below a
+            -- field's 'missing field' rule the field is present, so "S_<field> is null" reads "not a string" and
+            -- "N_<field> is null" "not a number". IS_PAYLOAD_OBJECT is NULL when the payload is absent, as
+            -- is_object() of it is.
             select
                 N.*,
                 iff(is_varchar(N.F_EVENT_ID), N.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
@@ -180,6 +182,16 @@ as
                 iff(is_varchar(N.F_EVENT_TIMESTAMP), N.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
                 is_object(N.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
                 iff(is_varchar(N.F_ORDER_DATE), N.F_ORDER_DATE::varchar, null) as ORDER_DATE_TEXT,
+                iff(is_varchar(N.F_SOURCE), N.F_SOURCE::varchar, null) as S_SOURCE,
+                iff(is_varchar(N.F_ORDER_ID), N.F_ORDER_ID::varchar, null) as S_ORDER_ID,
+                iff(is_varchar(N.F_CUSTOMER_ID), N.F_CUSTOMER_ID::varchar, null) as S_CUSTOMER_ID,
+                iff(is_varchar(N.F_PRODUCT_ID), N.F_PRODUCT_ID::varchar, null) as S_PRODUCT_ID,
+                iff(is_varchar(N.F_PRODUCT_NAME), N.F_PRODUCT_NAME::varchar, null) as S_PRODUCT_NAME,
+                iff(is_varchar(N.F_PRODUCT_CATEGORY), N.F_PRODUCT_CATEGORY::varchar, null) as S_PRODUCT_CATEGORY,
+                iff(is_varchar(N.F_CURRENCY), N.F_CURRENCY::varchar, null) as S_CURRENCY,
+                iff(is_varchar(N.F_PAYMENT_METHOD), N.F_PAYMENT_METHOD::varchar, null) as S_PAYMENT_METHOD,
+                iff(is_varchar(N.F_ORDER_STATUS), N.F_ORDER_STATUS::varchar, null) as S_ORDER_STATUS,
+                iff(is_varchar(N.F_SHIPPING_COUNTRY), N.F_SHIPPING_COUNTRY::varchar, null) as S_SHIPPING_COUNTRY,
                 iff(typeof(N.F_QUANTITY) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_QUANTITY::float, null) as N_QUANTITY,
                 iff(
                     typeof(N.F_UNIT_PRICE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_UNIT_PRICE::float, null
@@ -250,69 +262,66 @@ as
                     when P.IS_ORDER_OBJECT and P.F_PAYMENT_METHOD is null then 'missing field payload.payment_method'
                     when P.IS_ORDER_OBJECT and P.F_ORDER_STATUS is null then 'missing field payload.order_status'
                     when P.IS_ORDER_OBJECT and P.F_ORDER_DATE is null then 'missing field payload.order_date'
-                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
+                    when P.PARSED_EVENT_ID is null then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when P.F_SOURCE is not null and P.S_SOURCE is null then 'source must be a string'
                     when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when coalesce(P.PARSED_EVENT_TYPE, '') <> 'order' then 'unknown event_type'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enum/const, then minLength/format, then
                     -- minimum/maxLength
-                    when not is_varchar(P.F_ORDER_ID) then 'payload.order_id must be a string'
-                    when not is_varchar(P.F_CUSTOMER_ID) then 'payload.customer_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
-                    when typeof(P.F_QUANTITY) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.quantity must be an integer'
-                    -- N_<field> is read only below its field's type rule (N_UNIT_PRICE, N_TOTAL_AMOUNT: next two)
+                    when P.S_ORDER_ID is null then 'payload.order_id must be a string'
+                    when P.S_CUSTOMER_ID is null then 'payload.customer_id must be a string'
+                    when P.S_PRODUCT_ID is null then 'payload.product_id must be a string'
+                    when P.S_PRODUCT_NAME is null then 'payload.product_name must be a string'
+                    when P.N_QUANTITY is null then 'payload.quantity must be an integer'
+                    -- N_<field> is compared only below its field's type rule (N_UNIT_PRICE, N_TOTAL_AMOUNT: next two)
                     when P.N_QUANTITY <> floor(P.N_QUANTITY) then 'payload.quantity must be an integer'
-                    when typeof(P.F_UNIT_PRICE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.unit_price must be a number'
-                    when typeof(P.F_TOTAL_AMOUNT) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.total_amount must be a number'
+                    when P.N_UNIT_PRICE is null then 'payload.unit_price must be a number'
+                    when P.N_TOTAL_AMOUNT is null then 'payload.total_amount must be a number'
                     when P.ORDER_DATE_TEXT is null then 'payload.order_date must be a string'
-                    when P.F_SHIPPING_COUNTRY is not null and not is_varchar(P.F_SHIPPING_COUNTRY)
+                    when P.F_SHIPPING_COUNTRY is not null and P.S_SHIPPING_COUNTRY is null
                         then 'payload.shipping_country must be a string'
                     when
-                        not (
-                            is_varchar(P.F_PRODUCT_CATEGORY)
-                            and P.F_PRODUCT_CATEGORY::varchar in (
+                        not coalesce(
+                            P.S_PRODUCT_CATEGORY in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.product_category'
                     when
                         P.F_CURRENCY is not null
-                        and not (is_varchar(P.F_CURRENCY) and P.F_CURRENCY::varchar = 'EUR')
+                        and not coalesce(P.S_CURRENCY = 'EUR', false)
                         then 'payload.currency must be ''EUR'''
                     when
-                        not (
-                            is_varchar(P.F_PAYMENT_METHOD)
-                            and P.F_PAYMENT_METHOD::varchar in (
+                        not coalesce(
+                            P.S_PAYMENT_METHOD in (
                                 'card', 'paypal', 'bank_transfer', 'apple_pay'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.payment_method'
                     when
-                        not (
-                            is_varchar(P.F_ORDER_STATUS)
-                            and P.F_ORDER_STATUS::varchar in (
+                        not coalesce(
+                            P.S_ORDER_STATUS in (
                                 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.order_status'
-                    when P.F_ORDER_ID::varchar = '' then 'payload.order_id must not be empty'
-                    when P.F_CUSTOMER_ID::varchar = '' then 'payload.customer_id must not be empty'
-                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
-                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
+                    when P.S_ORDER_ID = '' then 'payload.order_id must not be empty'
+                    when P.S_CUSTOMER_ID = '' then 'payload.customer_id must not be empty'
+                    when P.S_PRODUCT_ID = '' then 'payload.product_id must not be empty'
+                    when P.S_PRODUCT_NAME = '' then 'payload.product_name must not be empty'
                     when P.ORDER_DATE_UTC is null then 'payload.order_date is not an ISO-8601 date-time'
-                    when length(P.F_SHIPPING_COUNTRY::varchar) < 2
+                    when length(P.S_SHIPPING_COUNTRY) < 2
                         then 'payload.shipping_country must have at least 2 characters'
                     when P.N_QUANTITY < 1 then 'payload.quantity must be >= 1'
                     when P.N_UNIT_PRICE <= 0 then 'payload.unit_price must be > 0'
                     when P.N_TOTAL_AMOUNT < 0 then 'payload.total_amount must be >= 0'
-                    when length(P.F_SHIPPING_COUNTRY::varchar) > 2
+                    when length(P.S_SHIPPING_COUNTRY) > 2
                         then 'payload.shipping_country must have at most 2 characters'
                     -- the rule the schema states in prose
                     -- the contract compares exact decimals (in floating point 1 * 2.01 + 0.01 is a hair below
@@ -342,11 +351,11 @@ as
                 case C.INVALID_RULE
                     when 'unknown event_type' then C.PARSED_EVENT_TYPE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
+                        then C.S_PRODUCT_CATEGORY
                     when 'unknown payload.payment_method'
-                        then iff(is_varchar(C.F_PAYMENT_METHOD), C.F_PAYMENT_METHOD::varchar, null)
+                        then C.S_PAYMENT_METHOD
                     when 'unknown payload.order_status'
-                        then iff(is_varchar(C.F_ORDER_STATUS), C.F_ORDER_STATUS::varchar, null)
+                        then C.S_ORDER_STATUS
                 end as INVALID_STRING,
                 case C.INVALID_RULE
                     when 'unknown event_type' then to_json(C.F_EVENT_TYPE)
@@ -655,6 +664,14 @@ as
                 iff(is_varchar(N.F_EVENT_TYPE), N.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
                 iff(is_varchar(N.F_EVENT_TIMESTAMP), N.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
                 is_object(N.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                iff(is_varchar(N.F_SOURCE), N.F_SOURCE::varchar, null) as S_SOURCE,
+                iff(is_varchar(N.F_ADJUSTMENT_ID), N.F_ADJUSTMENT_ID::varchar, null) as S_ADJUSTMENT_ID,
+                iff(is_varchar(N.F_PRODUCT_ID), N.F_PRODUCT_ID::varchar, null) as S_PRODUCT_ID,
+                iff(is_varchar(N.F_PRODUCT_NAME), N.F_PRODUCT_NAME::varchar, null) as S_PRODUCT_NAME,
+                iff(is_varchar(N.F_PRODUCT_CATEGORY), N.F_PRODUCT_CATEGORY::varchar, null) as S_PRODUCT_CATEGORY,
+                iff(is_varchar(N.F_WAREHOUSE_LOCATION), N.F_WAREHOUSE_LOCATION::varchar, null) as S_WAREHOUSE_LOCATION,
+                iff(is_varchar(N.F_ADJUSTMENT_TYPE), N.F_ADJUSTMENT_TYPE::varchar, null) as S_ADJUSTMENT_TYPE,
+                iff(is_varchar(N.F_REASON), N.F_REASON::varchar, null) as S_REASON,
                 iff(
                     typeof(N.F_QUANTITY_CHANGE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_QUANTITY_CHANGE::float, null
                 ) as N_QUANTITY_CHANGE
@@ -699,53 +716,52 @@ as
                         then 'missing field payload.adjustment_type'
                     when P.IS_PAYLOAD_OBJECT and P.F_QUANTITY_CHANGE is null
                         then 'missing field payload.quantity_change'
-                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
+                    when P.PARSED_EVENT_ID is null then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when P.F_SOURCE is not null and P.S_SOURCE is null then 'source must be a string'
                     when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enums, then minLength
-                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
-                    when not is_varchar(P.F_ADJUSTMENT_ID) then 'payload.adjustment_id must be a string'
-                    when not is_varchar(P.F_WAREHOUSE_LOCATION) then 'payload.warehouse_location must be a string'
-                    when typeof(P.F_QUANTITY_CHANGE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.quantity_change must be an integer'
+                    when P.S_PRODUCT_ID is null then 'payload.product_id must be a string'
+                    when P.S_PRODUCT_NAME is null then 'payload.product_name must be a string'
+                    when P.S_ADJUSTMENT_ID is null then 'payload.adjustment_id must be a string'
+                    when P.S_WAREHOUSE_LOCATION is null then 'payload.warehouse_location must be a string'
+                    when P.N_QUANTITY_CHANGE is null then 'payload.quantity_change must be an integer'
                     -- N_QUANTITY_CHANGE is read only below its field's type rule (just above)
                     when P.N_QUANTITY_CHANGE <> floor(P.N_QUANTITY_CHANGE)
                         then 'payload.quantity_change must be an integer'
-                    when P.F_REASON is not null and not is_varchar(P.F_REASON) then 'payload.reason must be a string'
+                    when P.F_REASON is not null and P.S_REASON is null then 'payload.reason must be a string'
                     when
-                        not (
-                            is_varchar(P.F_PRODUCT_CATEGORY)
-                            and P.F_PRODUCT_CATEGORY::varchar in (
+                        not coalesce(
+                            P.S_PRODUCT_CATEGORY in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.product_category'
                     when
-                        not (
-                            is_varchar(P.F_ADJUSTMENT_TYPE)
-                            and P.F_ADJUSTMENT_TYPE::varchar in (
+                        not coalesce(
+                            P.S_ADJUSTMENT_TYPE in (
                                 'restock', 'sale', 'return', 'breakage', 'correction'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.adjustment_type'
-                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
-                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
-                    when P.F_ADJUSTMENT_ID::varchar = '' then 'payload.adjustment_id must not be empty'
-                    when P.F_WAREHOUSE_LOCATION::varchar = '' then 'payload.warehouse_location must not be empty'
+                    when P.S_PRODUCT_ID = '' then 'payload.product_id must not be empty'
+                    when P.S_PRODUCT_NAME = '' then 'payload.product_name must not be empty'
+                    when P.S_ADJUSTMENT_ID = '' then 'payload.adjustment_id must not be empty'
+                    when P.S_WAREHOUSE_LOCATION = '' then 'payload.warehouse_location must not be empty'
                     -- the rules the schema states in prose
                     when P.N_QUANTITY_CHANGE = 0 then 'payload.quantity_change must not be 0'
                     when
-                        P.F_ADJUSTMENT_TYPE::varchar in ('restock', 'return')
+                        P.S_ADJUSTMENT_TYPE in ('restock', 'return')
                         and P.N_QUANTITY_CHANGE < 0
-                        then 'payload.quantity_change must be > 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
+                        then 'payload.quantity_change must be > 0 for a ' || P.S_ADJUSTMENT_TYPE
                     when
-                        P.F_ADJUSTMENT_TYPE::varchar in ('sale', 'breakage')
+                        P.S_ADJUSTMENT_TYPE in ('sale', 'breakage')
                         and P.N_QUANTITY_CHANGE > 0
-                        then 'payload.quantity_change must be < 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
+                        then 'payload.quantity_change must be < 0 for a ' || P.S_ADJUSTMENT_TYPE
                     -- storage guard, beyond the contract: a value QUANTITY_CHANGE cannot hold would make the task
                     -- fail
                     when abs(P.N_QUANTITY_CHANGE) >= 1e18 then 'payload.quantity_change is out of range'
@@ -760,9 +776,9 @@ as
                 -- a string as text, anything else as JSON
                 case C.INVALID_RULE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
+                        then C.S_PRODUCT_CATEGORY
                     when 'unknown payload.adjustment_type'
-                        then iff(is_varchar(C.F_ADJUSTMENT_TYPE), C.F_ADJUSTMENT_TYPE::varchar, null)
+                        then C.S_ADJUSTMENT_TYPE
                 end as INVALID_STRING,
                 case C.INVALID_RULE
                     when 'unknown payload.product_category' then to_json(C.F_PRODUCT_CATEGORY)

@@ -110,3 +110,45 @@ def test_results_through_the_engine_are_those_of_single_reads(session):
     assert "LIST_EXTRACT" in translated
     one_by_one = [session.execute(f"SELECT {p} FROM T ORDER BY ID").rows for p in paths]
     assert together == [tuple(col[i][0] for col in one_by_one) for i in range(len(together))]
+
+
+# --- TYPEOF(v) IN (the number types) -----------------------------------------------------------------------------
+
+
+def test_typeof_number_test_reads_json_type():
+    from caves.local.optimize import typeof_number_test
+
+    sql = (
+        "SELECT SF_TYPEOF(X) IN ('INTEGER', 'DECIMAL', 'DOUBLE') AS A, NOT SF_TYPEOF(Y) IN ('DOUBLE', 'DECIMAL') AS B,"
+        " SF_TYPEOF(Z) IN ('DOUBLE') AS C, SF_TYPEOF(W) IN ('VARCHAR', 'NULL_VALUE') AS D FROM T"
+    )
+    out = typeof_number_test(sqlglot.parse_one(sql, read="duckdb")).sql(dialect="duckdb")
+    assert out == (
+        "SELECT JSON_TYPE(X) IN ('DOUBLE', 'BIGINT', 'UBIGINT') AS A, NOT JSON_TYPE(Y) IN ('DOUBLE') AS B, "
+        # DOUBLE alone: SF_TYPEOF's regular expression tells it from DECIMAL, so it stays
+        "SF_TYPEOF(Z) IN ('DOUBLE') AS C, JSON_TYPE(W) IN ('NULL', 'VARCHAR') AS D FROM T"
+    )
+
+
+VALUES = ["1", "-7", "2.5", "1e3", "1.5E-2", '"1"', "true", "null", "{}", "[]", "18446744073709551615"]
+
+
+def test_typeof_tests_through_the_engine_match_typeof(session):
+    """TYPEOF(v) IN (...) (optimised) agrees with TYPEOF(v) itself, value by value
+    (https://docs.snowflake.com/en/sql-reference/functions/typeof)."""
+    session.execute("CREATE TABLE V (ID NUMBER, J VARIANT)")
+    session.executemany("INSERT INTO V (ID, J) SELECT ?, PARSE_JSON(?)", list(enumerate(VALUES)))
+    session.execute("INSERT INTO V (ID, J) SELECT 99, NULL")
+    rows = session.execute(
+        "SELECT TYPEOF(J), TYPEOF(J) IN ('INTEGER', 'DECIMAL', 'DOUBLE'), TYPEOF(J) NOT IN ('INTEGER', 'DECIMAL', "
+        "'DOUBLE'), TYPEOF(J) IN ('VARCHAR', 'BOOLEAN', 'NULL_VALUE', 'OBJECT', 'ARRAY') FROM V ORDER BY ID"
+    ).rows
+    with session.cursor() as cur:
+        translated = session.engine.translate(
+            cur, "SELECT TYPEOF(J) IN ('INTEGER', 'DECIMAL', 'DOUBLE') FROM V", "TESTDB", "PUBLIC"
+        ).sql
+    assert "JSON_TYPE(J) IN" in translated.upper()
+    for kind, number, not_number, other in rows:
+        expected = None if kind is None else kind in {"INTEGER", "DECIMAL", "DOUBLE"}
+        assert number is expected and not_number is (None if kind is None else not expected), kind
+        assert other is (None if kind is None else kind in {"VARCHAR", "BOOLEAN", "NULL_VALUE", "OBJECT", "ARRAY"})
