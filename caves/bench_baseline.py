@@ -15,6 +15,7 @@ this machine can do, not what the Snowflake SQL can express.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -349,6 +350,7 @@ def land_floor(db: str, batches: Iterable[list]) -> dict[str, float]:
     import duckdb
 
     con = duckdb.connect(db)
+    con.execute("SET enable_progress_bar = false")
     con.execute("CREATE TABLE RAW (RAW_MESSAGE VARCHAR NOT NULL)")
     start = time.perf_counter()
     count = 0
@@ -370,6 +372,8 @@ def set_based_pipeline(db: str, batches: Iterable[list]) -> dict[str, float]:
 
     con = duckdb.connect(db)
     jsonfuncs.register(con)
+    # the engine's own memory budget (CAVES_MEMORY_LIMIT, caves/local/engine.py), so that peak RSS compares too
+    con.execute("SET memory_limit = ?", [os.environ.get("CAVES_MEMORY_LIMIT", "1GB")])
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")
     con.execute(_TABLES)
@@ -415,6 +419,7 @@ def compare_production(engine_db: str, baseline_db: str) -> dict[str, int]:
     import duckdb
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"ATTACH '{engine_db}' AS E (READ_ONLY)")  # paths of the bench's own temporary files
     con.execute(f"ATTACH '{baseline_db}' AS B (READ_ONLY)")
     counts = {}
