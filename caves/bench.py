@@ -3,9 +3,9 @@
 Parts (each runs in its own process, so that its peak RSS is its own):
 
 1. pipeline: N simulated events ingested and pushed RAW -> PRODUCTION through the task graph on the
-   local engine, vs the *same statements* (the task bodies, translated once) run directly on DuckDB
-   tables in one pass, with plain table reads in place of streams: no change log, no stream
-   net-change reads, no task runner, no per-statement translation. The ratio is the engine's cost.
+   local engine, side by side with the landing floor (the texts only, into a DuckDB file) and the best
+   set-based plain-DuckDB implementation of the same rules (caves/bench_baseline.py), each variant in a
+   fresh process; the engine's PRODUCTION tables are checked row for row against the baseline's.
 2. queries: every catalog query on a warehouse of N orders, through the engine vs the same translated
    SQL executed directly on the same DuckDB connection.
 3. e2e: the scheduler at a 1-second interval and the simulator at 200 events/s; time from a message's
