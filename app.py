@@ -13,7 +13,7 @@ from components.startup import startup_error
 st.set_page_config(page_title="Les Caves d'Albert", page_icon="🍷", layout="wide")
 
 try:  # the settings are read at import: a malformed config/caves.yaml is a start-up error like any other
-    from caves.services import cache
+    from components import cache
     from components.context import lang, language_switch, login_prompt, t
 except Exception as exc:
     startup_error(exc, settings=True)

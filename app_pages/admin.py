@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from caves.services import cache, pipeline_service
+from caves.services import pipeline_service
 from caves.services.admin_service import AdminService
-from components import confirm, tables
+from components import cache, confirm, tables
 from components.context import t, viewer
 from components.feedback import error_box
 
@@ -46,6 +46,8 @@ if result is not None:
         st.success(t("admin.succeeded", action=label), icon=":material/check_circle:")
     else:
         error_box(t("admin.failed", action=label), result.error or result.outcome)
+        if result.blocked_by_root:
+            st.info(t("admin.root_started", root=result.blocked_by_root), icon=":material/account_tree:")
 
 st.subheader(t("admin.tasks"))
 try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from caves.services import cache, dashboard_service
+from caves.services import dashboard_service
 from caves.services import format as fmt
-from components import charts, kpi
+from components import cache, charts, kpi
 from components.context import lang, t
 from components.data import load, title
 from components.status import dot, grade_badge

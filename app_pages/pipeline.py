@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from caves.i18n import code_label, column_label, schedule_label
-from caves.services import cache, pipeline_service
 from caves.services import format as fmt
-from components import charts, dag, tables
+from caves.services import pipeline_service
+from components import cache, charts, tables, task_graph
 from components.context import lang, t
 from components.cost import cost_section
 from components.data import title
@@ -64,7 +64,7 @@ def health() -> None:
     if snapshot.tasks.empty:
         empty_state()
     else:
-        dag.task_graph(
+        task_graph.task_graph(
             pipeline_service.graph_dot(
                 snapshot.tasks,
                 snapshot.run_states(),
@@ -73,6 +73,27 @@ def health() -> None:
             )
         )
         st.caption(t("pipeline.graph_legend"))
+
+    # --- graph runs, as Snowsight lists them: running and next, then the last hour's complete runs
+    st.markdown(f"**{t('pipeline.graphs_current')}**")
+    tables.table(
+        snapshot.graphs_current,
+        columns=["ROOT_TASK_NAME", "STATE", "SCHEDULED_FROM", "SCHEDULED_TIME", "QUERY_START_TIME"],
+    )
+    st.markdown(f"**{t('pipeline.graph_runs')}**")
+    tables.table(
+        snapshot.graph_runs,
+        columns=[
+            "COMPLETED_TIME",
+            "ROOT_TASK_NAME",
+            "STATE",
+            "SCHEDULED_FROM",
+            "DURATION_SEC",
+            "FIRST_ERROR_TASK_NAME",
+            "FIRST_ERROR_MESSAGE",
+        ],
+        height=240,
+    )
 
     st.subheader(t("pipeline.history"))
     st.markdown(f"**{t('pipeline.summary')}**")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from caves.i18n import code_label
-from caves.services import cache, dashboard_service, query_service
+from caves.services import dashboard_service, query_service
 from caves.services import format as fmt
-from components import charts, kpi, tables
+from components import cache, charts, kpi, tables
 from components.context import lang, t
 from components.data import description, load, orders_to_prepare
 

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator, ValidationError, validators
 from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.errors import TokenError
 from sqlglot.tokens import TokenType
@@ -41,6 +43,7 @@ __all__ = [
     "AUDIENCES",
     "CHART_TYPES",
     "DEFAULT_ROOT",
+    "HEADER_SCHEMA",
     "PARAM_TYPES",
     "Catalog",
     "CatalogError",
@@ -59,21 +62,17 @@ DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "queries"
 HEADER_OPEN = "/*---"
 HEADER_CLOSE = "---*/"
 
-PARAM_TYPES = ("integer", "number", "string", "date", "boolean", "enum")
-AUDIENCES = ("manager", "warehouse", "ops", "admin")
-CHART_TYPES = ("kpi", "table", "bar", "line", "area", "pie", "scatter")
+# The header's shape is a JSON Schema (contracts/query_header.schema.json, validated with jsonschema); only the
+# checks that span several fields, the file or the SQL are written here (_check_query, _build_parameter).
+HEADER_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "contracts" / "query_header.schema.json"
+HEADER_SCHEMA: dict[str, Any] = json.loads(HEADER_SCHEMA_PATH.read_text(encoding="utf-8"))
+_PARAMETER_SCHEMA: dict[str, Any] = HEADER_SCHEMA["$defs"]["parameter"]
+
+PARAM_TYPES: tuple[str, ...] = tuple(_PARAMETER_SCHEMA["properties"]["type"]["enum"])
+AUDIENCES: tuple[str, ...] = tuple(HEADER_SCHEMA["properties"]["audience"]["items"]["enum"])
+CHART_TYPES: tuple[str, ...] = tuple(HEADER_SCHEMA["properties"]["chart"]["properties"]["type"]["enum"])
 LANGUAGES = ("fr", "en")
 
-_REQUIRED_KEYS = ("id", "section", "title", "description", "audience", "chart", "columns")
-_OPTIONAL_KEYS = ("parameters", "tags")
-_PARAM_REQUIRED = ("name", "type", "default", "label")
-_PARAM_OPTIONAL = ("min", "max", "choices", "help")
-_CHART_KEYS = ("type", "x", "y", "color")
-
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SECTION_RE = re.compile(r"^[0-9]{2}_[a-z][a-z0-9_]*$")
-_PARAM_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
-_COLUMN_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _WORD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
 _RELATIVE_DATE_RE = re.compile(r"^today\s*(?:([+-])\s*([0-9]+))?$", re.IGNORECASE)
@@ -87,7 +86,7 @@ _FALSE = frozenset({"false", "0", "no", "n", "off", "non", "faux"})
 class CatalogError(Exception):
     """A query file (or the catalog as a whole) is invalid. ``problems`` lists ``(path, problem)`` pairs."""
 
-    def __init__(self, problems: Iterable[tuple[Path | str | None, str]] | str, path: Path | str | None = None):
+    def __init__(self, problems: Iterable[tuple[Path | str | None, str]] | str, path: Path | str | None = None) -> None:
         if isinstance(problems, str):
             problems = [(path, problems)]
         self.problems: list[tuple[Path | None, str]] = [(Path(p) if p else None, msg) for p, msg in problems]
@@ -101,7 +100,7 @@ class CatalogError(Exception):
 class UnknownQueryError(CatalogError, KeyError):
     """``Catalog.get`` was asked for an id that does not exist."""
 
-    def __init__(self, query_id: str, known: Iterable[str]):
+    def __init__(self, query_id: str, known: Iterable[str]) -> None:
         self.query_id = query_id
         close = difflib.get_close_matches(query_id, list(known), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -130,7 +129,7 @@ class ParameterError(ValueError):
         limit: Any = None,
         expected: str | None = None,
         label: Mapping[str, str] | None = None,
-    ):
+    ) -> None:
         self.parameter = parameter
         self.query_id = query_id
         self.reason = reason if reason in PARAMETER_ERROR_REASONS else "invalid"
@@ -250,7 +249,9 @@ class Parameter:
         self._check_bounds(converted)
         return converted
 
-    def _error(self, message: str, reason: str, value: Any, limit: Any = None, expected: str | None = None):
+    def _error(
+        self, message: str, reason: str, value: Any, limit: Any = None, expected: str | None = None
+    ) -> ParameterError:
         if expected == "enum":
             limit = ", ".join(self.choices or ())
         return ParameterError(
@@ -273,72 +274,14 @@ class Parameter:
     # -- internals
 
     def _convert(self, value: Any) -> Any:
-        kind = self.type
         if value is None:
             raise ValueError("a value is required, got None")
-        if kind == "integer":
-            if isinstance(value, bool):
-                raise TypeError(f"expected an integer, got the boolean {value!r}")
-            if isinstance(value, int):
-                return _safe_integer(value)
-            if isinstance(value, float | Decimal):
-                if math.isfinite(value) and value == int(value):
-                    return _safe_integer(int(value))
-                raise ValueError(f"expected an integer, got {value!r}")
-            if isinstance(value, str) and _INT_RE.match(value.strip()):
-                digits = value.strip().lstrip("+-").lstrip("0")
-                if len(digits) > len(str(MAX_SAFE_INTEGER)):  # int() of thousands of digits is refused anyway
-                    raise _OutOfRange(f"{_shown(value)!r} is beyond ±{MAX_SAFE_INTEGER}")
-                return _safe_integer(int(value.strip()))
-            raise ValueError(f"expected an integer, got {value!r}")
-        if kind == "number":
-            if isinstance(value, bool):
-                raise TypeError(f"expected a number, got the boolean {value!r}")
-            if isinstance(value, int | float | Decimal):
-                number = float(value)
-            elif isinstance(value, str):
-                text = value.strip()
-                if text.count(",") == 1 and "." not in text:
-                    text = text.replace(",", ".")  # French decimal comma: "12,5"
-                try:
-                    number = float(Decimal(text))
-                except (InvalidOperation, ValueError):
-                    raise ValueError(f"expected a number, got {value!r}") from None
-            else:
-                raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
-            if not math.isfinite(number):
-                raise ValueError(f"expected a finite number, got {value!r}")
-            return number
-        if kind == "boolean":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, int) and value in (0, 1):
-                return bool(value)
-            if isinstance(value, str):
-                text = value.strip().lower()
-                if text in _TRUE:
-                    return True
-                if text in _FALSE:
-                    return False
-            raise ValueError(f"expected true or false, got {value!r}")
-        if kind == "date":
-            return _as_date(value)
-        if kind == "enum":
-            text = value if isinstance(value, str) else str(value)
-            choices = self.choices or ()
-            if text in choices:
-                return text
-            folded = [c for c in choices if c.lower() == text.strip().lower()]
-            if len(folded) == 1:
-                return folded[0]
-            raise ValueError(f"expected one of {', '.join(choices)}; got {value!r}")
-        if kind == "string":
-            if isinstance(value, str):
-                return value
-            if isinstance(value, bool | int | float | Decimal):
-                return str(value)
-            raise TypeError(f"expected a string, got {type(value).__name__}")
-        raise ValueError(f"unsupported parameter type {kind!r}")
+        if self.type == "enum":
+            return _to_enum(value, self.choices or ())
+        convert = _CONVERTERS.get(self.type)
+        if convert is None:
+            raise ValueError(f"unsupported parameter type {self.type!r}")
+        return convert(value)
 
     def _check_bounds(self, value: Any) -> None:
         if self.type == "string":
@@ -356,6 +299,85 @@ class Parameter:
             raise self._error(f": {value} is below the minimum {low}", "min", value, low)
         if high is not None and value > high:
             raise self._error(f": {value} is above the maximum {high}", "max", value, high)
+
+
+def _to_integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise TypeError(f"expected an integer, got the boolean {value!r}")
+    if isinstance(value, int):
+        return _safe_integer(value)
+    if isinstance(value, float | Decimal):
+        if math.isfinite(value) and value == int(value):
+            return _safe_integer(int(value))
+        raise ValueError(f"expected an integer, got {value!r}")
+    if isinstance(value, str) and _INT_RE.match(value.strip()):
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > len(str(MAX_SAFE_INTEGER)):  # int() of thousands of digits is refused anyway
+            raise _OutOfRange(f"{_shown(value)!r} is beyond ±{MAX_SAFE_INTEGER}")
+        return _safe_integer(int(value.strip()))
+    raise ValueError(f"expected an integer, got {value!r}")
+
+
+def _to_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got the boolean {value!r}")
+    if isinstance(value, int | float | Decimal):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")  # French decimal comma: "12,5"
+        try:
+            number = float(Decimal(text))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"expected a number, got {value!r}") from None
+    else:
+        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def _to_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _to_enum(value: Any, choices: tuple[str, ...]) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if text in choices:
+        return text
+    folded = [c for c in choices if c.lower() == text.strip().lower()]
+    if len(folded) == 1:
+        return folded[0]
+    raise ValueError(f"expected one of {', '.join(choices)}; got {value!r}")
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float | Decimal):
+        return str(value)
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+# One converter per parameter type but enum (which needs the choices): a value as given -> the declared type.
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "integer": _to_integer,
+    "number": _to_number,
+    "boolean": _to_boolean,
+    "date": _as_date,
+    "string": _to_string,
+}
 
 
 # -------------------------------------------------------------------------------------------- placeholders
@@ -494,7 +516,7 @@ class Query:
 
 
 class _Problems:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.items: list[tuple[Path, str]] = []
 
@@ -523,101 +545,121 @@ def _split_header(text: str, problems: _Problems) -> tuple[Any, str] | None:
     return meta, stripped[end + len(HEADER_CLOSE) :]
 
 
-def _bilingual(meta: Mapping[str, Any], key: str, problems: _Problems) -> dict[str, str]:
-    value = meta.get(key)
-    if not isinstance(value, Mapping):
-        problems.add(f"{key!r} must be a mapping with 'fr' and 'en' texts")
-        return {"fr": "", "en": ""}
-    extra = sorted(set(value) - set(LANGUAGES))
-    if extra:
-        problems.add(f"{key!r} has unknown language keys: {', '.join(map(str, extra))}")
-    out = {}
-    for lang in LANGUAGES:
-        text = value.get(lang)
-        if not isinstance(text, str) or not text.strip():
-            problems.add(f"{key!r} needs a non-empty {lang!r} text")
-            text = ""
-        out[lang] = text.strip()
-    return out
+# A YAML integer bound is an int, never a float such as 1.0 (JSON Schema's "integer" would accept it) nor a bool.
+_HEADER_VALIDATOR = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)(HEADER_SCHEMA)
+# Schema keywords whose next path element names a subschema (a property, a $defs entry or a list position).
+_NAMED_SUBSCHEMAS = frozenset({"properties", "patternProperties", "$defs", "allOf", "anyOf", "oneOf", "prefixItems"})
+_SUBSCHEMAS = frozenset({"items", "additionalProperties", "not", "if", "then", "else", "contains"})
 
 
-def _load_parameter(raw: Any, index: int, problems: _Problems) -> Parameter | None:
-    where = f"parameter #{index + 1}"
-    if not isinstance(raw, Mapping):
-        problems.add(f"{where} must be a mapping")
-        return None
-    name = raw.get("name")
-    if isinstance(name, str):
-        where = f"parameter {name!r}"
-    ok = True
-    unknown = sorted(set(map(str, raw)) - set(_PARAM_REQUIRED) - set(_PARAM_OPTIONAL))
-    if unknown:
-        problems.add(
-            f"{where}: unknown keys {', '.join(unknown)} (allowed: {', '.join(_PARAM_REQUIRED + _PARAM_OPTIONAL)})"
-        )
-        ok = False
-    missing = [k for k in _PARAM_REQUIRED if k not in raw]
-    if missing:
-        problems.add(f"{where}: missing required keys {', '.join(missing)}")
-        return None
-    if not isinstance(name, str) or not _PARAM_NAME_RE.match(name):
-        problems.add(f"{where}: the name must be lower_snake_case")
-        return None
-    kind = raw["type"]
-    if kind not in PARAM_TYPES:
-        problems.add(f"{where}: unknown type {kind!r} (one of {', '.join(PARAM_TYPES)})")
-        return None
-    label = raw["label"]
-    if not isinstance(label, Mapping) or not all(isinstance(label.get(k), str) and label.get(k) for k in LANGUAGES):
-        problems.add(f"{where}: 'label' must give non-empty 'fr' and 'en' texts")
-        ok = False
-    help_ = raw.get("help")
-    if help_ is not None and not isinstance(help_, Mapping):
-        problems.add(f"{where}: 'help' must be a mapping of fr/en texts")
-        ok = False
-    choices = raw.get("choices")
-    if kind == "enum":
-        if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
-            problems.add(f"{where}: an enum needs 'choices', a non-empty list of strings")
-            return None
-        if len(set(choices)) != len(choices):
-            problems.add(f"{where}: duplicate choices")
-            ok = False
-        choices = tuple(choices)
-    elif choices is not None:
-        problems.add(f"{where}: 'choices' is only allowed for enum parameters")
-        ok = False
-        choices = None
-    low, high = raw.get("min"), raw.get("max")
-    if (low is not None or high is not None) and kind in ("boolean", "enum"):
-        problems.add(f"{where}: 'min'/'max' are not allowed for {kind} parameters")
-        ok = False
-    for bound_name, bound in (("min", low), ("max", high)):
-        if bound is None:
+def _resolved(node: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The schema a ``{"$ref": "#/$defs/<name>", ...}`` node points to (the schema's references are all local)."""
+    return HEADER_SCHEMA["$defs"][str(node["$ref"]).removeprefix("#/$defs/")]
+
+
+def _schema_at(path: Iterable[Any]) -> list[Mapping[str, Any]]:
+    """The subschemas an error's ``absolute_schema_path`` goes through, from the root. jsonschema follows a
+    ``$ref`` without naming it in the path: a step the node lacks is looked up in the schema it refers to."""
+    node: Any = HEADER_SCHEMA
+    seen = [node]
+    steps = list(path)
+    i = 0
+    while i < len(steps) and isinstance(node, Mapping):
+        step = steps[i]
+        if step not in node and "$ref" in node:
+            node = _resolved(node)
+            seen.append(node)
             continue
-        if kind == "date":
+        if step in _NAMED_SUBSCHEMAS and i + 1 < len(steps):
+            node = node[step][steps[i + 1]]
+            i += 1
+        elif step in _SUBSCHEMAS:
+            node = node[step]
+        else:
+            break  # the keyword that failed
+        seen.append(node)
+        i += 1
+    return [n for n in seen if isinstance(n, Mapping)]
+
+
+def _message_template(error: ValidationError) -> str:
+    """The deepest ``errorMessage`` on the error's schema path, for its keyword (or ``*``)."""
+    template = "{value!r} is not valid"
+    for node in _schema_at(error.absolute_schema_path):
+        message = node.get("errorMessage")
+        if isinstance(message, str):
+            template = message
+        elif isinstance(message, Mapping):
+            template = message.get(error.validator, message.get("*", template))
+    return template
+
+
+def _parameter_where(meta: Any, path: list[Any]) -> str:
+    """``parameter 'limit'`` (or ``parameter #2`` when it has no usable name) for an error under parameters."""
+    if len(path) < 2 or path[0] != "parameters" or not isinstance(path[1], int):
+        return "a parameter"
+    raw = meta["parameters"][path[1]]
+    name = raw.get("name") if isinstance(raw, Mapping) else None
+    return f"parameter {name!r}" if isinstance(name, str) else f"parameter #{path[1] + 1}"
+
+
+def _schema_problem(error: ValidationError, meta: Any) -> str:
+    """One readable line for a header that does not match contracts/query_header.schema.json."""
+    path = list(error.absolute_path)
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    keys = [str(k) for k in instance] if isinstance(instance, Mapping) else []
+    allowed = list(schema.get("properties", {}))
+    missing = [k for k in schema.get("required", ()) if isinstance(instance, Mapping) and k not in instance]
+    repeated = sorted({str(v) for v in instance if instance.count(v) > 1}) if isinstance(instance, list) else []
+    return _message_template(error).format(
+        value=instance,
+        param=_parameter_where(meta, path),
+        field=next((str(p) for p in reversed(path) if isinstance(p, str)), ""),
+        extra=", ".join(sorted(k for k in keys if k not in allowed)),
+        missing=", ".join(missing),
+        allowed=", ".join(allowed),
+        duplicates=", ".join(repeated),
+    )
+
+
+def _schema_problems(meta: Any) -> list[str]:
+    """The header's schema violations, each once, in the order of the header's fields."""
+    errors = sorted(_HEADER_VALIDATOR.iter_errors(meta), key=lambda e: [str(p) for p in e.absolute_path])
+    return list(dict.fromkeys(_schema_problem(e, meta) for e in errors))
+
+
+def _bilingual(value: Mapping[str, Any]) -> dict[str, str]:
+    return {lang: str(value[lang]).strip() for lang in LANGUAGES}
+
+
+def _build_parameter(raw: Mapping[str, Any], problems: _Problems) -> Parameter | None:
+    """A schema-valid parameter, with the checks that span its fields: date bounds, min <= max, the default."""
+    where = f"parameter {raw['name']!r}"
+    kind = raw["type"]
+    low, high = raw.get("min"), raw.get("max")
+    if kind == "date":
+        for bound_name, bound in (("min", low), ("max", high)):
             try:
-                _as_date(bound)
+                if bound is not None:
+                    _as_date(bound)
             except ValueError as exc:
                 problems.add(f"{where}: bad {bound_name}: {exc}")
-                ok = False
-        elif kind in ("integer", "string") and (isinstance(bound, bool) or not isinstance(bound, int)):
-            problems.add(f"{where}: {bound_name} must be an integer")
-            ok = False
-        elif kind == "number" and (isinstance(bound, bool) or not isinstance(bound, int | float)):
-            problems.add(f"{where}: {bound_name} must be a number")
-            ok = False
-    if not ok:
-        return None
+                return None
     param = Parameter(
-        name=name,
+        name=raw["name"],
         type=kind,
         default=raw["default"],
-        label=dict(label),
+        label=dict(raw["label"]),
         min=low,
         max=high,
-        choices=choices,
-        help=dict(help_) if help_ else None,
+        choices=tuple(raw["choices"]) if kind == "enum" else None,
+        help=dict(raw["help"]) if raw.get("help") else None,
     )
     if low is not None and high is not None:
         lo = _as_date(low) if kind == "date" else low
@@ -633,97 +675,34 @@ def _load_parameter(raw: Any, index: int, problems: _Problems) -> Parameter | No
     return param
 
 
-def load_query(path: Path | str, section: str | None = None) -> Query:
-    """Read and validate one query file. ``section`` defaults to the name of its folder."""
-    path = Path(path)
-    problems = _Problems(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"cannot read the file: {exc}", path) from None
-    split = _split_header(text, problems)
-    problems.raise_if_any()
-    assert split is not None
-    meta, body = split
-    if not isinstance(meta, Mapping):
-        raise CatalogError("the metadata header must be a YAML mapping", path)
-
-    unknown = sorted(set(map(str, meta)) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
-    if unknown:
-        problems.add(
-            f"unknown header keys: {', '.join(unknown)} (allowed: {', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)})"
-        )
-    missing = [k for k in _REQUIRED_KEYS if k not in meta]
-    if missing:
-        problems.add(f"missing required header keys: {', '.join(missing)}")
-        problems.raise_if_any()
-
-    query_id = meta["id"]
-    if not isinstance(query_id, str) or not _ID_RE.match(query_id):
-        problems.add(f"id {query_id!r} must be lower_snake_case")
-    elif query_id != path.stem:
-        problems.add(f"id {query_id!r} does not match the file name {path.name!r}")
+def _check_names(meta: Mapping[str, Any], path: Path, section: str | None, problems: _Problems) -> None:
+    """The id is the file name, the section the folder."""
+    if meta["id"] != path.stem:
+        problems.add(f"id {meta['id']!r} does not match the file name {path.name!r}")
     expected_section = section or path.parent.name
-    sec = meta["section"]
-    if not isinstance(sec, str) or not _SECTION_RE.match(sec):
-        problems.add(f"section {sec!r} must look like '01_kpi'")
-    elif sec != expected_section:
-        problems.add(f"section {sec!r} does not match the folder {expected_section!r}")
+    if meta["section"] != expected_section:
+        problems.add(f"section {meta['section']!r} does not match the folder {expected_section!r}")
 
-    title = _bilingual(meta, "title", problems)
-    description = _bilingual(meta, "description", problems)
 
-    audience = meta["audience"]
-    if not isinstance(audience, list) or not audience or not all(a in AUDIENCES for a in audience):
-        problems.add(f"audience must be a non-empty list drawn from {', '.join(AUDIENCES)}; got {audience!r}")
-        audience = []
+def _check_chart(chart: Mapping[str, Any], columns: list[str], problems: _Problems) -> None:
+    """Every column the chart names is a declared column."""
+    for key in ("x", "y", "color"):
+        refs = chart.get(key)
+        for ref in [] if refs is None else refs if isinstance(refs, list) else [refs]:
+            if ref not in columns:
+                problems.add(f"chart {key} {ref!r} is not one of the declared columns")
 
-    columns = meta["columns"]
-    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
-        problems.add("columns must be a non-empty list of column names")
-        columns = []
-    else:
-        bad = [c for c in columns if not _COLUMN_RE.match(c)]
-        if bad:
-            problems.add(f"columns must be UPPER_SNAKE_CASE: {', '.join(bad)}")
-        dupes = sorted({c for c in columns if columns.count(c) > 1})
-        if dupes:
-            problems.add(f"duplicate columns: {', '.join(dupes)}")
 
-    chart = meta["chart"]
-    if not isinstance(chart, Mapping) or chart.get("type") not in CHART_TYPES:
-        problems.add(f"chart must be a mapping whose type is one of {', '.join(CHART_TYPES)}")
-        chart = {"type": "table"}
-    else:
-        extra = sorted(set(map(str, chart)) - set(_CHART_KEYS))
-        if extra:
-            problems.add(f"chart has unknown keys: {', '.join(extra)} (allowed: {', '.join(_CHART_KEYS)})")
-        for key in ("x", "y", "color"):
-            refs = chart.get(key)
-            if refs is None:
-                continue
-            for ref in refs if isinstance(refs, list) else [refs]:
-                if ref not in columns:
-                    problems.add(f"chart {key} {ref!r} is not one of the declared columns")
+def _build_parameters(raw_params: list[Mapping[str, Any]], problems: _Problems) -> list[Parameter]:
+    params = [p for p in (_build_parameter(raw, problems) for raw in raw_params) if p is not None]
+    names = [str(raw["name"]) for raw in raw_params]
+    for dupe in sorted({n for n in names if names.count(n) > 1}):
+        problems.add(f"parameter {dupe!r} is declared twice")
+    return params
 
-    tags = meta.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        problems.add("tags must be a list of strings")
-        tags = []
 
-    raw_params = meta.get("parameters") or []
-    params: list[Parameter] = []
-    if not isinstance(raw_params, list):
-        problems.add("parameters must be a list")
-    else:
-        for i, raw in enumerate(raw_params):
-            p = _load_parameter(raw, i, problems)
-            if p is not None:
-                params.append(p)
-        names = [p.name for p in params]
-        for dupe in sorted({n for n in names if names.count(n) > 1}):
-            problems.add(f"parameter {dupe!r} is declared twice")
-
+def _statement(body: str, problems: _Problems) -> tuple[str, list[Placeholder]]:
+    """The one SQL statement of the body (a single trailing semicolon dropped) and its placeholders."""
     sql = body.strip()
     if not sql:
         problems.add("the SQL body is empty")
@@ -743,7 +722,13 @@ def load_query(path: Path | str, section: str | None = None) -> Query:
             sql = sql[: semicolons[0].start].rstrip()
     if not tokens:
         problems.add("the SQL body is empty")
+    return sql, placeholders
 
+
+def _check_placeholders(
+    sql: str, placeholders: list[Placeholder], params: list[Parameter], problems: _Problems
+) -> None:
+    """Every parameter used is declared and every declared one used; none is cast with ``::``."""
     for ph in placeholders:
         if sql.startswith("::", ph.end):
             problems.add(
@@ -756,20 +741,50 @@ def load_query(path: Path | str, section: str | None = None) -> Query:
         problems.add(f"parameter :{name} is used in the SQL but not declared in the header")
     for name in sorted(declared - used):
         problems.add(f"parameter {name!r} is declared but never used in the SQL")
+
+
+def _read_header(path: Path) -> tuple[Any, str]:
+    """The header (parsed YAML, not yet validated) and the SQL body of a query file."""
+    problems = _Problems(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the file: {exc}", path) from None
+    split = _split_header(text, problems)
+    problems.raise_if_any()
+    assert split is not None
+    return split
+
+
+def load_query(path: Path | str, section: str | None = None) -> Query:
+    """Read and validate one query file. ``section`` defaults to the name of its folder."""
+    path = Path(path)
+    meta, body = _read_header(path)
+    problems = _Problems(path)
+    for problem in _schema_problems(meta):
+        problems.add(problem)
+    problems.raise_if_any()  # the checks below rely on the header's shape
+
+    _check_names(meta, path, section, problems)
+    columns = list(meta["columns"])
+    _check_chart(meta["chart"], columns, problems)
+    params = _build_parameters(meta.get("parameters") or [], problems)
+    sql, placeholders = _statement(body, problems)
+    _check_placeholders(sql, placeholders, params, problems)
     problems.raise_if_any()
 
     return Query(
-        id=query_id,
-        section=sec,
+        id=meta["id"],
+        section=meta["section"],
         path=path,
-        title=title,
-        description=description,
-        audience=tuple(audience),
-        chart=dict(chart),
+        title=_bilingual(meta["title"]),
+        description=_bilingual(meta["description"]),
+        audience=tuple(meta["audience"]),
+        chart=dict(meta["chart"]),
         parameters=tuple(params),
         columns=tuple(columns),
         sql=sql,
-        tags=tuple(tags),
+        tags=tuple(meta.get("tags") or ()),
         placeholders=tuple(placeholders),
     )
 
@@ -780,7 +795,7 @@ def load_query(path: Path | str, section: str | None = None) -> Query:
 class Catalog:
     """All packaged queries, ordered by section then id."""
 
-    def __init__(self, queries: Iterable[Query], root: Path | None = None):
+    def __init__(self, queries: Iterable[Query], root: Path | None = None) -> None:
         self.root = root
         ordered = sorted(queries, key=lambda q: (q.section, q.id))
         self._by_id: dict[str, Query] = {}

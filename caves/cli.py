@@ -9,8 +9,17 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import default_db_path
+from .settings import default_db_path
+
+if TYPE_CHECKING:  # the commands import what they need when they run (a fast start for every command)
+    from .local import Engine
+    from .services.admin_service import AdminAction, AdminResult, AdminService
+    from .shop import ShopFeed
+    from .simulate import SimConfig
+    from .warehouse.base import Warehouse
+    from .warehouse.local import LocalWarehouse
 
 log = logging.getLogger("caves")
 
@@ -61,7 +70,7 @@ _SECONDS = _number(0.0, 10_000_000.0, low_open=True)
 _SHARE = _number(0.0, 1.0)
 
 
-def _engine(args: argparse.Namespace):
+def _engine(args: argparse.Namespace) -> Engine:
     if args.target != "local":
         raise CliError(f"--target {args.target} is not available for this command yet; use --target local.")
     from .local import Engine
@@ -154,7 +163,7 @@ def shell_user() -> str:
         return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def _admin_service(wh, args: argparse.Namespace):
+def _admin_service(wh: Warehouse, args: argparse.Namespace) -> AdminService:
     """The admin actions of the CLI: the console's own service, audited with source ``cli``."""
     from .services.admin_service import AdminService
     from .settings import load_settings
@@ -162,21 +171,29 @@ def _admin_service(wh, args: argparse.Namespace):
     return AdminService(wh, load_settings(), args.target, source="cli")
 
 
-def _run_audited(admin, action):
+def _run_audited(admin: AdminService, action: AdminAction) -> AdminResult:
     """Run ``action`` as the shell's OS user, audited in OPS.ADMIN_AUDIT_LOG; a failure is a CliError."""
     result = admin.run(action, shell_user())
     if not result.ok:
-        raise CliError(f"{action.kind} {action.target} failed: {result.error}")
+        hint = ""
+        if result.blocked_by_root:
+            root = result.blocked_by_root
+            hint = (
+                f"\nIts graph is running: `caves tasks {action.kind} {root}` acts on the whole graph (root first "
+                f"to suspend, root last to resume); to change this task alone, `caves tasks suspend {root}` first, "
+                f"then `caves tasks resume {root}` after."
+            )
+        raise CliError(f"{action.kind} {action.target} failed: {result.error}{hint}")
     return result
 
 
-def _local_warehouse(args: argparse.Namespace):
+def _local_warehouse(args: argparse.Namespace) -> LocalWarehouse:
     from .warehouse.local import LocalWarehouse
 
     return LocalWarehouse(args.db or default_db_path(), engine=_engine(args))
 
 
-def _warehouse(args: argparse.Namespace):
+def _warehouse(args: argparse.Namespace) -> Warehouse:
     """The warehouse of ``--target``: the local engine on ``--db``, or Snowflake (caves.targets)."""
     if args.target == "local":
         return _local_warehouse(args)
@@ -207,7 +224,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 _SHOP_FLAGS = ("seed", "orders_per_day", "rate", "redelivery_rate", "late_rate", "broken_rate")
 
 
-def _sim_config(args: argparse.Namespace):
+def _sim_config(args: argparse.Namespace) -> SimConfig:
     from .simulate import SimConfig
 
     try:
@@ -223,7 +240,7 @@ def _sim_config(args: argparse.Namespace):
         raise CliError(str(exc)) from None
 
 
-def _shop_feed(args: argparse.Namespace, wh, now):
+def _shop_feed(args: argparse.Namespace, wh: Warehouse, now: dt.datetime) -> ShopFeed:
     """The warehouse's shop, continued; or a new one opened (history: ``--days`` ago; live: now)."""
     from .shop import ShopError, ShopFeed, open_shop, read_shop
 

@@ -9,7 +9,7 @@ pastes it into ``ALTER TASK`` or ``EXECUTE TASK``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .objects import DeployError, DeployStatement, TaskDef, load_statements
@@ -31,6 +31,43 @@ def load_task_graph(deploy_dir: str | Path | None = None) -> TaskGraph:
     if problems:
         raise DeployError("invalid task graph in deploy_sql/: " + "; ".join(problems))
     return graph
+
+
+class GraphCycleError(ValueError):
+    """The graph has a cycle; ``nodes`` are the tasks on it or behind it (sorted)."""
+
+    def __init__(self, nodes: list[str]) -> None:
+        super().__init__(", ".join(nodes))
+        self.nodes = nodes
+
+
+def topological_order(parents: Mapping[str, Sequence[str]]) -> list[str]:
+    """The nodes of ``parents`` (node -> its parents), parents before children (Kahn's algorithm).
+
+    Ties keep the mapping's order; a parent that is not a node is ignored. The one graph order of the
+    project: the deploy planner, the admin sequences and the local engine's graph runs all use it.
+    """
+    position = {name: k for k, name in enumerate(parents)}
+    children: dict[str, list[str]] = {name: [] for name in parents}
+    indegree = dict.fromkeys(parents, 0)
+    for name, its_parents in parents.items():
+        for parent in its_parents:
+            if parent in children:
+                children[parent].append(name)
+                indegree[name] += 1
+    ready = [name for name, d in indegree.items() if d == 0]
+    order: list[str] = []
+    while ready:
+        ready.sort(key=position.__getitem__)
+        node = ready.pop(0)
+        order.append(node)
+        for child in children[node]:
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    if len(order) != len(parents):
+        raise GraphCycleError(sorted(set(parents) - set(order)))
+    return order
 
 
 class TaskGraph:
@@ -139,23 +176,11 @@ class TaskGraph:
         return [root, *self.descendants(root)]
 
     def topological_order(self) -> list[str]:
-        """Every task, parents before children; ties keep the definition order (Kahn's algorithm)."""
-        order_index = {name: k for k, name in enumerate(self.nodes)}
-        indegree = {name: sum(1 for p in t.after if p in self.nodes) for name, t in self.nodes.items()}
-        ready = [name for name, d in indegree.items() if d == 0]
-        order: list[str] = []
-        while ready:
-            ready.sort(key=order_index.__getitem__)
-            node = ready.pop(0)
-            order.append(node)
-            for child in self._children[node]:
-                indegree[child] -= 1
-                if indegree[child] == 0:
-                    ready.append(child)
-        if len(order) != len(self.nodes):
-            cyclic = sorted(set(self.nodes) - set(order))
-            raise DeployError(f"the task graph has a cycle through {', '.join(cyclic)}")
-        return order
+        """Every task, parents before children; ties keep the definition order."""
+        try:
+            return topological_order({name: t.after for name, t in self.nodes.items()})
+        except GraphCycleError as exc:
+            raise DeployError(f"the task graph has a cycle through {', '.join(exc.nodes)}") from None
 
     def children_first_order(self) -> list[str]:
         """Every task, children before parents, graph by graph: the order to resume in (roots last)."""

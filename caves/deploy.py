@@ -183,15 +183,70 @@ def plan_deploy(
     problems = graph.validate()
     if problems:
         raise DeployError("invalid task graph: " + "; ".join(problems))
+    return [
+        *_suspend_replaced_graphs(graph, current),
+        *_object_statements(statements, graph, current, recreate_stale_streams),
+        *_resume_graphs(graph, current, resume_all),
+    ]
 
-    # Graphs touched: every task of deploy_sql/ is replaced, so every existing graph holding one of them.
-    replaced = set(graph.nodes)
-    existing_graph_roots = {current.state_root_of(name) for name in replaced if name in current.tasks}
+
+def _suspend_replaced_graphs(graph: TaskGraph, current: DeployState) -> list[str]:
+    """``alter task <root> suspend`` for every started root of a graph holding a task about to be replaced
+    (every task of deploy_sql/ is replaced), in graph order."""
+    existing_graph_roots = {current.state_root_of(name) for name in graph.nodes if name in current.tasks}
     order = {name: k for k, name in enumerate(graph.topological_order())}
     to_suspend = sorted(
         (r for r in current.started_roots() if r in existing_graph_roots), key=lambda r: (order.get(r, len(order)), r)
     )
+    return [f"alter task {root} suspend" for root in to_suspend]
 
+
+def _data_object_sql(stmt: DeployStatement, current: DeployState, recreate_stale_streams: bool) -> list[str]:
+    """A database, schema, table or stream: created only when missing; a table gets its missing columns; a
+    stale stream is recreated only when asked."""
+    if stmt.kind == "database":
+        return [] if current.database_exists else [stmt.sql]
+    if stmt.kind == "schema":
+        return [] if stmt.name in current.schemas else [stmt.sql]
+    if stmt.kind == "table":
+        if stmt.name not in current.tables:
+            return [stmt.sql]
+        have = current.tables[stmt.name]
+        return [add_column_sql(stmt.name, c) for c in stmt.columns() if c.name not in have]
+    existing = current.streams.get(stmt.name)
+    if existing is None:
+        return [stmt.sql]
+    return [_replace_stream_sql(stmt)] if existing.stale and recreate_stale_streams else []
+
+
+_DATA_OBJECTS = frozenset({"database", "schema", "table", "stream"})
+
+
+def _object_statements(
+    statements: Sequence[DeployStatement], graph: TaskGraph, current: DeployState, recreate_stale_streams: bool
+) -> list[str]:
+    """deploy_sql/ in file order: data objects only when missing, tasks parents first, views and other
+    statements as written; the scripts' own ALTER TASK lines are skipped (the plan handles task state)."""
+    task_statements = {s.name: s for s in statements if s.kind == "task"}
+    emitted_tasks: set[str] = set()
+    plan: list[str] = []
+    for stmt in statements:
+        if stmt.kind in _DATA_OBJECTS:
+            plan.extend(_data_object_sql(stmt, current, recreate_stale_streams))
+        elif stmt.kind == "task":
+            # parents before children, whatever the file order
+            for name in [*graph.ancestors(stmt.name), stmt.name]:
+                if name not in emitted_tasks:
+                    plan.append(task_statements[name].sql)
+                    emitted_tasks.add(name)
+        elif not stmt.is_task_control or stmt.kind == "view":
+            plan.append(stmt.sql)
+    return plan
+
+
+def _resume_graphs(graph: TaskGraph, current: DeployState, resume_all: bool) -> list[str]:
+    """For each graph that was running (or every graph with ``resume_all``): children first, the root last. A
+    child suspended while its graph ran stays suspended (on purpose); a new child of a running graph resumes."""
     running_roots = set(current.started_roots())
 
     def was_running(root: str) -> bool:
@@ -200,49 +255,13 @@ def plan_deploy(
             current.state_root_of(member) in running_roots for member in graph.graph_of(root) if member in current.tasks
         )
 
-    plan: list[str] = [f"alter task {root} suspend" for root in to_suspend]
-    task_statements = {s.name: s for s in statements if s.kind == "task"}
-    emitted_tasks: set[str] = set()
-    for stmt in statements:
-        if stmt.kind == "database":
-            if not current.database_exists:
-                plan.append(stmt.sql)
-        elif stmt.kind == "schema":
-            if stmt.name not in current.schemas:
-                plan.append(stmt.sql)
-        elif stmt.kind == "table":
-            if stmt.name not in current.tables:
-                plan.append(stmt.sql)
-            else:
-                have = current.tables[stmt.name]
-                plan.extend(add_column_sql(stmt.name, c) for c in stmt.columns() if c.name not in have)
-        elif stmt.kind == "stream":
-            existing = current.streams.get(stmt.name)
-            if existing is None:
-                plan.append(stmt.sql)
-            elif existing.stale and recreate_stale_streams:
-                plan.append(_replace_stream_sql(stmt))
-        elif stmt.kind == "task":
-            # parents before children, whatever the file order
-            for name in [*graph.ancestors(stmt.name), stmt.name]:
-                if name not in emitted_tasks:
-                    plan.append(task_statements[name].sql)
-                    emitted_tasks.add(name)
-        elif stmt.kind == "view":
-            plan.append(stmt.sql)
-        elif stmt.is_task_control:
-            continue
-        else:
-            plan.append(stmt.sql)
-
+    plan: list[str] = []
     for root in graph.roots():
         if not (resume_all or was_running(root)):
             continue
         for name in graph.resume_order(root):
-            if name == root:
-                continue
             before = current.tasks.get(name)
-            if resume_all or before is None or before.started:
+            if name != root and (resume_all or before is None or before.started):
                 plan.append(f"alter task {name} resume")
         plan.append(f"alter task {root} resume")
     return plan

@@ -156,6 +156,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "pipeline.history": {"fr": "Historique des exécutions", "en": "Run history"},
     "pipeline.show_skipped": {"fr": "Afficher les exécutions ignorées", "en": "Show skipped runs"},
     "pipeline.summary": {"fr": "Par tâche", "en": "Per task"},
+    "pipeline.graphs_current": {
+        "fr": "Graphes en cours et prochaines exécutions",
+        "en": "Running graphs and next runs",
+    },
+    "pipeline.graph_runs": {"fr": "Exécutions des graphes (dernière heure)", "en": "Graph runs (last hour)"},
     "pipeline.streams": {"fr": "Streams", "en": "Streams"},
     "pipeline.reconciliation": {"fr": "Réconciliation", "en": "Reconciliation"},
     "pipeline.recon_raw": {"fr": "Messages RAW", "en": "RAW messages"},
@@ -232,6 +237,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "admin.cancel": {"fr": "Annuler", "en": "Cancel"},
     "admin.succeeded": {"fr": "« {action} » terminé.", "en": "“{action}” done."},
     "admin.failed": {"fr": "« {action} » a échoué", "en": "“{action}” failed"},
+    "admin.root_started": {
+        "fr": "Son graphe tourne : Snowflake ne change une tâche enfant que racine suspendue. Suspendez ou reprenez "
+        "tout le graphe depuis sa racine {root} (la reprise repart des enfants, racine en dernier), ou suspendez "
+        "{root}, agissez sur cette tâche, puis reprenez {root}.",
+        "en": "Its graph is running: Snowflake changes a child task only while its root is suspended. Suspend or "
+        "resume the whole graph from its root {root} (resuming starts with the children, the root last), or "
+        "suspend {root}, act on this task, then resume {root}.",
+    },
     "admin.audit": {"fr": "Journal d'audit", "en": "Audit log"},
     "action.deploy": {"fr": "Déploiement", "en": "Deploy"},
     "action.suspend": {"fr": "Suspension du graphe", "en": "Suspend graph"},
@@ -455,6 +468,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "run.SKIPPED": {"fr": "Ignorée", "en": "Skipped"},
     "run.EXECUTING": {"fr": "En cours", "en": "Running"},
     "run.SCHEDULED": {"fr": "Planifiée", "en": "Scheduled"},
+    "origin.SCHEDULE": {"fr": "Planification", "en": "Schedule"},
+    "origin.EXECUTE_TASK": {"fr": "Exécution manuelle", "en": "Manual execution"},
+    "origin.MANUAL RETRY": {"fr": "Reprise manuelle", "en": "Manual retry"},
+    "origin.AUTOMATIC RETRY": {"fr": "Reprise automatique", "en": "Automatic retry"},
+    "origin.TRIGGER": {"fr": "Déclenchement", "en": "Trigger"},
     "segment.Champions": {"fr": "Champions", "en": "Champions"},
     "segment.Loyal": {"fr": "Fidèles", "en": "Loyal"},
     "segment.New": {"fr": "Nouveaux", "en": "New"},
@@ -597,6 +615,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "RUNS": {"fr": "Exécutions", "en": "Runs"},
     "SCHEDULE": {"fr": "Planification", "en": "Schedule"},
     "SCHEDULED_TIME": {"fr": "Planifiée à", "en": "Scheduled"},
+    "ROOT_TASK_NAME": {"fr": "Graphe (tâche racine)", "en": "Graph (root task)"},
+    "SCHEDULED_FROM": {"fr": "Origine", "en": "Origin"},
+    "FIRST_ERROR_TASK_NAME": {"fr": "Première tâche en échec", "en": "First failed task"},
+    "FIRST_ERROR_MESSAGE": {"fr": "Première erreur", "en": "First error"},
+    "ATTEMPT_NUMBER": {"fr": "Tentative", "en": "Attempt"},
     "SCHEMA_NAME": {"fr": "Schéma", "en": "Schema"},
     "SEGMENT": {"fr": "Segment", "en": "Segment"},
     "SHIPPING_COUNTRY": {"fr": "Pays", "en": "Country"},
@@ -823,6 +846,8 @@ CODE_COLUMNS: dict[str, str] = {
     "ALERT_NAME": "alert",
     "METRIC": "kpi",
     "ERROR_MESSAGE": "task_error",
+    "FIRST_ERROR_MESSAGE": "task_error",
+    "SCHEDULED_FROM": "origin",
 }
 
 # The reference validator's reasons (caves/events.py), in French: the first matching rule wins.

@@ -8,7 +8,10 @@ import decimal
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _json_value(value: Any) -> Any:
@@ -58,7 +61,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
     return "\n".join(out)
 
 
-def format_frame(frame, fmt: str = "table") -> str:
+def format_frame(frame: pd.DataFrame, fmt: str = "table") -> str:
     """A pandas DataFrame through format_rows, with missing values (NaN, NaT) as NULL."""
     rows = [tuple(None if _missing(v) else v for v in row) for row in frame.itertuples(index=False, name=None)]
     return format_rows([str(c) for c in frame.columns], rows, fmt)

@@ -16,10 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .config import default_db_path
 from .local import Engine
 from .local.scheduler import Scheduler, run_until_idle
-from .settings import LocalSettings
+from .settings import LocalSettings, default_db_path
 from .shop import ShopError, ShopFeed, ShopRecord, open_shop, raw_event_count, read_shop
 from .simulate import SimConfig
 from .warehouse.local import LocalWarehouse

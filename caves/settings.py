@@ -1,4 +1,5 @@
-"""Console settings from ``config/caves.yaml`` (or ``$CAVES_CONFIG``), with defaults for every key."""
+"""Where things are (the project root, the default local warehouse) and the console settings from
+``config/caves.yaml`` (or ``$CAVES_CONFIG``), with defaults for every key."""
 
 from __future__ import annotations
 
@@ -10,13 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .config import PROJECT_ROOT
 from .identity import AuthSettings
 
 if TYPE_CHECKING:
     from .cost import CostModel
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = PROJECT_ROOT / ".caves" / "warehouse.duckdb"
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "caves.yaml"
+
+
+def default_db_path() -> str:
+    """The warehouse the app and the CLI share: ``$CAVES_DB`` or ``.caves/warehouse.duckdb`` in the project."""
+    return os.environ.get("CAVES_DB") or str(DEFAULT_DB)
 
 
 @dataclass(frozen=True)

@@ -516,12 +516,64 @@ def _break_sign(payload: dict[str, Any]) -> None:
         payload["quantity_change"] = -payload["quantity_change"]
 
 
-def make_broken(kind: str, event: dict[str, Any], rng: random.Random) -> str:
-    """A malformed message of `kind` (one of BROKEN_KINDS[event type]) made from the valid `event`."""
-    if kind not in BROKEN_KINDS[event["event_type"]]:
-        raise ValueError(f"no broken kind {kind!r} for a {event['event_type']} event")
-    broken = json.loads(json.dumps(event))
-    payload = broken["payload"]
+def _drop_field(broken: dict[str, Any], rng: random.Random) -> None:
+    if rng.random() < 0.3:
+        del broken[rng.choice(("event_id", "event_type", "event_timestamp", "payload"))]
+    else:
+        del broken["payload"][rng.choice(REQUIRED_FIELDS[broken["event_type"]])]
+
+
+def _break_timestamp(broken: dict[str, Any], rng: random.Random) -> None:
+    if "order_date" in broken["payload"] and rng.random() < 0.3:
+        broken["payload"]["order_date"] = rng.choice(_BAD_TIMESTAMPS)
+    else:
+        broken["event_timestamp"] = rng.choice(_BAD_TIMESTAMPS)
+
+
+def _unknown_event_type(broken: dict[str, Any], rng: random.Random) -> None:
+    broken["event_type"] = rng.choice(("refund", "order_v2", "Order", "stock_update"))
+
+
+def _empty_event_id(broken: dict[str, Any], _rng: random.Random) -> None:
+    broken["event_id"] = ""
+
+
+def _wrong_sign(broken: dict[str, Any], _rng: random.Random) -> None:
+    _break_sign(broken["payload"])
+
+
+def _set_payload(
+    name: str, make: Callable[[dict[str, Any], random.Random], Any]
+) -> Callable[[dict[str, Any], random.Random], None]:
+    """A mutation setting the payload field ``name`` to ``make(payload, rng)``."""
+
+    def mutate(broken: dict[str, Any], rng: random.Random) -> None:
+        broken["payload"][name] = make(broken["payload"], rng)
+
+    return mutate
+
+
+# The broken kinds that change a valid event (a copy) in place; the message is then its JSON. Each draws from the
+# generator in a fixed order, so a seed always gives the same messages.
+_MUTATIONS: dict[str, Callable[[dict[str, Any], random.Random], None]] = {
+    "unknown_event_type": _unknown_event_type,
+    "missing_field": _drop_field,
+    "wrong_type": _break_type,
+    "bad_timestamp": _break_timestamp,
+    "bad_category": _set_payload("product_category", lambda _p, rng: rng.choice(_BAD_CATEGORIES)),
+    "empty_event_id": _empty_event_id,
+    "quantity_zero": _set_payload("quantity", lambda _p, _rng: 0),
+    "negative_price": _set_payload("unit_price", lambda p, _rng: -p["unit_price"]),
+    "total_too_high": _set_payload(
+        "total_amount", lambda p, rng: round(p["quantity"] * p["unit_price"] + rng.choice((1, 5, 10.5)), 2)
+    ),
+    "quantity_change_zero": _set_payload("quantity_change", lambda _p, _rng: 0),
+    "wrong_sign": _wrong_sign,
+}
+
+
+def _broken_text(kind: str, broken: dict[str, Any], rng: random.Random) -> str | None:
+    """The broken kinds that are not JSON of an event at all; None for the others."""
     if kind == "not_json":
         # str() of a dict is what a careless Python producer sends: single quotes, not JSON.
         return rng.choice(("ceci n'est pas du JSON", "", "<html><body>502 Bad Gateway</body></html>", str(broken)))
@@ -530,33 +582,20 @@ def make_broken(kind: str, event: dict[str, Any], rng: random.Random) -> str:
         return text[: rng.randrange(1, len(text) - 1)]
     if kind == "json_array":
         return f"[{_dumps(broken)}]"
-    if kind == "unknown_event_type":
-        broken["event_type"] = rng.choice(("refund", "order_v2", "Order", "stock_update"))
-    elif kind == "missing_field":
-        if rng.random() < 0.3:
-            del broken[rng.choice(("event_id", "event_type", "event_timestamp", "payload"))]
-        else:
-            del payload[rng.choice(REQUIRED_FIELDS[broken["event_type"]])]
-    elif kind == "wrong_type":
-        _break_type(broken, rng)
-    elif kind == "bad_timestamp" and "order_date" in payload and rng.random() < 0.3:
-        payload["order_date"] = rng.choice(_BAD_TIMESTAMPS)
-    elif kind == "bad_timestamp":
-        broken["event_timestamp"] = rng.choice(_BAD_TIMESTAMPS)
-    elif kind == "bad_category":
-        payload["product_category"] = rng.choice(_BAD_CATEGORIES)
-    elif kind == "empty_event_id":
-        broken["event_id"] = ""
-    elif kind == "quantity_zero":
-        payload["quantity"] = 0
-    elif kind == "negative_price":
-        payload["unit_price"] = -payload["unit_price"]
-    elif kind == "total_too_high":
-        payload["total_amount"] = round(payload["quantity"] * payload["unit_price"] + rng.choice((1, 5, 10.5)), 2)
-    elif kind == "quantity_change_zero":
-        payload["quantity_change"] = 0
-    elif kind == "wrong_sign":
-        _break_sign(payload)
+    return None
+
+
+def make_broken(kind: str, event: dict[str, Any], rng: random.Random) -> str:
+    """A malformed message of `kind` (one of BROKEN_KINDS[event type]) made from the valid `event`."""
+    if kind not in BROKEN_KINDS[event["event_type"]]:
+        raise ValueError(f"no broken kind {kind!r} for a {event['event_type']} event")
+    broken = json.loads(json.dumps(event))
+    text = _broken_text(kind, broken, rng)
+    if text is not None:
+        return text
+    mutate = _MUTATIONS.get(kind)
+    if mutate is not None:
+        mutate(broken, rng)
     return _dumps(broken)
 
 

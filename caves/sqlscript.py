@@ -45,14 +45,12 @@ def split_statements(text: str, *, scripting: bool = False) -> list[tuple[int, s
     """
     tokens = tokenize(text)
     statements: list[tuple[int, str]] = []
-    stack: list[str] = []
+    stack: list[str] = []  # the blocks open at this token
     first: Token | None = None
     last: Token | None = None
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        word = keyword(tok)
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if tok.token_type == TokenType.SEMICOLON and not stack:
             if first is not None and last is not None:
                 statements.append((first.line, text[first.start : last.end + 1]))
@@ -62,42 +60,54 @@ def split_statements(text: str, *, scripting: bool = False) -> list[tuple[int, s
         if first is None:
             first = tok
         last = tok
-        if word == "BEGIN":
-            if nxt is not None and nxt.token_type != TokenType.SEMICOLON and keyword(nxt) not in _TRANSACTION_WORDS:
-                if stack and stack[-1] == "DECLARE":
-                    stack[-1] = "BEGIN"
-                else:
-                    stack.append("BEGIN")
-        elif word == "DECLARE" and _declare_opens_block(tokens, i):
-            stack.append("DECLARE")
-        elif word == "CASE":
-            stack.append("CASE")
-        elif (stack or scripting) and word == "IF" and nxt is not None and nxt.token_type == TokenType.L_PAREN:
-            stack.append("IF")  # Scripting IF (condition) THEN; DDL's IF [NOT] EXISTS has no parenthesis
-        elif (stack or scripting) and word in {"FOR", "WHILE"}:
-            stack.append(word + "?")  # its header, up to the DO or LOOP that opens its body
-        elif stack and word in {"DO", "LOOP"} and stack[-1].endswith("?"):
-            stack[-1] = stack[-1][:-1]
-        elif (stack or scripting) and word in {"LOOP", "REPEAT"}:
-            stack.append(word)
-        elif word == "END":
-            suffix = keyword(nxt) if nxt is not None else ""
-            if suffix in _END_SUFFIXES:
-                if stack and stack[-1] in _LOOP_OPENERS:
-                    stack.pop()
-                last = nxt
-                i += 2
-                continue
-            if stack:
-                stack.pop()
-            if suffix == "CASE":  # END CASE closes a Scripting CASE statement
-                last = nxt
-                i += 2
-                continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if keyword(tok) != "END":
+            _open_block(stack, tokens, i, scripting)
+        elif _close_block(stack, nxt):
+            last = nxt  # END IF / END FOR / END CASE ...: the word after END belongs to it
+            i += 1
         i += 1
     if first is not None and last is not None:
         statements.append((first.line, text[first.start : last.end + 1]))
     return statements
+
+
+def _open_block(stack: list[str], tokens: list[Token], i: int, scripting: bool) -> None:
+    """Push (or complete) the block that ``tokens[i]`` opens, if any: a Scripting BEGIN or DECLARE, a CASE, and
+    inside a block (or a ``scripting`` text) IF (...), FOR/WHILE (their header up to DO or LOOP), LOOP, REPEAT."""
+    word = keyword(tokens[i])
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    in_script = bool(stack) or scripting
+    if word == "BEGIN":
+        if nxt is not None and nxt.token_type != TokenType.SEMICOLON and keyword(nxt) not in _TRANSACTION_WORDS:
+            if stack and stack[-1] == "DECLARE":
+                stack[-1] = "BEGIN"
+            else:
+                stack.append("BEGIN")
+    elif word == "DECLARE" and _declare_opens_block(tokens, i):
+        stack.append("DECLARE")
+    elif word == "CASE":
+        stack.append("CASE")
+    elif in_script and word == "IF" and nxt is not None and nxt.token_type == TokenType.L_PAREN:
+        stack.append("IF")  # Scripting IF (condition) THEN; DDL's IF [NOT] EXISTS has no parenthesis
+    elif in_script and word in {"FOR", "WHILE"}:
+        stack.append(word + "?")  # its header, up to the DO or LOOP that opens its body
+    elif stack and word in {"DO", "LOOP"} and stack[-1].endswith("?"):
+        stack[-1] = stack[-1][:-1]
+    elif in_script and word in {"LOOP", "REPEAT"}:
+        stack.append(word)
+
+
+def _close_block(stack: list[str], nxt: Token | None) -> bool:
+    """Close the block an END ends; True when the word after END is part of it (END IF, END LOOP, END CASE)."""
+    suffix = keyword(nxt) if nxt is not None else ""
+    if suffix in _END_SUFFIXES:
+        if stack and stack[-1] in _LOOP_OPENERS:
+            stack.pop()
+        return True
+    if stack:
+        stack.pop()
+    return suffix == "CASE"  # END CASE closes a Scripting CASE statement
 
 
 def statement_texts(text: str, *, scripting: bool = False) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from .config import default_db_path
+from .settings import default_db_path
 from .warehouse.base import Warehouse
 
 log = logging.getLogger("caves.targets")

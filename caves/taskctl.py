@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .catalog import DEFAULT_ROOT, load_query
 from .dag import TaskGraph, load_task_graph
 from .warehouse.base import Warehouse
 
 DATABASE = "CAVES_ALBERT_DB"
+# The one SHOW TASKS of the console (the pipeline service's task list reads it too); SHOW cannot be a catalog
+# query (the catalog holds SELECTs), and the database name is a constant identifier, not user text.
+SHOW_TASKS_SQL = f"SHOW TASKS IN DATABASE {DATABASE}"
+# Task runs are read by the catalog query queries/08_monitoring/task_runs.sql (linted and run on the local engine
+# with the rest of the catalog); the CLI reads that one file, not the whole catalog.
+TASK_RUNS_QUERY = DEFAULT_ROOT / "08_monitoring" / "task_runs.sql"
 
 
 def resolve_task(name: str, graph: TaskGraph | None = None) -> str:
@@ -22,24 +29,20 @@ def resolve_task(name: str, graph: TaskGraph | None = None) -> str:
 
 def list_tasks(warehouse: Warehouse) -> pd.DataFrame:
     """SHOW TASKS for the pipeline's database (Snowflake's columns)."""
-    return warehouse.query(f"SHOW TASKS IN DATABASE {DATABASE}")
+    return warehouse.query(SHOW_TASKS_SQL)
 
 
 def task_history(
     warehouse: Warehouse, limit: int = 50, task: str | None = None, errors_only: bool = False
 ) -> pd.DataFrame:
-    """The latest runs from TASK_HISTORY(), newest first; values bound, never formatted into SQL."""
-    if not 1 <= limit <= 10_000:
-        raise ValueError("limit must be between 1 and 10000")
-    task_name = resolve_task(task).rsplit(".", 1)[-1] if task else None
-    return warehouse.query(
-        f"SELECT NAME, STATE, SCHEDULED_TIME, QUERY_START_TIME, COMPLETED_TIME, "
-        f"DATEDIFF('millisecond', QUERY_START_TIME, COMPLETED_TIME) / 1000 AS DURATION_SEC, "
-        f"ERROR_CODE, ERROR_MESSAGE, SCHEDULED_FROM, ATTEMPT_NUMBER, GRAPH_RUN_GROUP_ID "
-        f"FROM TABLE({DATABASE}.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => ?, TASK_NAME => ?, ERROR_ONLY => ?)) "
-        f"ORDER BY SCHEDULED_TIME DESC",
-        [limit, task_name, errors_only],
-    )
+    """The latest runs from TASK_HISTORY(), newest first: the catalog query ``task_runs``, values bound.
+
+    Raises :class:`~caves.catalog.ParameterError` for a ``limit`` outside 1..10000 and
+    :class:`~caves.dag.UnknownTaskError` for a task the DAG does not know.
+    """
+    task_name = resolve_task(task).rsplit(".", 1)[-1] if task else ""
+    sql, params = load_query(TASK_RUNS_QUERY).bind({"limit": limit, "task": task_name, "errors_only": errors_only})
+    return warehouse.query(sql, params)
 
 
 def suspend_statements(name: str, graph: TaskGraph | None = None) -> list[str]:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from caves import i18n
 from caves.identity import Viewer, resolve_viewer
-from caves.services import cache
+from components import cache
 
 LANG_KEY = "lang"
 

@@ -13,9 +13,10 @@ import streamlit as st
 
 from caves import cost
 from caves.cost import CostModel
-from caves.services import cache, cost_service
+from caves.services import cost_service
 from caves.services import format as fmt
 from caves.warehouse.base import Warehouse
+from components import cache
 from components.charts import build_figure
 from components.context import lang, t
 from components.feedback import empty_state, error_box

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from caves.services import cache, query_service
+from caves.services import query_service
+from components import cache
 from components.context import lang, t
 from components.feedback import error_box
 

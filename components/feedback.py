@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from caves.security import redact
+from caves.redact import redact
 from components.context import t
 
 

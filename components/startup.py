@@ -8,8 +8,8 @@ from typing import Any
 import streamlit as st
 
 from caves import i18n
-from caves.config import default_db_path
 from caves.services import startup
+from caves.settings import default_db_path
 
 
 def _secrets() -> dict[str, Any] | None:

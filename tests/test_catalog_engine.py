@@ -11,22 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from pipeline.helpers import DB, caves
 
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent
-for _p in (str(REPO_ROOT), str(TESTS_DIR)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
-
-from pipeline.helpers import DB, caves  # noqa: E402
-
-from caves.catalog import Parameter, Query, load_catalog  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
+from caves.catalog import Parameter, Query, load_catalog
+from caves.warehouse.local import LocalWarehouse
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 

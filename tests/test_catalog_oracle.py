@@ -14,24 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pipeline.helpers import caves
+
+from caves.catalog import load_catalog
+from caves.settings import load_settings
+from caves.warehouse.local import LocalWarehouse
 
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_ROOT = TESTS_DIR.parent
-for _p in (str(REPO_ROOT), str(TESTS_DIR)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
-
-from pipeline.helpers import caves  # noqa: E402
-
-from caves.catalog import load_catalog  # noqa: E402
-from caves.settings import load_settings  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -550,6 +545,36 @@ def test_out_of_stock(warehouse):
     rows = run(warehouse, "out_of_stock")
     assert {r["PRODUCT_ID"]: {k: r[k] for k in CONTRACT_STOCK_COLUMNS} for r in rows} == expected
     assert set(expected) == {"WINE-T04"}
+
+
+def test_preparation_queue(warehouse):
+    """Rule: the orders whose current status (latest event) is pending or confirmed, oldest ORDER_DATE first
+    (then ORDER_ID), at most `limit`; each with its product's stock (sum of distinct adjustments, 0 when never
+    adjusted) and IN_STOCK = that stock covers the order's quantity, each order on its own (no allocation)."""
+    levels = stock()
+    waiting = sorted(
+        (p for p in current_orders().values() if p["order_status"] in ("pending", "confirmed")),
+        key=lambda p: (order_ts(p), p["order_id"]),
+    )
+    assert len(waiting) == len(ORDERS) - 2  # two orders were cancelled later
+    assert {levels.get(p["product_id"], 0) >= p["quantity"] for p in waiting} == {True, False}
+    for limit in (500, 3):
+        rows = run(warehouse, "preparation_queue", limit=limit)
+        assert [r["ORDER_ID"] for r in rows] == [p["order_id"] for p in waiting[:limit]], limit
+        for r, p in zip(rows, waiting, strict=False):
+            level = levels.get(p["product_id"], 0)
+            assert (r["ORDER_STATUS"], r["QUANTITY"], r["CURRENT_STOCK_LEVEL"]) == (
+                p["order_status"],
+                p["quantity"],
+                level,
+            )
+            assert bool(r["IN_STOCK"]) is (level >= p["quantity"]), r["ORDER_ID"]
+            assert money(r["TOTAL_AMOUNT"], p["total_amount"])
+            # DATEDIFF(hour, ...) counts hour boundaries crossed; the clock moved on since NOW was read
+            boundaries = NOW.replace(minute=0, second=0, microsecond=0) - order_ts(p).replace(
+                minute=0, second=0, microsecond=0
+            )
+            assert 0 <= r["HOURS_WAITING"] - boundaries.total_seconds() // 3600 <= 1, r["ORDER_ID"]
 
 
 def test_stockout_forecast(warehouse):

@@ -79,6 +79,14 @@ def test_a_failed_cli_action_is_audited_as_failed_and_exits_non_zero(db: str) ->
     assert "did not fail" in last["ERROR_MESSAGE"]
 
 
+def test_a_child_of_a_running_graph_is_refused_and_the_cli_says_what_to_do(db: str) -> None:
+    """Snowflake changes a child only while its root is suspended (alter-task): `caves tasks` says how."""
+    code, _, err = run("tasks", "resume", "TASK_STAGING_TO_PROD_ORDERS", "--db", db)
+    assert code == 1 and "not suspended" in err
+    assert "`caves tasks suspend TASK_RAW_TO_STAGING_ORDERS` first" in err
+    assert audit_rows(db).iloc[-1]["OUTCOME"] == "failed"
+
+
 def test_an_unknown_task_is_refused_before_anything_runs(db: str) -> None:
     code, _, err = run("tasks", "suspend", "X; DROP TABLE Y", "--db", db)
     assert code == 1 and "unknown task" in err

@@ -15,20 +15,17 @@ Billing rules under test, and where they come from:
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from caves import cost
+from caves.cost import CostModel, TaskRun
+from caves.settings import CostSettings, load_settings
 
-from caves import cost  # noqa: E402
-from caves.cost import CostModel, TaskRun  # noqa: E402
-from caves.settings import CostSettings, load_settings  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 T0 = dt.datetime(2026, 11, 30, 12, 0, 0)
 HOUR = 3600.0

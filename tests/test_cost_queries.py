@@ -10,24 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from pipeline.helpers import caves
 
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = TESTS_DIR.parent
-for _p in (str(REPO_ROOT), str(TESTS_DIR)):
-    if _p not in sys.path:
-        sys.path.insert(0, _p)
-
-from pipeline.helpers import caves  # noqa: E402
-
-from caves import cost  # noqa: E402
-from caves.cost import CostModel  # noqa: E402
-from caves.local.names import INTERNAL_SCHEMA  # noqa: E402
-from caves.services import cost_service, query_service  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
+from caves import cost
+from caves.cost import CostModel
+from caves.local.names import INTERNAL_SCHEMA
+from caves.services import cost_service, query_service
+from caves.warehouse.local import LocalWarehouse
 
 HOUR = 3600.0
 DB = "CAVES_ALBERT_DB"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from caves import sqlscript
 from caves.sqlscript import parse_block, statement_texts
 
 HANDLED = """BEGIN
@@ -75,3 +76,47 @@ def test_nested_blocks_and_a_block_without_handler():
 def test_statements_keep_semicolons_inside_strings_and_dollar_bodies():
     text = "select ';' as A; create task T as $$select 1; select 2$$; -- done\nselect 3"
     assert statement_texts(text) == ["select ';' as A", "create task T as $$select 1; select 2$$", "select 3"]
+
+
+# Splitting (moved from test_dag.py)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("select 1; select 2;", ["select 1", "select 2"]),
+        ("select ';' as a; select 'it''s; fine'", ["select ';' as a", "select 'it''s; fine'"]),
+        ("select $$ a; b $$; select 2", ["select $$ a; b $$", "select 2"]),
+        ("-- a; comment\nselect 1 -- trailing; comment\n; /* x; y */ select 2", ["select 1", "select 2"]),
+        ("select case when a then ';' end from t; select 2", ["select case when a then ';' end from t", "select 2"]),
+        (
+            "create task t as begin begin transaction; insert into x select case when 1 = 1 then 2 end; commit; "
+            "exception when other then rollback; raise; end; select 3",
+            [
+                "create task t as begin begin transaction; insert into x select case when 1 = 1 then 2 end; commit; "
+                "exception when other then rollback; raise; end",
+                "select 3",
+            ],
+        ),
+        (
+            "execute immediate $$ declare x int; begin if (x > 1) then return 1; end if; end; $$; select 4",
+            ["execute immediate $$ declare x int; begin if (x > 1) then return 1; end if; end; $$", "select 4"],
+        ),
+        (
+            "begin let n := 1; if (n = 1) then select 1; end if; for i in 1 to 2 do select 2; end for; end; select 5",
+            [
+                "begin let n := 1; if (n = 1) then select 1; end if; for i in 1 to 2 do select 2; end for; end",
+                "select 5",
+            ],
+        ),
+        ("begin transaction; commit; begin; rollback", ["begin transaction", "commit", "begin", "rollback"]),
+        ("select 1", ["select 1"]),
+        ("  \n-- only a comment\n", []),
+    ],
+)
+def test_split_statements(text, expected):
+    assert [sql for _, sql in sqlscript.split_statements(text)] == expected
+
+
+def test_split_reports_line_numbers():
+    assert [line for line, _ in sqlscript.split_statements("\n\nselect 1;\n-- c\nselect\n 2;")] == [3, 5]

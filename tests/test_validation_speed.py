@@ -19,8 +19,12 @@ from sqlglot import exp
 
 from caves import dag
 from caves.deploy import plan_deploy, read_state
+from caves.events import validate_message
+from caves.ingest import Message, ingest
+from caves.local.scheduler import run_until_idle
 from caves.objects import load_statements
 from caves.sqlscript import parse_block
+from caves.warehouse.local import LocalWarehouse
 
 OPS = "CAVES_ALBERT_DB.OPS"
 ROUTING_TASKS = [f"{OPS}.TASK_RAW_TO_STAGING_ORDERS", f"{OPS}.TASK_RAW_TO_STAGING_INVENTORY"]
@@ -120,11 +124,6 @@ def _null_and_missing_messages() -> list[str]:
 
 @pytest.mark.slow
 def test_json_null_and_missing_fields_get_the_reference_reasons_on_the_local_engine():
-    pytest.importorskip("caves.local")
-    from caves.events import validate_message
-    from caves.ingest import Message, ingest
-    from caves.local.scheduler import run_until_idle
-    from caves.warehouse.local import LocalWarehouse
 
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
     lines = _null_and_missing_messages()

@@ -10,14 +10,16 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..objects import ObjectSyntaxError, parse_create_stream
+import duckdb
+
+from . import streams, taskruns
 from . import tasks as task_cmds
-from .dml import enable_change_tracking
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
-from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
+from .model import Binds
+from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
-from .streams import initial_rows_table, log_table, stale_after
+from .tables import enable_change_tracking
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -56,17 +58,17 @@ def _lit(value: str) -> str:
 
 
 @command(r"^(BEGIN|START)(\s+(TRANSACTION|WORK))?(\s+NAME\s+\S+)?\s*$")
-def _begin(session: Session, text: str, params) -> Result:
+def _begin(session: Session, text: str, params: Binds) -> Result:
     return session.begin()
 
 
 @command(r"^COMMIT(\s+WORK)?\s*$")
-def _commit(session: Session, text: str, params) -> Result:
+def _commit(session: Session, text: str, params: Binds) -> Result:
     return session.commit()
 
 
 @command(r"^ROLLBACK(\s+WORK)?\s*$")
-def _rollback(session: Session, text: str, params) -> Result:
+def _rollback(session: Session, text: str, params: Binds) -> Result:
     return session.rollback()
 
 
@@ -74,12 +76,12 @@ def _rollback(session: Session, text: str, params) -> Result:
 
 
 @command(r"^USE\s+(ROLE|WAREHOUSE|SECONDARY\s+ROLES)\b")
-def _use_noop(session: Session, text: str, params) -> Result:
+def _use_noop(session: Session, text: str, params: Binds) -> Result:
     return _ok()  # roles and warehouses do not exist locally
 
 
 @command(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?" + _NAME + r"\s*$")
-def _use(session: Session, text: str, params) -> Result:
+def _use(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?(.+)$", text, re.I | re.S)
     kind = (match.group(1) or "").strip().upper()
     parts = split_name(match.group(2))
@@ -105,7 +107,7 @@ def _use(session: Session, text: str, params) -> Result:
 @command(
     r"^(ALTER\s+SESSION|ALTER\s+WAREHOUSE|CREATE\s+(OR\s+REPLACE\s+)?WAREHOUSE|GRANT|REVOKE|CREATE\s+(OR\s+REPLACE\s+)?ROLE)\b"
 )
-def _noop(session: Session, text: str, params) -> Result:
+def _noop(session: Session, text: str, params: Binds) -> Result:
     return _ok()  # access control and compute have no local counterpart
 
 
@@ -126,7 +128,7 @@ def _schema_exists(session: Session, database: str, schema: str) -> bool:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?DATABASE\b")
-def _create_database(session: Session, text: str, params) -> Result:
+def _create_database(session: Session, text: str, params: Binds) -> Result:
     match = re.match(
         r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?DATABASE\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
         text,
@@ -137,7 +139,7 @@ def _create_database(session: Session, text: str, params) -> Result:
     replace, if_not_exists, name = bool(match.group(1)), bool(match.group(2)), split_name(match.group("name"))[0]
     comment = re.search(r"COMMENT\s*=\s*'((?:[^']|'')*)'", match.group(4) or "", re.I)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         exists = _database_exists(session, name)
         if exists and if_not_exists:
             return Result.message(f"{name} already exists, statement succeeded.")
@@ -158,7 +160,7 @@ def _create_database(session: Session, text: str, params) -> Result:
     return result
 
 
-def _drop_database(session: Session, cur, name: str) -> None:
+def _drop_database(session: Session, cur: duckdb.DuckDBPyConnection, name: str) -> None:
     for (schema,) in cur.execute(
         "SELECT schema_name FROM duckdb_schemas() WHERE starts_with(schema_name, ?) "
         "AND database_name = current_database()",
@@ -171,7 +173,7 @@ def _drop_database(session: Session, cur, name: str) -> None:
 
 
 @command(r"^DROP\s+DATABASE\b")
-def _drop_database_cmd(session: Session, text: str, params) -> Result:
+def _drop_database_cmd(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+DATABASE\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
     name = split_name(match.group("name"))[0]
     if not _database_exists(session, name):
@@ -179,7 +181,7 @@ def _drop_database_cmd(session: Session, text: str, params) -> Result:
             return _ok()
         raise ObjectNotFound("Database", name)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         _drop_database(session, cur, name)
         return Result.message(f"{name} successfully dropped.")
 
@@ -190,7 +192,7 @@ def _drop_database_cmd(session: Session, text: str, params) -> Result:
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?SCHEMA\b")
-def _create_schema(session: Session, text: str, params) -> Result:
+def _create_schema(session: Session, text: str, params: Binds) -> Result:
     match = re.match(
         r"^CREATE\s+(OR\s+REPLACE\s+)?(?:TRANSIENT\s+)?SCHEMA\s+(IF\s+NOT\s+EXISTS\s+)?" + _NAME + r"(.*)$",
         text,
@@ -207,7 +209,7 @@ def _create_schema(session: Session, text: str, params) -> Result:
         raise ObjectNotFound("Database", database)
     replace, if_not_exists = bool(match.group(1)), bool(match.group(2))
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         exists = _schema_exists(session, database, schema)
         if exists and if_not_exists:
             return Result.message(f"{schema} already exists, statement succeeded.")
@@ -225,7 +227,7 @@ def _create_schema(session: Session, text: str, params) -> Result:
 
 
 @command(r"^DROP\s+SCHEMA\b")
-def _drop_schema(session: Session, text: str, params) -> Result:
+def _drop_schema(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+SCHEMA\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
     parts = split_name(match.group("name"))
     database = parts[0] if len(parts) == 2 else session.database
@@ -235,7 +237,7 @@ def _drop_schema(session: Session, text: str, params) -> Result:
             return _ok()
         raise ObjectNotFound("Schema", f"{database}.{schema}")
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
         for table in ("STREAMS", "TASKS", "TABLES"):
             cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ?", [database, schema])
@@ -248,19 +250,19 @@ def _drop_schema(session: Session, text: str, params) -> Result:
 
 
 @command(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(SET|UNSET)\s+")
-def _alter_table_set(session: Session, text: str, params) -> Result:
+def _alter_table_set(session: Session, text: str, params: Binds) -> Result:
     """Storage options (retention, clustering, comments) have no local effect; CHANGE_TRACKING is honoured."""
     match = re.match(r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s+(SET|UNSET)\s+(.*)$", text, re.I | re.S)
     name = resolve(split_name(match.group("name")), session.database, session.schema)
     if re.search(r"CHANGE_TRACKING\s*=\s*TRUE", match.group(4), re.I):
-        session.run_ddl(lambda cur: (enable_change_tracking(session, cur, name, "inserts"), _ok())[1])
+        session.run_ddl(lambda cur: (enable_change_tracking(session, cur, name, "all"), _ok())[1])
     return _ok()
 
 
 @command(
     r"^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?\S+\s+(CLUSTER\s+BY|DROP\s+CLUSTERING|SUSPEND\s+RECLUSTER|RESUME\s+RECLUSTER)"
 )
-def _alter_table_cluster(session: Session, text: str, params) -> Result:
+def _alter_table_cluster(session: Session, text: str, params: Binds) -> Result:
     return _ok()
 
 
@@ -293,15 +295,8 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
     return session.database, session.schema
 
 
-def _like(value: str, pattern: str | None) -> bool:
-    if not pattern:
-        return True
-    regex = "^" + re.escape(pattern.replace("''", "'")).replace("%", ".*").replace("_", ".") + "$"
-    return re.match(regex, value, re.I) is not None
-
-
 @command(r"^SHOW\s+")
-def _show(session: Session, text: str, params) -> Result:
+def _show(session: Session, text: str, params: Binds) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
@@ -326,7 +321,7 @@ def _show(session: Session, text: str, params) -> Result:
             [
                 (c, n, "N", "Y" if n == session.database else "N", "", "SYSADMIN", cm or "", "", "1")
                 for c, n, cm in rows
-                if _like(n, like)
+                if like_matches(n, like)
             ],
         )
     database, schema = _scope(session, match.group("scope"), match.group("target"))
@@ -338,7 +333,7 @@ def _show(session: Session, text: str, params) -> Result:
         out = []
         for (storage,) in rows:
             db, _, sch = storage.partition(".")
-            if (database and db != database) or not _like(sch, like):
+            if (database and db != database) or not like_matches(sch, like):
                 continue
             out.append(
                 (
@@ -370,11 +365,13 @@ def _show(session: Session, text: str, params) -> Result:
     if what == "COLUMNS":
         return _show_columns(session, match.group("target"), like)
     if what == "STREAMS":
-        return show_streams(session, like, database, schema, terse)
+        return streams.show_streams(session, like, database, schema, terse)
     return task_cmds.show_tasks(session, like, database, schema, terse)
 
 
-def _show_tables(session: Session, what: str, like, database, schema, terse: bool) -> Result:
+def _show_tables(
+    session: Session, what: str, like: str | None, database: str | None, schema: str | None, terse: bool
+) -> Result:
     rows = session.query_internal(
         "SELECT schema_name, table_name, 'TABLE', estimated_size, comment FROM duckdb_tables() "
         "WHERE database_name = current_database() AND schema_name LIKE '%.%' "
@@ -393,7 +390,11 @@ def _show_tables(session: Session, what: str, like, database, schema, terse: boo
         db, _, sch = storage.partition(".")
         if sch == "INFORMATION_SCHEMA" or (database and db != database) or (schema and sch != schema):
             continue
-        if not _like(name, like) or (what == "TABLES" and kind != "TABLE") or (what == "VIEWS" and kind != "VIEW"):
+        if (
+            not like_matches(name, like)
+            or (what == "TABLES" and kind != "TABLE")
+            or (what == "VIEWS" and kind != "VIEW")
+        ):
             continue
         created, cluster, tracked = meta.get((db, sch, name), (None, None, False))
         if what == "VIEWS":
@@ -435,184 +436,72 @@ def _describe_table(session: Session, name: ObjectName, like: str | None = None)
     cols = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression", "comment"]
     return Result.of(
         cols,
-        [(c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None) for c, t, n, d in rows if _like(c, like)],
+        [
+            (c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None)
+            for c, t, n, d in rows
+            if like_matches(c, like)
+        ],
     )
 
 
 @command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
-def _describe(session: Session, text: str, params) -> Result:
+def _describe(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+" + _NAME + r"\s*$", text, re.I)
     kind = match.group(1).upper()
     name = resolve(split_name(match.group("name")), session.database, session.schema)
     if kind in {"TABLE", "VIEW"}:
         return _describe_table(session, name)
     if kind == "STREAM":
-        return show_streams(session, name.name, name.database, name.schema, False)
+        return streams.show_streams(session, name.name, name.database, name.schema, False)
     return task_cmds.show_tasks(session, name.name, name.database, name.schema, False)
 
 
 # --- streams ------------------------------------------------------------------------------------------
 
-SHOW_STREAMS_COLUMNS = [
-    "created_on", "name", "database_name", "schema_name", "owner", "comment", "table_name", "source_type",
-    "base_tables", "type", "stale", "mode", "stale_after", "invalid_reason", "owner_role_type",
-]  # fmt: skip
-
-
-def show_streams(session: Session, like, database, schema, terse: bool) -> Result:
-    now = session.engine.clock()
-    rows = session.query_internal(
-        f"SELECT CREATED_ON, NAME, DATABASE_NAME, SCHEMA_NAME, COMMENT, TABLE_FQN, MODE, STALE, INVALID_REASON, "
-        f"coalesce(LAST_CONSUMED_ON, CREATED_ON) FROM {_S}.STREAMS ORDER BY DATABASE_NAME, SCHEMA_NAME, NAME"
-    )
-    out = []
-    for created, name, db, sch, comment, table, mode, stale, reason, consumed in rows:
-        if (database and db != database) or (schema and sch != schema) or not _like(name, like):
-            continue
-        limit = stale_after(consumed)
-        is_stale = bool(stale) or (limit is not None and now > limit)
-        out.append(
-            (created, name, db, sch, "SYSADMIN", comment or "", table, "Table", table, "DELTA",
-             "true" if is_stale else "false", mode, limit, reason or "N/A", "ROLE")
-        )  # fmt: skip
-    if terse:
-        return Result.of(
-            ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"],
-            [(r[0], r[1], "STREAM", r[2], r[3], r[6]) for r in out],
-        )
-    return Result.of(SHOW_STREAMS_COLUMNS, out)
-
-
-def _stream_row(session: Session, name: ObjectName):
-    rows = session.query_internal(
-        f"SELECT TABLE_FQN, OFFSET_VERSION, MODE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? "
-        "AND NAME = ?",
-        [name.database, name.schema, name.name],
-    )
-    return rows[0] if rows else None
-
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?STREAM\b")
-def _create_stream(session: Session, text: str, params) -> Result:
-    try:
-        spec = parse_create_stream(text)
-    except ObjectSyntaxError as exc:
-        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
-    if spec.or_replace and spec.if_not_exists:
-        raise SnowflakeError(
-            "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
-        )
-    if spec.time_travel is not None:
-        raise UnsupportedStatement(
-            f"CREATE STREAM ... {spec.time_travel}: only AT(STREAM => ...) (no time travel locally)"
-        )
-    if spec.insert_only and spec.source_type == "TABLE":
-        raise SnowflakeError("Streams of type INSERT_ONLY can only be created on external tables.", errno=2211)
-    if spec.source_type != "TABLE":
-        raise SnowflakeError(f"Streams on {spec.source_type} are not supported by the local engine.", errno=1003)
-    unknown = sorted(set(spec.params) - {"APPEND_ONLY", "SHOW_INITIAL_ROWS", "INSERT_ONLY", "COMMENT"})
-    if unknown:
-        raise UnsupportedStatement(f"CREATE STREAM option {', '.join(unknown)}")
-    name = resolve(split_name(spec.name), session.database, session.schema)
-    table = resolve(split_name(spec.on_table), session.database, session.schema)
-    existing = _stream_row(session, name)
-    if existing is not None and spec.if_not_exists:
-        return Result.message(f"{name.name} already exists, statement succeeded.")
-    if existing is not None and not spec.or_replace:
-        raise AlreadyExists("Stream", name.name)
-    keep_offset = None
-    if spec.at_stream is not None:
-        other = resolve(split_name(spec.at_stream), session.database, session.schema)
-        row = _stream_row(session, other)
-        if row is None:
-            raise ObjectNotFound("Stream", other.fqn)
-        keep_offset = row[1]
-
-    def apply(cur) -> Result:
-        exists = cur.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-            [table.storage_schema, table.name],
-        ).fetchone()[0]
-        if not exists:
-            raise ObjectNotFound("Table", table.fqn)
-        enable_change_tracking(session, cur, table, "inserts" if spec.append_only else "all")
-        now_version = session.read_version
-        cur.execute(
-            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-            [name.database, name.schema, name.name],
-        )
-        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
-        offset = keep_offset if keep_offset is not None else now_version
-        cur.execute(
-            f"INSERT INTO {_S}.STREAMS VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, FALSE, NULL)",
-            [
-                name.database, name.schema, name.name, table.fqn, "APPEND_ONLY" if spec.append_only else "DEFAULT",
-                spec.show_initial_rows, spec.show_initial_rows, offset, session.engine.clock(), spec.comment,
-            ],
-        )  # fmt: skip
-        if spec.show_initial_rows:
-            # §1.3: the first read returns the rows present now, as INSERTs.
-            cur.execute(
-                f"CREATE TABLE {initial_rows_table(name)} AS SELECT CAST({offset} AS BIGINT) AS _V, "
-                f"0::BIGINT AS _S, 'INS' AS _OP, * FROM {table.duck}"
-            )
-        return Result.message(f"Stream {name.name} successfully created.")
-
-    return session.run_ddl(apply)
+def _create_stream(session: Session, text: str, params: Binds) -> Result:
+    return streams.create_stream(session, text)
 
 
 @command(r"^DROP\s+STREAM\b")
-def _drop_stream(session: Session, text: str, params) -> Result:
+def _drop_stream(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+STREAM\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
-    name = resolve(split_name(match.group("name")), session.database, session.schema)
-    row = _stream_row(session, name)
-    if row is None:
-        if match.group(1):
-            return _ok()
-        raise ObjectNotFound("Stream", name.fqn)
+    return streams.drop_stream(session, match.group("name"), bool(match.group(1)))
 
-    def apply(cur) -> Result:
-        cur.execute(
-            f"DELETE FROM {_S}.STREAMS WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-            [name.database, name.schema, name.name],
-        )
-        cur.execute(f"DROP TABLE IF EXISTS {initial_rows_table(name)}")
-        remaining = cur.execute(
-            f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [row[0]]
-        ).fetchone()[0]
-        source = ObjectName(*row[0].split(".", 2))
-        if remaining is not None:
-            cur.execute(f"DELETE FROM {log_table(source)} WHERE _V <= ?", [remaining])
-        return Result.message(f"{name.name} successfully dropped.")
 
-    return session.run_ddl(apply)
+@command(r"^UNDROP\s+")
+def _undrop(session: Session, text: str, params: Binds) -> Result:
+    # undrop-table: Snowflake restores the latest dropped version from Time Travel; the local engine keeps
+    # no history of dropped objects, so it refuses rather than say the object does not exist.
+    raise UnsupportedStatement(f"{' '.join(text.split()[:2]).upper()} (no history of dropped objects is kept)")
 
 
 # --- tasks --------------------------------------------------------------------------------------------
 
 
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?TASK\b")
-def _create_task(session: Session, text: str, params) -> Result:
+def _create_task(session: Session, text: str, params: Binds) -> Result:
     return task_cmds.create_task(session, text)
 
 
 @command(r"^ALTER\s+TASK\b")
-def _alter_task(session: Session, text: str, params) -> Result:
+def _alter_task(session: Session, text: str, params: Binds) -> Result:
     return task_cmds.alter_task(session, text)
 
 
 @command(r"^DROP\s+TASK\b")
-def _drop_task(session: Session, text: str, params) -> Result:
+def _drop_task(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+TASK\s+(IF\s+EXISTS\s+)?" + _NAME + r"\s*$", text, re.I)
     return task_cmds.drop_task(session, match.group("name"), bool(match.group(1)))
 
 
 @command(r"^EXECUTE\s+TASK\b")
-def _execute_task(session: Session, text: str, params) -> Result:
-    return task_cmds.execute_task(session, text)
+def _execute_task(session: Session, text: str, params: Binds) -> Result:
+    return taskruns.execute_task(session, text)
 
 
 @command(r"^SELECT\s+SYSTEM\$TASK_DEPENDENTS_ENABLE\s*\(\s*'[^']+'\s*\)\s*$")
-def _task_dependents_enable(session: Session, text: str, params) -> Result:
+def _task_dependents_enable(session: Session, text: str, params: Binds) -> Result:
     name = re.search(r"'([^']+)'", text).group(1)
     return task_cmds.task_dependents_enable(session, name)

@@ -15,14 +15,14 @@ Tables whose streams are all APPEND_ONLY capture inserts only.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .names import INTERNAL_SCHEMA, ObjectName, quote
+from .model import ROW_ID, Binds, TableInfo, Translation
+from .names import INTERNAL_SCHEMA, quote
 from .result import Result
-from .streams import log_table
-from .translate import ROW_ID, TableInfo, Translation
+from .tables import log_table, run_ddl
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -31,7 +31,7 @@ _S = quote(INTERNAL_SCHEMA)
 _PRE = '"_caves_pre_image"'
 
 
-def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
+def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, params: Binds) -> Result:
     binds = list(params) if params else None
     if tr.kind == "ddl":
         return run_ddl(session, cur, tr, binds)
@@ -72,7 +72,15 @@ def _cols(info: TableInfo) -> str:
     return ", ".join(quote(c) for c in (*info.columns, ROW_ID))
 
 
-def _log_from(cur, info: TableInfo, version: int, stmt: int, op: str, source_sql: str, binds=None) -> None:
+def _log_from(
+    cur: duckdb.DuckDBPyConnection,
+    info: TableInfo,
+    version: int,
+    stmt: int,
+    op: str,
+    source_sql: str,
+    binds: list[Any] | None = None,
+) -> None:
     cols = _cols(info)
     cur.execute(
         f"INSERT INTO {log_table(info.name)} (_V, _S, _OP, {cols}) SELECT {version}, {stmt}, '{op}', {cols} "
@@ -81,11 +89,13 @@ def _log_from(cur, info: TableInfo, version: int, stmt: int, op: str, source_sql
     )
 
 
-def _max_row_id(cur, info: TableInfo) -> int:
+def _max_row_id(cur: duckdb.DuckDBPyConnection, info: TableInfo) -> int:
     return cur.execute(f"SELECT coalesce(max({quote(ROW_ID)}), 0) FROM {info.name.duck}").fetchone()[0]
 
 
-def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
+def _run_tracked_dml(
+    session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None
+) -> Result:
     info = tr.target
     version = session.write_version(cur)
     stmt = session.statement_index
@@ -129,7 +139,9 @@ def _run_tracked_dml(session: Session, cur, tr: Translation, binds) -> Result:
     return _dml_result(tr.kind, inserted)
 
 
-def _log_insert_range(cur, info: TableInfo, version: int, stmt: int, before_max: int) -> None:
+def _log_insert_range(
+    cur: duckdb.DuckDBPyConnection, info: TableInfo, version: int, stmt: int, before_max: int
+) -> None:
     """Inserts-only capture logs the new rows' id range, not their values: row ids come from a
     sequence, so the rows a statement added are those above the table's highest id before it."""
     rid = quote(ROW_ID)
@@ -143,7 +155,7 @@ def _log_insert_range(cur, info: TableInfo, version: int, stmt: int, before_max:
         )
 
 
-def _keep_deleted_pending_rows(cur, info: TableInfo, merge_deleted: list | None) -> None:
+def _keep_deleted_pending_rows(cur: duckdb.DuckDBPyConnection, info: TableInfo, merge_deleted: list | None) -> None:
     """Rows deleted before an append-only stream returned them keep their values in the log, under
     their insert's version (§1.2: "insert 10 then delete 5 before consuming: all 10 are returned")."""
     rid = quote(ROW_ID)
@@ -164,7 +176,9 @@ def _keep_deleted_pending_rows(cur, info: TableInfo, merge_deleted: list | None)
     )
 
 
-def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: list, deleted: list) -> None:
+def _log_merge_changes(
+    cur: duckdb.DuckDBPyConnection, info: TableInfo, version: int, stmt: int, updated: list, deleted: list
+) -> None:
     rid = quote(ROW_ID)
     if updated:
         cur.execute('CREATE OR REPLACE TEMP TABLE "_caves_ids" (ID BIGINT)')
@@ -177,130 +191,3 @@ def _log_merge_changes(cur, info: TableInfo, version: int, stmt: int, updated: l
         cur.executemany('INSERT INTO "_caves_ids" VALUES (?)', [[i] for i in deleted])
         _log_from(cur, info, version, stmt, "DEL", f'{_PRE} WHERE {rid} IN (SELECT ID FROM "_caves_ids")')
     cur.execute('DROP TABLE IF EXISTS "_caves_ids"')
-
-
-# --- DDL -------------------------------------------------------------------------------------------
-
-
-def run_ddl(session: Session, cur, tr: Translation, binds) -> Result:
-    """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
-    dropped_id = None
-    if tr.dropped_table is not None and tr.object_kind == "TABLE":
-        dropped_id = _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
-    cur.execute(tr.sql, binds)
-    if dropped_id is not None:
-        # Only now: the old table's row-id default depended on this sequence.
-        cur.execute(f"DROP SEQUENCE IF EXISTS {_row_id_sequence(dropped_id)}")
-    if tr.created_table is not None and tr.object_kind == "TABLE":
-        _register_table(session, cur, tr.created_table, tr.table_options)
-        if tr.table_options.get("temporary"):
-            session.temporary_tables.append(tr.created_table)
-    renamed = tr.table_options.get("renamed_to")
-    if renamed is not None and tr.target is not None:
-        _rename_table(cur, tr.target, renamed)
-    elif tr.table_options.get("tracked_alter") and tr.target is not None:
-        sync_log_columns(cur, tr.target.name)
-    session.engine.catalog_changed(cur)
-    kind = tr.object_kind.title()
-    name = tr.created_table or tr.dropped_table or (tr.target.name if tr.target else None)
-    label = name.name if isinstance(name, ObjectName) else ""
-    verb = "successfully created" if tr.created_table else "successfully dropped" if tr.dropped_table else "altered"
-    return Result.message(f"{kind} {label} {verb}.")
-
-
-def _register_table(session: Session, cur, name: ObjectName, options: dict) -> None:
-    exists = cur.execute(
-        f"SELECT count(*) FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [name.database, name.schema, name.name],
-    ).fetchone()[0]
-    if exists:
-        return
-    cur.execute(
-        f"INSERT INTO {_S}.TABLES VALUES (?, ?, ?, 'TABLE', ?, ?, ?, FALSE, 'none', nextval('{INTERNAL_SCHEMA}.TABLE_IDS'))",
-        [
-            name.database,
-            name.schema,
-            name.name,
-            session.engine.clock(),
-            options.get("comment"),
-            options.get("cluster_by"),
-        ],
-    )
-
-
-def _row_id_sequence(table_id: int) -> str:
-    return f"{_S}.{quote(f'ROWID:{table_id}')}"
-
-
-def _forget_table(session: Session, cur, name: ObjectName, replaced: bool) -> int | None:
-    """Dropping or replacing a table makes its streams stale (SNOWFLAKE_SEMANTICS.md §1.1).
-
-    Returns the engine's id of the table (its row-id sequence is dropped after the table itself).
-    """
-    row = cur.execute(
-        f"SELECT TABLE_ID FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [name.database, name.schema, name.name],
-    ).fetchone()
-    reason = "base table was replaced" if replaced else "base table was dropped"
-    cur.execute(f"UPDATE {_S}.STREAMS SET STALE = TRUE, INVALID_REASON = ? WHERE TABLE_FQN = ?", [reason, name.fqn])
-    cur.execute(
-        f"DELETE FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [name.database, name.schema, name.name],
-    )
-    cur.execute(f"DROP TABLE IF EXISTS {log_table(name)}")
-    return row[0] if row else None
-
-
-def _rename_table(cur, info: TableInfo, new: ObjectName) -> None:
-    """Renaming a source is harmless for its streams (§1.1): registry, log and streams follow the name."""
-    old = info.name
-    cur.execute(
-        f"UPDATE {_S}.TABLES SET NAME = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [new.name, old.database, old.schema, old.name],
-    )
-    cur.execute(f"UPDATE {_S}.STREAMS SET TABLE_FQN = ? WHERE TABLE_FQN = ?", [new.fqn, old.fqn])
-    if info.tracked:
-        cur.execute(f"ALTER TABLE {log_table(old)} RENAME TO {quote('LOG:' + new.fqn)}")
-
-
-def enable_change_tracking(session: Session, cur, name: ObjectName, capture: str) -> None:
-    """Snowflake turns CHANGE_TRACKING on at the first stream; here that adds the hidden row id and the log."""
-    lookup = (
-        f"SELECT CHANGE_TRACKING, CAPTURE, TABLE_ID FROM {_S}.TABLES "
-        "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?"
-    )
-    row = cur.execute(lookup, [name.database, name.schema, name.name]).fetchone()
-    if row is None:
-        _register_table(session, cur, name, {})
-        row = cur.execute(lookup, [name.database, name.schema, name.name]).fetchone()
-    if not row[0]:
-        seq = _row_id_sequence(row[2])
-        cur.execute(f"CREATE SEQUENCE IF NOT EXISTS {seq}")
-        default = "nextval('" + seq.replace("'", "''") + "')"
-        cur.execute(f"ALTER TABLE {name.duck} ADD COLUMN {quote(ROW_ID)} BIGINT DEFAULT {default}")
-        cur.execute(
-            f"CREATE TABLE {log_table(name)} AS SELECT 0::BIGINT AS _V, 0::BIGINT AS _S, ''::VARCHAR AS _OP, "
-            f"NULL::BIGINT AS _HI, * FROM {name.duck} LIMIT 0"
-        )
-    new_capture = "all" if capture == "all" or row[1] == "all" else "inserts"
-    cur.execute(
-        f"UPDATE {_S}.TABLES SET CHANGE_TRACKING = TRUE, CAPTURE = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
-        [new_capture, name.database, name.schema, name.name],
-    )
-
-
-def sync_log_columns(cur, name: ObjectName) -> None:
-    """After ALTER TABLE on a tracked table, the log gets the new columns (streams return current columns)."""
-    have = {
-        r[0]
-        for r in cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?",
-            [INTERNAL_SCHEMA, "LOG:" + name.fqn],
-        ).fetchall()
-    }
-    for col, dtype in cur.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
-        [name.storage_schema, name.name],
-    ).fetchall():
-        if col not in have:
-            cur.execute(f"ALTER TABLE {log_table(name)} ADD COLUMN {quote(col)} {dtype}")

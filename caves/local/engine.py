@@ -20,12 +20,18 @@ from typing import Any
 
 import duckdb
 
-from . import integrity, jsonfuncs, meta
+from ..sqlscript import statement_texts
+from . import commands, integrity, jsonfuncs, meta
+from .bulk import executemany
+from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
+from .info_schema import MACROS_SQL as INFO_SCHEMA_MACROS
 from .lease import Lease
+from .model import ROW_ID, Binds, StreamInfo, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
-from .translate import ROW_ID, StreamInfo, TableInfo, Translation, Translator, parse
+from .streams import advance_offsets, prepare_stream_reads
+from .translate import Translator, parse
 
 log = logging.getLogger("caves.local")
 
@@ -161,6 +167,9 @@ class Engine:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .caves/ yet
         self.clock = clock
+        # How fast schedules run (1.0 = as written): the local Scheduler driving this engine sets its
+        # accelerated-demo factor here, so that the SCHEDULED rows of TASK_HISTORY show when runs really come.
+        self.schedule_scale = 1.0
         # Serialises this process's writing statements (DuckDB would otherwise report write conflicts
         # between, say, the scheduler thread and an admin action); explicit transactions do not hold it
         # between statements, so two sessions may interleave as in Snowflake.
@@ -196,12 +205,11 @@ class Engine:
         stored = conn.execute(f"SELECT SCHEMA_VERSION FROM {_S}.STATE").fetchone()[0] if exists else None
         if stored != meta.SCHEMA_VERSION:
             # A new warehouse, or one made by an older engine: (re)create the engine's objects.
-            from .info_schema import MACROS_SQL as TABLE_MACROS
 
             conn.execute("BEGIN")
             conn.execute(meta.BOOTSTRAP_SQL)
             conn.execute(meta.MACROS_SQL)
-            conn.execute(TABLE_MACROS)
+            conn.execute(INFO_SCHEMA_MACROS)
             start = conn.execute(f"SELECT coalesce(max(CHANGE_VERSION), 0) + 1 FROM {_S}.STATE").fetchone()[0]
             conn.execute(f"CREATE SEQUENCE IF NOT EXISTS {_S}.CHANGE_VERSIONS START WITH {int(start)}")
             for (log_name,) in conn.execute(
@@ -241,7 +249,9 @@ class Engine:
         with self._version_lock:
             version = cur.execute(f"SELECT nextval('{INTERNAL_SCHEMA}.CHANGE_VERSIONS')").fetchone()[0]
             self._inflight.add(version)
-            return version
+        # In the writing transaction: a rollback forgets the time with the version.
+        cur.execute(f"INSERT INTO {_S}.VERSION_TIMES VALUES (?, ?)", [version, self.clock()])
+        return version
 
     def release_version(self, version: int) -> None:
         with self._version_lock:
@@ -316,7 +326,6 @@ class Session:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Result:
         """Run one Snowflake statement, with ``?`` binds."""
-        from . import commands
 
         if self._closed:
             raise SnowflakeError("Session is closed.", errno=390_114)
@@ -334,13 +343,10 @@ class Session:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Result:
         """Array binding: one statement for many parameter rows, in one transaction."""
-        from .bulk import executemany
-
         return executemany(self, sql, rows)
 
     def execute_script(self, text: str) -> list[Result]:
         """Run statements one by one in this session (as ``snowsql -f`` does); stop at the first error."""
-        from ..sqlscript import statement_texts
 
         return [self.execute(stmt) for stmt in statement_texts(text)]
 
@@ -489,32 +495,7 @@ class Session:
 
     def _advance_consumed(self, cur: duckdb.DuckDBPyConnection) -> None:
         """§1.4: the offset of every stream a committed DML read moves to the transaction's start version."""
-        if not self._txn_consumed:
-            return
-        from .streams import initial_rows_table, log_table
-
-        sources: set[str] = set()
-        dropped_initial = False
-        for stream in self._txn_consumed:
-            row = cur.execute(
-                f"UPDATE {_S}.STREAMS SET OFFSET_VERSION = ?, LAST_CONSUMED_ON = ?, INITIAL_PENDING = FALSE "
-                "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ? RETURNING TABLE_FQN, INITIAL_PENDING",
-                [self._txn_read_version, self.engine.clock(), stream.database, stream.schema, stream.name],
-            ).fetchone()
-            if row is None:
-                continue
-            sources.add(row[0])
-            if cur.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                [INTERNAL_SCHEMA, "INIT:" + stream.fqn],
-            ).fetchone()[0]:
-                cur.execute(f"DROP TABLE {initial_rows_table(stream)}")
-                dropped_initial = True
-        for fqn in sources:
-            low = cur.execute(f"SELECT min(OFFSET_VERSION) FROM {_S}.STREAMS WHERE TABLE_FQN = ?", [fqn]).fetchone()[0]
-            if low is not None:
-                cur.execute(f"DELETE FROM {log_table(ObjectName(*fqn.split('.', 2)))} WHERE _V <= ?", [low])
-        if dropped_initial:
+        if self._txn_consumed and advance_offsets(cur, self._txn_consumed, self._txn_read_version, self.engine.clock()):
             self.engine.catalog_changed(cur)
 
     # --- SQL statements ----------------------------------------------------------------------------
@@ -522,7 +503,9 @@ class Session:
     def _execute_sql(self, text: str, params: Sequence[Any] | None) -> Result:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
-        if translation.kind == "select" and not translation.streams and not translation.has_data:
+        if translation.kind == "select" and not (
+            translation.streams or translation.has_data or translation.change_points
+        ):
             return self._run_query(translation.sql, params)
         if translation.kind == "ddl" and self.in_transaction:
             self.commit()  # Snowflake: DDL commits the open transaction first.
@@ -548,9 +531,7 @@ class Session:
             self._recover()
         return _duck_error(exc, self.engine.path)
 
-    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params) -> Result:
-        from .dml import run_statement
-        from .streams import prepare_stream_reads
+    def _run_in_txn(self, cur: duckdb.DuckDBPyConnection, tr: Translation, params: Binds) -> Result:
 
         self._txn_statement += 1
         try:
@@ -563,7 +544,7 @@ class Session:
                 self._txn_consumed[stream] = None
         return result
 
-    def _run_recoverable(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params) -> Result:
+    def _run_recoverable(self, cur: duckdb.DuckDBPyConnection, tr: Translation, text: str, params: Binds) -> Result:
         """A statement inside an explicit transaction: if it fails, the transaction goes on without it."""
         try:
             result = self._run_in_txn(cur, tr, params)

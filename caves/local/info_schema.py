@@ -8,8 +8,8 @@ adds it) and Snowflake's argument names.
 
 from __future__ import annotations
 
+from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, quote
-from .translate import ROW_ID
 
 _S = quote(INTERNAL_SCHEMA)
 
@@ -42,6 +42,76 @@ CREATE OR REPLACE MACRO SF_TASK_HISTORY(
       AND (NOT ERROR_ONLY OR h.STATE IN ('FAILED', 'FAILED_AND_AUTO_SUSPENDED', 'CANCELLED'))
       AND (ROOT_TASK_ID IS NULL OR h.ROOT_TASK_ID = ROOT_TASK_ID)
     ORDER BY h.SCHEDULED_TIME DESC, h.RUN_ID DESC, h.QUERY_START_TIME DESC NULLS LAST
+    LIMIT least(RESULT_LIMIT, 10000);
+
+-- One row per completed graph run of the last 60 minutes, newest completed first (complete_task_graphs):
+-- SUCCEEDED unless a task failed (FAILED) or was cancelled (CANCELLED); no row when the root was skipped.
+CREATE OR REPLACE MACRO SF_COMPLETE_TASK_GRAPHS(
+    db, RESULT_LIMIT := 1000, ROOT_TASK_NAME := NULL, ERROR_ONLY := FALSE
+) AS TABLE
+    WITH runs AS (
+        SELECT h.ROOT_TASK_ID AS root_id, h.RUN_ID AS run_id,
+               bool_or(h.STATE = 'EXECUTING') AS executing,
+               bool_or(h.TASK_ID = h.ROOT_TASK_ID AND h.STATE = 'SKIPPED') AS root_skipped,
+               bool_or(h.STATE LIKE 'FAILED%') AS failed,
+               bool_or(h.STATE = 'CANCELLED') AS cancelled,
+               arg_min(h.NAME, h.COMPLETED_TIME) FILTER (WHERE h.STATE LIKE 'FAILED%') AS first_error_task,
+               arg_min(h.ERROR_CODE, h.COMPLETED_TIME) FILTER (WHERE h.STATE LIKE 'FAILED%') AS first_error_code,
+               arg_min(h.ERROR_MESSAGE, h.COMPLETED_TIME) FILTER (WHERE h.STATE LIKE 'FAILED%') AS first_error_message,
+               min(h.SCHEDULED_TIME) AS scheduled_time, min(h.QUERY_START_TIME) AS query_start_time,
+               max(h.COMPLETED_TIME) AS completed_time, any_value(h.SCHEDULED_FROM) AS scheduled_from,
+               max(h.GRAPH_VERSION) AS graph_version, max(h.ATTEMPT_NUMBER) AS attempt_number,
+               any_value(h.CONFIG) AS config, any_value(h.GRAPH_RUN_GROUP_ID) AS graph_run_group_id,
+               any_value(h.DATABASE_NAME) AS database_name, any_value(h.SCHEMA_NAME) AS schema_name,
+               any_value(h.NAME) FILTER (WHERE h.TASK_ID = h.ROOT_TASK_ID) AS root_name
+        FROM {_S}.TASK_HISTORY AS h
+        WHERE h.DATABASE_NAME = db AND h.STATE <> 'SCHEDULED'
+        GROUP BY h.ROOT_TASK_ID, h.RUN_ID
+    )
+    SELECT coalesce(r.root_name, t.NAME) AS ROOT_TASK_NAME, r.database_name AS DATABASE_NAME,
+           r.schema_name AS SCHEMA_NAME,
+           CASE WHEN r.failed THEN 'FAILED' WHEN r.cancelled THEN 'CANCELLED' ELSE 'SUCCEEDED' END AS STATE,
+           r.scheduled_from AS SCHEDULED_FROM, r.first_error_task AS FIRST_ERROR_TASK_NAME,
+           TRY_CAST(r.first_error_code AS BIGINT) AS FIRST_ERROR_CODE, r.first_error_message AS FIRST_ERROR_MESSAGE,
+           r.scheduled_time AS SCHEDULED_TIME, r.query_start_time AS QUERY_START_TIME,
+           NULL::TIMESTAMP AS NEXT_SCHEDULED_TIME, r.completed_time AS COMPLETED_TIME, r.root_id AS ROOT_TASK_ID,
+           r.graph_version AS GRAPH_VERSION, r.run_id AS RUN_ID, r.attempt_number AS ATTEMPT_NUMBER,
+           r.config AS CONFIG, r.graph_run_group_id AS GRAPH_RUN_GROUP_ID
+    FROM runs AS r
+    LEFT JOIN {_S}.TASKS AS t ON t.ID = r.root_id
+    WHERE NOT r.executing AND NOT r.root_skipped
+      AND r.completed_time >= CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP) - INTERVAL 60 MINUTE
+      AND (ROOT_TASK_NAME IS NULL OR upper(coalesce(r.root_name, t.NAME)) = upper(ROOT_TASK_NAME))
+      AND (NOT ERROR_ONLY OR r.failed OR r.cancelled)
+    ORDER BY r.completed_time DESC
+    LIMIT least(RESULT_LIMIT, 10000);
+
+-- Graph runs executing now, and each started root's next SCHEDULED run within 8 days (current_task_graphs),
+-- newest scheduled first.
+CREATE OR REPLACE MACRO SF_CURRENT_TASK_GRAPHS(db, RESULT_LIMIT := 1000, ROOT_TASK_NAME := NULL) AS TABLE
+    WITH runs AS (
+        SELECT h.ROOT_TASK_ID AS root_id, h.RUN_ID AS run_id,
+               CASE WHEN bool_or(h.STATE = 'SCHEDULED') THEN 'SCHEDULED' ELSE 'EXECUTING' END AS state,
+               min(h.SCHEDULED_TIME) AS scheduled_time, min(h.QUERY_START_TIME) AS query_start_time,
+               any_value(h.SCHEDULED_FROM) AS scheduled_from, max(h.GRAPH_VERSION) AS graph_version,
+               max(h.ATTEMPT_NUMBER) AS attempt_number, any_value(h.CONFIG) AS config,
+               any_value(h.GRAPH_RUN_GROUP_ID) AS graph_run_group_id,
+               any_value(h.DATABASE_NAME) AS database_name, any_value(h.SCHEMA_NAME) AS schema_name
+        FROM {_S}.TASK_HISTORY AS h
+        WHERE h.DATABASE_NAME = db
+        GROUP BY h.ROOT_TASK_ID, h.RUN_ID  -- a SCHEDULED row has no RUN_ID yet: a run of its own
+        HAVING bool_or(h.STATE IN ('SCHEDULED', 'EXECUTING'))
+    )
+    SELECT t.NAME AS ROOT_TASK_NAME, r.database_name AS DATABASE_NAME, r.schema_name AS SCHEMA_NAME,
+           r.state AS STATE, r.scheduled_from AS SCHEDULED_FROM, r.scheduled_time AS SCHEDULED_TIME,
+           r.query_start_time AS QUERY_START_TIME, NULL::TIMESTAMP AS NEXT_SCHEDULED_TIME,
+           r.root_id AS ROOT_TASK_ID, r.graph_version AS GRAPH_VERSION, r.run_id AS RUN_ID,
+           r.attempt_number AS ATTEMPT_NUMBER, r.config AS CONFIG, r.graph_run_group_id AS GRAPH_RUN_GROUP_ID
+    FROM runs AS r
+    JOIN {_S}.TASKS AS t ON t.ID = r.root_id
+    WHERE r.scheduled_time <= CAST(now() AT TIME ZONE 'UTC' AS TIMESTAMP) + INTERVAL 8 DAY
+      AND (ROOT_TASK_NAME IS NULL OR upper(t.NAME) = upper(ROOT_TASK_NAME))
+    ORDER BY r.scheduled_time DESC
     LIMIT least(RESULT_LIMIT, 10000);
 
 CREATE OR REPLACE MACRO SF_GENERATOR(db, ROWCOUNT := 0, TIMELIMIT := NULL) AS TABLE

@@ -76,7 +76,7 @@ _READER = json.JSONDecoder(
 )
 
 
-def _write(value: Any) -> str:
+def _write(value: object) -> str:
     if isinstance(value, _Number):
         return str(value)
     if isinstance(value, str):

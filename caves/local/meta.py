@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 # From this version on, TIMESTAMP_NTZ / TIMESTAMP_TZ columns are stored with nanoseconds (TIMESTAMP_NS /
 # TIMESTAMPTZ_NS): an older warehouse's microsecond columns are widened when the engine first opens it.
 NANOSECOND_TIMESTAMPS_SINCE = 8
@@ -51,6 +51,11 @@ CREATE TABLE IF NOT EXISTS {_S}.TASK_HISTORY (
     GRAPH_RUN_GROUP_ID VARCHAR, TASK_ID VARCHAR
 );
 CREATE TABLE IF NOT EXISTS {_S}.GRAPH_RUNS (ROOT_ID VARCHAR, RUNNING_OWNER VARCHAR);
+-- When each change version was taken (CHANGES ... AT/END(TIMESTAMP|OFFSET) reads the log between two times).
+CREATE TABLE IF NOT EXISTS {_S}.VERSION_TIMES (VERSION BIGINT, TAKEN_AT TIMESTAMP);
+-- Per tracked table, where its change log starts: after FLOOR_VERSION (entries pruned up to it) and at
+-- FLOOR_TIME (tracking enabled, or extended to all changes).
+CREATE TABLE IF NOT EXISTS {_S}.LOG_FLOORS (TABLE_FQN VARCHAR, FLOOR_VERSION BIGINT, FLOOR_TIME TIMESTAMP);
 CREATE SEQUENCE IF NOT EXISTS {_S}.TABLE_IDS;
 CREATE SEQUENCE IF NOT EXISTS {_S}.RUN_IDS;
 INSERT INTO {_S}.STATE SELECT {SCHEMA_VERSION}, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM {_S}.STATE);

@@ -79,3 +79,11 @@ def resolve(parts: list[str], database: str | None, schema: str | None) -> Objec
             "Call 'USE SCHEMA', or use a qualified name."
         )
     return ObjectName(database, schema, parts[0])
+
+
+def like_matches(value: str, pattern: str | None) -> bool:
+    """``SHOW ... LIKE 'pattern'``: case-insensitive, ``%`` any run, ``_`` one character; no pattern matches all."""
+    if not pattern:
+        return True
+    regex = "^" + re.escape(pattern.replace("''", "'")).replace("%", ".*").replace("_", ".") + "$"
+    return re.match(regex, value, re.I) is not None

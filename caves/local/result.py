@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -25,7 +28,8 @@ class Result:
     def of(cls, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Result:
         return cls(columns=list(columns), rows=[tuple(r) for r in rows])
 
-    def to_pandas(self):  # -> pandas.DataFrame (imported lazily: the CLI's fast paths don't need pandas)
+    def to_pandas(self) -> pd.DataFrame:
+        """The rows as a DataFrame (pandas is imported here: the CLI's fast paths do not need it)."""
         import pandas as pd
 
         return pd.DataFrame.from_records(self.rows, columns=self.columns)
@@ -33,5 +37,5 @@ class Result:
     def dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
-    def scalar(self) -> Any:
+    def scalar(self) -> object:
         return self.rows[0][0] if self.rows else None

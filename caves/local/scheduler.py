@@ -3,7 +3,7 @@
 Interval schedules count from the root's last RESUME; cron schedules use their stated time zone.
 ``time_scale`` shrinks intervals so a demo can run ``1 MINUTE`` tasks every few seconds. Scheduled
 times that pass while a graph runs are skipped, never queued (§2.2), and two runs of one graph never
-overlap, even across processes (see tasks.run_graph).
+overlap, even across processes (see taskruns.run_graph).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .engine import Engine
 from .names import INTERNAL_SCHEMA, ObjectName, quote
-from .tasks import RunOutcome, next_run_time, parse_schedule, run_graph
+from .taskruns import RunOutcome, run_graph
+from .tasks import next_run_time, parse_schedule, reconcile_scheduled_runs
 
 log = logging.getLogger("caves.scheduler")
 
@@ -70,17 +71,26 @@ def due_runs(engine: Engine, now: dt.datetime, time_scale: float = 1.0) -> list[
 
 
 def _mark_scheduled(engine: Engine, root: ObjectName, when: dt.datetime) -> None:
+    """The run at ``when`` starts now: its SCHEDULED row gives way to the run's rows, the next one is listed."""
     with engine.session() as s, engine.write_lock, s.cursor() as cur:
         cur.execute(
             f"UPDATE {_S}.TASKS SET LAST_SCHEDULED_TIME = ? WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
             [when, root.database, root.schema, root.name],
         )
+        reconcile_scheduled_runs(cur, engine.clock(), engine.schedule_scale)
+
+
+def _reconcile(engine: Engine) -> None:
+    with engine.session() as s, engine.write_lock, s.cursor() as cur:
+        reconcile_scheduled_runs(cur, engine.clock(), engine.schedule_scale)
 
 
 def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0) -> list[RunOutcome]:
     """Run every graph whose scheduled time has come."""
     now = now or engine.clock()
+    engine.schedule_scale = time_scale
     outcomes = []
+    _reconcile(engine)  # a failure may have auto-suspended a root; a resume may predate this scale
     for due in due_runs(engine, now, time_scale):
         _mark_scheduled(engine, due.root, due.scheduled_time)
         outcome = run_graph(engine, due.root, scheduled_time=due.scheduled_time, scheduled_from="SCHEDULE")

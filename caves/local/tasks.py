@@ -1,31 +1,28 @@
-"""Snowflake tasks: CREATE/ALTER/DROP/EXECUTE/SHOW TASK and task-graph runs (SNOWFLAKE_SEMANTICS.md §2, §3, §6).
+"""Snowflake tasks: CREATE/ALTER/DROP/SHOW TASK, schedules and the task graph (SNOWFLAKE_SEMANTICS.md §2, §6).
 
-Tasks live in ``_CAVES.TASKS``; every run leaves rows in ``_CAVES.TASK_HISTORY`` that
-``TABLE(INFORMATION_SCHEMA.TASK_HISTORY(...))`` returns. A graph run evaluates the root's WHEN first
-(FALSE: one SKIPPED row, nothing else runs), then runs the tasks in DAG order, each body in its own
-autocommit session; a failure stops the failed task's descendants and counts toward the root's
-SUSPEND_TASK_AFTER_NUM_FAILURES.
+Tasks live in ``_CAVES.TASKS``; taskruns.py runs their graphs. The graph rules (a child is changed only while
+its root is suspended, finalizers, standalone tasks) are checked here, before any change is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import socket
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..objects import ObjectSyntaxError, parse_create_task
-from ..sqlscript import parse_block
+import duckdb
+
+from ..dag import GraphCycleError, topological_order
+from ..objects import ObjectSyntaxError, TaskDef, parse_create_task
 from .errors import ObjectNotFound, SnowflakeError
-from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
+from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
 
 if TYPE_CHECKING:
-    from .engine import Engine, Session
+    from .engine import Session
 
 _S = quote(INTERNAL_SCHEMA)
 
@@ -98,6 +95,39 @@ def next_run_time(schedule: str, anchor: dt.datetime, after: dt.datetime, time_s
     return nxt.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def reconcile_scheduled_runs(cur: duckdb.DuckDBPyConnection, now: dt.datetime, time_scale: float = 1.0) -> None:
+    """§3: each started root with a SCHEDULE shows its next run in TASK_HISTORY as one SCHEDULED row.
+
+    Snowflake's TASK_HISTORY lists a graph's next run (STATE SCHEDULED, no QUERY_ID yet) until it starts;
+    suspending, dropping or replacing the root removes it. Called after every change of task state and at
+    every scheduler tick, this keeps exactly those rows: it writes only what differs.
+    """
+    roots = cur.execute(
+        f"SELECT ID, DATABASE_NAME, SCHEMA_NAME, NAME, SCHEDULE, SCHEDULE_ANCHOR, LAST_SCHEDULED_TIME, DEFINITION, "
+        f"CONDITION, GRAPH_VERSION, CONFIG FROM {_S}.TASKS WHERE STATE = 'started' AND SCHEDULE IS NOT NULL "
+        "AND (PREDECESSORS IS NULL OR PREDECESSORS = '[]') AND FINALIZE IS NULL"
+    ).fetchall()
+    wanted = {}
+    for task_id, db, schema, name, schedule, anchor, last, definition, condition, version, config in roots:
+        anchor = anchor or now
+        when = next_run_time(schedule, anchor, last or anchor, time_scale)
+        wanted[task_id] = (name, db, schema, definition, condition, when, task_id, version, config, task_id)
+    have = dict(
+        cur.execute(f"SELECT ROOT_TASK_ID, SCHEDULED_TIME FROM {_S}.TASK_HISTORY WHERE STATE = 'SCHEDULED'").fetchall()
+    )
+    for task_id, when in have.items():
+        if task_id not in wanted or wanted[task_id][5] != when:
+            cur.execute(f"DELETE FROM {_S}.TASK_HISTORY WHERE STATE = 'SCHEDULED' AND ROOT_TASK_ID = ?", [task_id])
+    for task_id, values in wanted.items():
+        if have.get(task_id) != values[5]:
+            cur.execute(
+                f"INSERT INTO {_S}.TASK_HISTORY (NAME, DATABASE_NAME, SCHEMA_NAME, QUERY_TEXT, CONDITION_TEXT, "
+                "STATE, SCHEDULED_TIME, ROOT_TASK_ID, GRAPH_VERSION, SCHEDULED_FROM, ATTEMPT_NUMBER, CONFIG, "
+                "TASK_ID) VALUES (?, ?, ?, ?, ?, 'SCHEDULED', ?, ?, ?, 'SCHEDULE', 1, ?, ?)",
+                list(values),
+            )
+
+
 # --- the task catalog ---------------------------------------------------------------------------------
 
 
@@ -160,7 +190,8 @@ def root_of(tasks: dict[str, Task], task: Task) -> Task:
 
 
 def graph_of(tasks: dict[str, Task], root: Task) -> list[Task]:
-    """The root's graph in topological order (parents before children; name order among peers)."""
+    """The root's graph in topological order (parents before children; name order among peers), then its
+    finalizer (§2.2)."""
     children: dict[str, list[Task]] = {}
     for t in tasks.values():
         for p in t.predecessors:
@@ -169,22 +200,14 @@ def graph_of(tasks: dict[str, Task], root: Task) -> list[Task]:
     stack = [root]
     while stack:
         t = stack.pop()
-        if t.name.fqn in members:
-            continue
-        members[t.name.fqn] = t
-        stack.extend(children.get(t.name.fqn, []))
-    order: list[Task] = []
-    placed: set[str] = set()
-    remaining = sorted(members.values(), key=lambda t: t.name.fqn)
-    while remaining:
-        ready = [t for t in remaining if all(p in placed or p not in members for p in t.predecessors)]
-        if not ready:
-            raise SnowflakeError(f"Task graph of {root.name.fqn} has a cycle.", errno=91090)
-        for t in ready:
-            order.append(t)
-            placed.add(t.name.fqn)
-        remaining = [t for t in remaining if t.name.fqn not in placed]
-    return order + finalizers_of(tasks, root)
+        if t.name.fqn not in members:
+            members[t.name.fqn] = t
+            stack.extend(children.get(t.name.fqn, []))
+    try:
+        order = topological_order({fqn: members[fqn].predecessors for fqn in sorted(members)})
+    except GraphCycleError:
+        raise SnowflakeError(f"Task graph of {root.name.fqn} has a cycle.", errno=91090) from None
+    return [members[fqn] for fqn in order] + finalizers_of(tasks, root)
 
 
 def finalizers_of(tasks: dict[str, Task], root: Task) -> list[Task]:
@@ -192,7 +215,7 @@ def finalizers_of(tasks: dict[str, Task], root: Task) -> list[Task]:
     return [t for t in tasks.values() if t.row.get("FINALIZE") == root.name.fqn]
 
 
-def _by_fqn(session: Session) -> dict[str, Task]:
+def by_fqn(session: Session) -> dict[str, Task]:
     return {t.name.fqn: t for t in all_tasks(session)}
 
 
@@ -227,16 +250,12 @@ def _require_root_suspended(tasks: dict[str, Task], task: Task, action: str) -> 
 # --- DDL ----------------------------------------------------------------------------------------------
 
 
-def create_task(session: Session, sql: str) -> Result:
-    try:
-        task = parse_create_task(sql)
-    except ObjectSyntaxError as exc:
-        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
+def _check_options(task: TaskDef, name: ObjectName) -> None:
+    """The option rules of CREATE TASK that need no catalog (create-task: parameters, SCHEDULE, FINALIZE)."""
     if task.or_replace and task.if_not_exists:
         raise SnowflakeError(
             "SQL compilation error: OR REPLACE and IF NOT EXISTS cannot both be specified.", errno=1003
         )
-    name = resolve(split_name(task.name), session.database, session.schema)
     opts = task.params
     unknown = sorted(set(opts) - _OPTIONS)
     if unknown:
@@ -250,45 +269,68 @@ def create_task(session: Session, sql: str) -> Result:
         raise SnowflakeError("TASK_AUTO_RETRY_ATTEMPTS can only be set on a root task.", errno=2214)
     if "SCHEDULE" in opts:
         parse_schedule(opts["SCHEDULE"])
-    finalize = None
-    if "FINALIZE" in opts:
-        if "SCHEDULE" in opts or task.after:
-            raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
-        finalize = resolve(split_name(opts["FINALIZE"]), name.database, name.schema).fqn
+    if "FINALIZE" in opts and ("SCHEDULE" in opts or task.after):
+        raise SnowflakeError("A finalizer task (FINALIZE) cannot have a SCHEDULE or predecessors.", errno=2214)
+
+
+def _check_replace(task: TaskDef, name: ObjectName, tasks: dict[str, Task]) -> Task | None:
+    """The task CREATE replaces, if any; refused unless OR REPLACE, and a graph's task only while its root is
+    suspended (a started standalone task may be replaced: the new one is suspended; create-task, "OR REPLACE")."""
+    existing = tasks.get(name.fqn)
+    if existing is None:
+        return None
+    if not task.or_replace:
+        raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
+    if not is_singleton(tasks, existing):
+        _require_root_suspended(tasks, existing, "replace")
+    return existing
+
+
+def _check_finalizer(name: ObjectName, finalize: str, tasks: dict[str, Task]) -> None:
+    """§2.2: a finalizer finalizes one suspended root, which has no other finalizer."""
+    if finalize not in tasks or tasks[finalize].predecessors:
+        raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
+    others = [t for t in finalizers_of(tasks, tasks[finalize]) if t.name.fqn != name.fqn]
+    if others:
+        raise SnowflakeError(f"Root task {finalize} already has a finalizer task ({others[0].name.name}).", errno=2214)
+    _require_root_suspended(tasks, tasks[finalize], "add a finalizer to")
+
+
+def _check_predecessor(name: ObjectName, predecessor: str, tasks: dict[str, Task]) -> None:
+    """AFTER: an existing task of the same schema, not a finalizer, in a suspended graph."""
+    parent = tasks.get(predecessor)
+    if parent is None:
+        raise ObjectNotFound("Task", predecessor)
+    if parent.row.get("FINALIZE"):
+        raise SnowflakeError(
+            f"Task {parent.name.name} is a finalizer task: a finalizer cannot have child tasks.", errno=2214
+        )
+    if ObjectName(*predecessor.split(".", 2)).storage_schema != name.storage_schema:
+        raise SnowflakeError("All tasks in a task graph must be in the same schema.", errno=2214)
+    _require_root_suspended(tasks, parent, "add a predecessor to")
+
+
+def create_task(session: Session, sql: str) -> Result:
+    """CREATE [OR REPLACE | IF NOT EXISTS] TASK: a new task, suspended (§2.1)."""
+    try:
+        task = parse_create_task(sql)
+    except ObjectSyntaxError as exc:
+        raise SnowflakeError(f"SQL compilation error: {exc}.", errno=1003) from None
+    name = resolve(split_name(task.name), session.database, session.schema)
+    _check_options(task, name)
+    opts = task.params
+    finalize = resolve(split_name(opts["FINALIZE"]), name.database, name.schema).fqn if "FINALIZE" in opts else None
     preds = [resolve(split_name(p), name.database, name.schema).fqn for p in task.after]
 
-    def apply(cur) -> Result:
-        tasks = _by_fqn(session)
-        existing = tasks.get(name.fqn)
-        if existing is not None:
-            if task.if_not_exists:
-                return Result.message(f"{name.name} already exists, statement succeeded.")
-            if not task.or_replace:
-                raise SnowflakeError(f"Object '{name.name}' already exists.", errno=2002)
-            if not is_singleton(tasks, existing):
-                # A started standalone task may be replaced (the new one is suspended); a task of a graph
-                # only while the graph's root is suspended (create-task, "OR REPLACE").
-                _require_root_suspended(tasks, existing, "replace")
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
+        tasks = by_fqn(session)
+        if name.fqn in tasks and task.if_not_exists:
+            return Result.message(f"{name.name} already exists, statement succeeded.")
+        existing = _check_replace(task, name, tasks)
         if finalize is not None:
-            if finalize not in tasks or tasks[finalize].predecessors:
-                raise SnowflakeError(f"FINALIZE must name a root task: {finalize}.", errno=2214)
-            others = [t for t in finalizers_of(tasks, tasks[finalize]) if t.name.fqn != name.fqn]
-            if others:
-                raise SnowflakeError(
-                    f"Root task {finalize} already has a finalizer task ({others[0].name.name}).", errno=2214
-                )
-            _require_root_suspended(tasks, tasks[finalize], "add a finalizer to")
+            _check_finalizer(name, finalize, tasks)
         for p in preds:
-            parent = tasks.get(p)
-            if parent is None:
-                raise ObjectNotFound("Task", p)
-            if parent.row.get("FINALIZE"):
-                raise SnowflakeError(
-                    f"Task {parent.name.name} is a finalizer task: a finalizer cannot have child tasks.", errno=2214
-                )
-            if ObjectName(*p.split(".", 2)).storage_schema != name.storage_schema:
-                raise SnowflakeError("All tasks in a task graph must be in the same schema.", errno=2214)
-            _require_root_suspended(tasks, parent, "add a predecessor to")
+            _check_predecessor(name, p, tasks)
         now = session.engine.clock()
         if existing is not None:
             cur.execute(f"DELETE FROM {_S}.TASKS WHERE ID = ?", [existing.id])
@@ -319,6 +361,7 @@ def create_task(session: Session, sql: str) -> Result:
                 now,
             ],
         )
+        reconcile_scheduled_runs(cur, now, session.engine.schedule_scale)
         return Result.message(f"Task {name.name} successfully created.")
 
     return session.run_ddl(apply)
@@ -332,8 +375,8 @@ def drop_task(session: Session, text: str, if_exists: bool) -> Result:
             return Result.message(f"Drop statement executed successfully ({text} already dropped).")
         raise
 
-    def apply(cur) -> Result:
-        tasks = _by_fqn(session)
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
+        tasks = by_fqn(session)
         if task.predecessors:
             _require_root_suspended(tasks, task, "drop")
         cur.execute(f"DELETE FROM {_S}.TASKS WHERE ID = ?", [task.id])
@@ -347,13 +390,14 @@ def drop_task(session: Session, text: str, if_exists: bool) -> Result:
                     "WHERE ID = ?",
                     [json.dumps(preds), reason, child.id],
                 )
+        reconcile_scheduled_runs(cur, session.engine.clock(), session.engine.schedule_scale)
         return Result.message(f"{task.name.name} successfully dropped.")
 
     return session.run_ddl(apply)
 
 
 def set_state(session: Session, task: Task, state: str, reason: str | None = None) -> None:
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         now = session.engine.clock()
         if state == "started":
             cur.execute(
@@ -367,6 +411,7 @@ def set_state(session: Session, task: Task, state: str, reason: str | None = Non
                 "WHERE ID = ?",
                 [now, reason or "USER_SUSPENDED", task.id],
             )
+        reconcile_scheduled_runs(cur, now, session.engine.schedule_scale)
         return Result.message("Statement executed successfully.")
 
     session.run_ddl(apply)
@@ -387,7 +432,7 @@ def alter_task(session: Session, sql: str) -> Result:
         raise
     action = match.group("action").strip()
     verb = action.split()[0].upper()
-    tasks = _by_fqn(session)
+    tasks = by_fqn(session)
     if verb in {"RESUME", "SUSPEND"}:
         if graph_root(tasks, task).name.fqn != task.name.fqn:
             # A child or a finalizer changes state only while its graph's root is suspended (alter-task).
@@ -402,7 +447,7 @@ def alter_task(session: Session, sql: str) -> Result:
     _require_root_suspended(tasks, task, "alter")
     column, value = _alter_change(session, task, tasks, action)
 
-    def apply(cur) -> Result:
+    def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         now = session.engine.clock()
         cur.execute(
             f"UPDATE {_S}.TASKS SET {column} = ?, LAST_COMMITTED_ON = ?, GRAPH_VERSION = GRAPH_VERSION + 1 "
@@ -496,7 +541,7 @@ def _finalize_target(task: Task, tasks: dict[str, Task], verb: str, value: str |
 def task_dependents_enable(session: Session, text: str) -> Result:
     """SYSTEM$TASK_DEPENDENTS_ENABLE: resume the root and every task of its graph (children first)."""
     task = require_task(session, text)
-    tasks = _by_fqn(session)
+    tasks = by_fqn(session)
     for t in reversed(graph_of(tasks, task)):
         set_state(session, t, "started")
     return Result(columns=["SYSTEM$TASK_DEPENDENTS_ENABLE"], rows=[("",)])
@@ -514,7 +559,7 @@ def show_tasks(session: Session, like: str | None, database: str | None, schema:
             continue
         if schema and t.name.schema != schema:
             continue
-        if like and not _like(t.name.name, like):
+        if like and not like_matches(t.name.name, like):
             continue
         rows.append(
             (
@@ -530,363 +575,3 @@ def show_tasks(session: Session, like: str | None, database: str | None, schema:
         cols = ["created_on", "name", "kind", "database_name", "schema_name", "schedule"]
         return Result.of(cols, [(r[0], r[1], "TASK", r[3], r[4], r[8]) for r in rows])
     return Result.of(SHOW_TASKS_COLUMNS, rows)
-
-
-def _like(value: str, pattern: str) -> bool:
-    regex = "^" + re.escape(pattern).replace("%", ".*").replace("_", ".") + "$"
-    return re.match(regex, value, re.I) is not None
-
-
-# --- graph runs -------------------------------------------------------------------------------------
-
-
-@dataclass
-class RunOutcome:
-    root: str
-    state: str  # SUCCEEDED | FAILED | SKIPPED | NOT_RUN
-    tasks: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-
-
-def _owner_token() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _owner_alive(token: str | None) -> bool:
-    if not token:
-        return False
-    host, _, pid = token.rpartition(":")
-    if host != socket.gethostname():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except (OSError, ValueError):
-        return False
-    return True
-
-
-def _history(session: Session, **values) -> None:
-    cols = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    with session.cursor() as cur:
-        cur.execute(f"INSERT INTO {_S}.TASK_HISTORY ({cols}) VALUES ({marks})", list(values.values()))
-
-
-def _history_update(session: Session, query_id: str, **values) -> None:
-    sets = ", ".join(f"{k} = ?" for k in values)
-    with session.cursor() as cur:
-        cur.execute(f"UPDATE {_S}.TASK_HISTORY SET {sets} WHERE QUERY_ID = ?", [*values.values(), query_id])
-
-
-def _evaluate_condition(session: Session, condition: str) -> bool:
-    return bool(session.execute(f"SELECT ({condition})").scalar())
-
-
-def run_body(session: Session, body: str) -> None:
-    """Run a task body: one statement, or a Snowflake Scripting ``BEGIN ... [EXCEPTION WHEN ...] END`` block.
-
-    Scripting support is what task bodies need: statements in order, transactions, and an exception
-    handler (``WHEN OTHER`` / ``STATEMENT_ERROR``) whose ``RAISE;`` re-raises the error.
-    """
-    block = parse_block(body)
-    if block is None:
-        session.execute(body.strip().rstrip(";").strip())
-        return
-    try:
-        for stmt in block.statements:
-            session.execute(stmt)
-    except SnowflakeError:
-        handler = block.handlers.get("OTHER") or block.handlers.get("STATEMENT_ERROR")
-        if handler is None:
-            if session.in_transaction:
-                session.rollback()
-            raise
-        for stmt in handler:
-            if re.match(r"^RAISE\s*$", stmt, re.I):
-                raise
-            session.execute(stmt)
-        return
-    finally:
-        if session.in_transaction:
-            # Snowflake rolls back a transaction that a block leaves open when it ends.
-            session.rollback()
-
-
-def run_graph(
-    engine: Engine,
-    root_name: ObjectName,
-    *,
-    scheduled_time: dt.datetime,
-    scheduled_from: str,
-    only_failed_of: str | None = None,
-) -> RunOutcome:
-    """Run one graph now, as Snowflake's scheduler would (§2.2): WHEN first, DAG order, failures stop descendants."""
-    control = engine.session(root_name.database, root_name.schema)
-    try:
-        tasks = _by_fqn(control)
-        root = tasks.get(root_name.fqn)
-        if root is None:
-            raise ObjectNotFound("Task", root_name.fqn)
-        if not _claim_graph(control, root):
-            return RunOutcome(root.name.fqn, "NOT_RUN", error="a run of this graph is already in progress")
-        try:
-            return _run_claimed(engine, control, tasks, root, scheduled_time, scheduled_from, only_failed_of)
-        finally:
-            _release_graph(control, root)
-    finally:
-        control.close()
-
-
-def _claim_graph(session: Session, root: Task) -> bool:
-    """No overlapping runs of a graph (§2.2), across processes: a run marker with its owner's pid."""
-    token = _owner_token()
-    with session.engine.write_lock, session.cursor() as cur:
-        current = cur.execute(f"SELECT RUNNING_OWNER FROM {_S}.GRAPH_RUNS WHERE ROOT_ID = ?", [root.id]).fetchone()
-        if current is not None and current[0] and _owner_alive(current[0]):
-            return False
-        if current is not None and current[0]:
-            # The previous owner died mid-run (e.g. SIGKILL): its EXECUTING rows will never finish.
-            cur.execute(
-                f"UPDATE {_S}.TASK_HISTORY SET STATE = 'CANCELLED', COMPLETED_TIME = ?, "
-                "ERROR_MESSAGE = 'the process running the graph ended' WHERE ROOT_TASK_ID = ? AND STATE = 'EXECUTING'",
-                [session.engine.clock(), root.id],
-            )
-        cur.execute(f"DELETE FROM {_S}.GRAPH_RUNS WHERE ROOT_ID = ?", [root.id])
-        cur.execute(f"INSERT INTO {_S}.GRAPH_RUNS VALUES (?, ?)", [root.id, token])
-    return True
-
-
-def _release_graph(session: Session, root: Task) -> None:
-    with session.engine.write_lock, session.cursor() as cur:
-        cur.execute(f"DELETE FROM {_S}.GRAPH_RUNS WHERE ROOT_ID = ?", [root.id])
-
-
-def _next_run_id(session: Session) -> int:
-    with session.engine.write_lock, session.cursor() as cur:
-        return cur.execute(f"SELECT nextval('{INTERNAL_SCHEMA}.RUN_IDS')").fetchone()[0]
-
-
-def _run_claimed(
-    engine: Engine,
-    control: Session,
-    tasks: dict[str, Task],
-    root: Task,
-    scheduled_time: dt.datetime,
-    scheduled_from: str,
-    only_failed_of: str | None,
-) -> RunOutcome:
-    order = graph_of(tasks, root)
-    group_id = only_failed_of or str(uuid.uuid4())
-    attempt = 1
-    rerun: set[str] | None = None
-    if only_failed_of:
-        attempt, rerun = _retry_plan(control, root, only_failed_of, order)
-    run_id = _next_run_id(control)
-    outcome = RunOutcome(root.name.fqn, "SUCCEEDED")
-    state: dict[str, str] = {}
-    finalizers = {t.name.fqn for t in finalizers_of(tasks, root)}
-    for task in order:
-        fqn = task.name.fqn
-        if fqn in finalizers:
-            if task.started:  # §2.2: after everything else, success or failure
-                outcome.tasks[fqn] = _run_one(
-                    engine, control, task, root, scheduled_time, scheduled_from, group_id, run_id, attempt
-                )
-            continue
-        if rerun is not None and fqn not in rerun:
-            state[fqn] = "SUCCEEDED"
-            continue
-        if task is not root:
-            if not task.started:
-                continue  # a suspended child is not run; its children see no resumed parent
-            parents = [p for p in task.predecessors if p in state or (p in tasks and tasks[p].started)]
-            if not parents or any(state.get(p) != "SUCCEEDED" for p in parents):
-                continue
-        task_state = _run_one(engine, control, task, root, scheduled_time, scheduled_from, group_id, run_id, attempt)
-        state[fqn] = task_state
-        outcome.tasks[fqn] = task_state
-        if task is root and task_state == "SKIPPED":
-            outcome.state = "SKIPPED"
-            return outcome
-        if task_state.startswith("FAILED"):
-            outcome.state = "FAILED"
-    _count_failures(control, root, outcome)
-    return outcome
-
-
-def _retry_plan(control: Session, root: Task, group_id: str, order: list[Task]) -> tuple[int, set[str]]:
-    """EXECUTE TASK ... RETRY LAST: re-run the failed tasks of the last graph run and what follows them."""
-    with control.cursor() as cur:
-        rows = cur.execute(
-            f"SELECT NAME, DATABASE_NAME, SCHEMA_NAME, STATE, ATTEMPT_NUMBER FROM {_S}.TASK_HISTORY "
-            "WHERE GRAPH_RUN_GROUP_ID = ? ORDER BY ATTEMPT_NUMBER",
-            [group_id],
-        ).fetchall()
-    latest: dict[str, str] = {}
-    attempt = 1
-    for name, db, schema, st, att in rows:
-        latest[f"{db}.{schema}.{name}"] = st
-        attempt = max(attempt, att)
-    failed = {fqn for fqn, st in latest.items() if st.startswith("FAILED")}
-    rerun: set[str] = set()
-    for task in order:
-        if task.name.fqn in failed or any(p in rerun for p in task.predecessors):
-            rerun.add(task.name.fqn)
-    return attempt + 1, rerun
-
-
-def _run_one(
-    engine: Engine,
-    control: Session,
-    task: Task,
-    root: Task,
-    scheduled_time: dt.datetime,
-    scheduled_from: str,
-    group_id: str,
-    run_id: int,
-    attempt: int,
-) -> str:
-    query_id = str(uuid.uuid4())
-    common = dict(
-        NAME=task.name.name,
-        DATABASE_NAME=task.name.database,
-        SCHEMA_NAME=task.name.schema,
-        QUERY_TEXT=task.row["DEFINITION"],
-        CONDITION_TEXT=task.row["CONDITION"],
-        SCHEDULED_TIME=scheduled_time,
-        ROOT_TASK_ID=root.id,
-        GRAPH_VERSION=task.row["GRAPH_VERSION"],
-        RUN_ID=run_id,
-        SCHEDULED_FROM=scheduled_from,
-        ATTEMPT_NUMBER=attempt,
-        CONFIG=root.row["CONFIG"],
-        GRAPH_RUN_GROUP_ID=group_id,
-        TASK_ID=task.id,
-    )
-    worker = engine.session(task.name.database, task.name.schema)
-    worker.task_name = task.name.fqn
-    try:
-        if task.row["CONDITION"]:
-            try:
-                proceed = _evaluate_condition(worker, task.row["CONDITION"])
-            except SnowflakeError as exc:
-                _history(
-                    control, QUERY_ID=None, STATE="FAILED", ERROR_CODE=str(exc.errno), ERROR_MESSAGE=exc.msg,
-                    QUERY_START_TIME=engine.clock(), COMPLETED_TIME=engine.clock(), **common,
-                )  # fmt: skip
-                return "FAILED"
-            if not proceed:
-                _history(
-                    control, QUERY_ID=None, STATE="SKIPPED", ERROR_CODE=None,
-                    ERROR_MESSAGE="Conditional expression for task evaluated to false.",
-                    COMPLETED_TIME=engine.clock(), **common,
-                )  # fmt: skip
-                return "SKIPPED"
-        started = engine.clock()
-        _history(control, QUERY_ID=query_id, STATE="EXECUTING", QUERY_START_TIME=started, **common)
-        with worker.cursor() as cur:
-            cur.execute("SET VARIABLE CAVES_TASK_NAME = ?", [task.name.fqn])
-        try:
-            run_body(worker, task.row["DEFINITION"])
-        except SnowflakeError as exc:
-            _history_update(
-                control, query_id, STATE="FAILED", ERROR_CODE=str(exc.errno), ERROR_MESSAGE=exc.msg,
-                COMPLETED_TIME=engine.clock(),
-            )  # fmt: skip
-            return "FAILED"
-        except Exception as exc:  # a bug or resource error in the body still fails the run, never the scheduler
-            _history_update(
-                control, query_id, STATE="FAILED", ERROR_CODE="100000", ERROR_MESSAGE=str(exc)[:2000],
-                COMPLETED_TIME=engine.clock(),
-            )  # fmt: skip
-            return "FAILED"
-        _history_update(control, query_id, STATE="SUCCEEDED", COMPLETED_TIME=engine.clock())
-        return "SUCCEEDED"
-    finally:
-        worker.close()
-
-
-def _count_failures(control: Session, root: Task, outcome: RunOutcome) -> None:
-    """§2.1 SUSPEND_TASK_AFTER_NUM_FAILURES: consecutive failed graph runs suspend the root."""
-    with control.engine.write_lock, control.cursor() as cur:
-        if outcome.state != "FAILED":
-            cur.execute(f"UPDATE {_S}.TASKS SET CONSECUTIVE_FAILURES = 0 WHERE ID = ?", [root.id])
-            return
-        failures = cur.execute(
-            f"UPDATE {_S}.TASKS SET CONSECUTIVE_FAILURES = CONSECUTIVE_FAILURES + 1 WHERE ID = ? "
-            "RETURNING CONSECUTIVE_FAILURES, SUSPEND_TASK_AFTER_NUM_FAILURES, STATE",
-            [root.id],
-        ).fetchone()
-        count, limit, state = failures
-        if limit and count >= limit and state == "started":
-            cur.execute(
-                f"UPDATE {_S}.TASKS SET STATE = 'suspended', LAST_SUSPENDED_ON = ?, "
-                "LAST_SUSPENDED_REASON = 'SUSPENDED_DUE_TO_ERRORS' WHERE ID = ?",
-                [control.engine.clock(), root.id],
-            )
-            cur.execute(
-                f"UPDATE {_S}.TASK_HISTORY SET STATE = 'FAILED_AND_AUTO_SUSPENDED' WHERE QUERY_ID = ("
-                f"SELECT QUERY_ID FROM {_S}.TASK_HISTORY WHERE ROOT_TASK_ID = ? AND STATE = 'FAILED' "
-                "ORDER BY COMPLETED_TIME DESC LIMIT 1)",
-                [root.id],
-            )
-            outcome.state = "FAILED_AND_AUTO_SUSPENDED"
-
-
-def execute_task(session: Session, text: str) -> Result:
-    """EXECUTE TASK <root> [RETRY LAST]: runs the graph now (§2.3), without resuming it.
-
-    Deviation, stated: Snowflake queues the run and returns at once; the local engine runs it before
-    returning, so that a script can read TASK_HISTORY right after.
-    """
-    match = re.match(r"^\s*EXECUTE\s+TASK\s+([\w$.\"]+)\s*(RETRY\s+LAST)?\s*$", text, re.I)
-    if not match:
-        raise SnowflakeError("SQL compilation error: invalid EXECUTE TASK.", errno=1003)
-    task = require_task(session, match.group(1))
-    if task.predecessors:
-        raise SnowflakeError(
-            f"Cannot execute task {task.name.name}: it is not a root task. Execute its root task instead.", errno=91091
-        )
-    retry_group = None
-    scheduled_from = "EXECUTE_TASK"
-    if match.group(2):
-        with session.cursor() as cur:
-            # The latest graph run's outcome is each task's latest attempt: after a retry that succeeded,
-            # there is nothing left to retry (execute-task, RETRY LAST: "the last failed or cancelled run").
-            row = cur.execute(
-                f"WITH RUNS AS (SELECT GRAPH_RUN_GROUP_ID, NAME, STATE, SCHEDULED_TIME, row_number() OVER "
-                f"(PARTITION BY GRAPH_RUN_GROUP_ID, NAME ORDER BY ATTEMPT_NUMBER DESC) AS N FROM {_S}.TASK_HISTORY "
-                "WHERE ROOT_TASK_ID = ? AND STATE NOT IN ('SCHEDULED', 'EXECUTING')) "
-                "SELECT GRAPH_RUN_GROUP_ID, bool_or(N = 1 AND (STATE LIKE 'FAILED%' OR STATE = 'CANCELLED')), "
-                "max(SCHEDULED_TIME) FROM RUNS GROUP BY GRAPH_RUN_GROUP_ID ORDER BY max(SCHEDULED_TIME) DESC LIMIT 1",
-                [task.id],
-            ).fetchone()
-        if row is None or not row[1]:
-            raise SnowflakeError(
-                f"Cannot retry task {task.name.name}: its last graph run did not fail or was not cancelled.",
-                errno=91092,
-            )
-        tasks = _by_fqn(session)
-        changed = [
-            t.name.name
-            for t in graph_of(tasks, task)
-            if t.row["LAST_COMMITTED_ON"] is not None and t.row["LAST_COMMITTED_ON"] > row[2]
-        ]
-        if changed:
-            raise SnowflakeError(
-                f"Cannot retry task {task.name.name}: the task graph was modified since its last run "
-                f"({', '.join(changed)}). Execute it instead.",
-                errno=91093,
-            )
-        retry_group = row[0]
-        scheduled_from = "MANUAL RETRY"
-    if session.in_transaction:
-        session.commit()
-    run_graph(
-        session.engine,
-        task.name,
-        scheduled_time=session.engine.clock(),
-        scheduled_from=scheduled_from,
-        only_failed_of=retry_group,
-    )
-    return Result.message(f"Task {task.name.name} is scheduled to run immediately.")

@@ -18,8 +18,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import sqlglot
 from sqlglot import exp
@@ -29,10 +27,10 @@ from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .names import ObjectName, quote, resolve
+from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
+from .names import ObjectName, quote, resolve, split_name
 from .optimize import optimize
-
-ROW_ID = "METADATA$ROW_ID"
+from .streams import has_data_variable, stream_has_data_sql, stream_read_sql, table_as_of_sql
 
 # Snowflake storage properties (CLUSTER BY, COMMENT, ...) have no DuckDB form; dropping them is intended.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -46,62 +44,6 @@ SnowflakeParser.FUNCTIONS["TRY_PARSE_JSON"] = lambda args: exp.ParseJSON(
 SnowflakeGenerator.TRANSFORMS[exp.ParseJSON] = lambda self, e: self.func(
     f"{'TRY_' if e.args.get('safe') else ''}PARSE_JSON", e.this, e.args.get("expression")
 )
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """What the translator needs to know about a table or view."""
-
-    name: ObjectName
-    columns: tuple[str, ...]
-    kind: str = "TABLE"  # TABLE | VIEW
-    tracked: bool = False
-    capture: str = "none"  # none | inserts | all
-    ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
-
-
-@dataclass(frozen=True)
-class StreamInfo:
-    name: ObjectName
-    source: ObjectName
-    mode: str  # DEFAULT | APPEND_ONLY
-    columns: tuple[str, ...]
-    initial_pending: bool = False  # SHOW_INITIAL_ROWS = TRUE and not consumed yet
-    ns_columns: frozenset[str] = frozenset()
-
-
-class Catalog(Protocol):
-    def table(self, name: ObjectName) -> TableInfo | None: ...
-    def stream(self, name: ObjectName) -> StreamInfo | None: ...
-    def database_exists(self, name: str) -> bool: ...
-
-
-@dataclass
-class Translation:
-    """A translated statement and what the session must do around it."""
-
-    sql: str
-    kind: str  # select | insert | update | delete | merge | ddl | other
-    streams: tuple[ObjectName, ...] = ()
-    has_data: tuple[tuple[ObjectName, str], ...] = ()  # SYSTEM$STREAM_HAS_DATA calls: (stream, its SQL)
-    target: TableInfo | None = None
-    pre_image_sql: str | None = None  # UPDATE/DELETE/MERGE on a table capturing all changes: rows before
-    pre_image_params: tuple[int, int] = (0, 0)  # the slice of the statement's binds the pre-image uses
-    returning: bool = False  # a MERGE returning merge_action (and the row id when changes are captured)
-    created_table: ObjectName | None = None
-    dropped_table: ObjectName | None = None
-    object_kind: str = ""
-    replaced: bool = False
-    table_options: dict = field(default_factory=dict)
-
-    @property
-    def is_dml(self) -> bool:
-        return self.kind in {"insert", "update", "delete", "merge"}
-
-    @property
-    def consumes_streams(self) -> bool:
-        """Snowflake: a DML statement (or CTAS) that reads a stream advances its offset on commit."""
-        return bool(self.streams) and (self.is_dml or self.kind == "ddl")
 
 
 # --- type mapping -----------------------------------------------------------------------------------
@@ -224,16 +166,24 @@ def _guard_division(node: exp.Div) -> exp.Div:
 
 def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
     """Clauses on a table reference that the engine would otherwise drop silently (the emulator never lies)."""
-    if table.args.get("when") is not None:
-        raise UnsupportedStatement(f"time travel {table.args['when'].sql('snowflake')} (no table history is kept)")
+    when = table.args.get("when")
+    if when is not None and (when.text("kind").upper() not in {"TIMESTAMP", "OFFSET"} or when.find(exp.Placeholder)):
+        raise UnsupportedStatement(
+            f"time travel {when.sql('snowflake')} (only AT/BEFORE(TIMESTAMP | OFFSET => ...) on a table that tracks "
+            "changes; no statement ids are kept)"
+        )
     if table.args.get("sample") is not None:
         raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
     changes = table.args.get("changes")
     if changes is not None:
-        at = changes.args.get("at_before")
-        if changes.args.get("end") is not None or at is None or at.this != "AT" or at.text("kind").upper() != "STREAM":
+        # changes: AT(TIMESTAMP | OFFSET | STATEMENT | STREAM) | BEFORE(STATEMENT), END(TIMESTAMP | OFFSET | STATEMENT).
+        # Query ids are not kept, so STATEMENT cannot be answered; an END after AT(STREAM) is not either.
+        at, end = changes.args.get("at_before"), changes.args.get("end")
+        kinds = [p.text("kind").upper() for p in (at, end) if p is not None]
+        if at is None or at.this != "AT" or "STATEMENT" in kinds or (kinds[0] == "STREAM" and end is not None):
             raise UnsupportedStatement(
-                f"{changes.sql('snowflake')}: only CHANGES(INFORMATION => ...) AT(STREAM => '<stream>') without END"
+                f"{changes.sql('snowflake')}: CHANGES AT(STREAM => ...), or AT/END(TIMESTAMP | OFFSET => ...) "
+                "(no statement ids are kept)"
             )
 
 
@@ -276,6 +226,7 @@ class Translator:
         self.stream_reader = stream_reader
         self.streams: list[ObjectName] = []
         self.has_data: list[tuple[ObjectName, str]] = []
+        self.change_points: list[ChangePoint] = []
         # Nanosecond timestamp columns of the tables and streams read, by alias (and name): see _floor_to_us.
         self.ns_columns: dict[str, frozenset[str]] = {}
 
@@ -305,8 +256,6 @@ class Translator:
         if stream is not None:
             if table is dml_target:
                 raise SnowflakeError(f"Stream '{name}' cannot be the target of a DML statement.", errno=2201)
-            from .streams import stream_read_sql  # local import: streams builds on translate
-
             self.streams.append(name)
             self._note_ns_columns(name, alias, stream.ns_columns)
             return _subquery((self.stream_reader or stream_read_sql)(stream), name.name, alias)
@@ -316,6 +265,8 @@ class Translator:
                 raise ObjectNotFound("Database", name.database)
             raise ObjectNotFound("Object", name.fqn)
         self._note_ns_columns(name, alias, info.ns_columns)
+        if table.args.get("when") is not None:
+            return self._as_of(table, info, alias)
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
@@ -324,9 +275,9 @@ class Translator:
     def _changes_read(self, table: exp.Table, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
         """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
         stream's offset, read like the stream in that mode, and never consumed (SNOWFLAKE_SEMANTICS.md §1.8)."""
-        from .streams import stream_read_sql  # local import: streams builds on translate
-
         changes = table.args["changes"]
+        if changes.args["at_before"].text("kind").upper() != "STREAM":
+            return self._changes_between(changes, name, alias)
         stream_name = self.resolve(changes.args["at_before"].expression.name.split("."))
         stream = self.catalog.stream(stream_name)
         if stream is None:
@@ -346,6 +297,64 @@ class Translator:
         mode = "APPEND_ONLY" if information == "APPEND_ONLY" else stream.mode
         read = dataclasses.replace(stream, mode=mode)
         return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
+
+    def _changes_between(self, changes: exp.Changes, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
+        """``t CHANGES(...) AT(TIMESTAMP|OFFSET => ...) [END(...)]``: the log of ``t`` between two versions that
+        the session resolves from the times before the statement runs (changes: "The results are inclusive of
+        the end marker"). The table must track changes (a stream on it, or CHANGE_TRACKING = TRUE)."""
+        info = self.catalog.table(name)
+        if info is None:
+            raise ObjectNotFound("Table", name.fqn)
+        if not info.tracked:
+            raise SnowflakeError(
+                f"Change tracking is not enabled or has been missing for the time range requested on table '{name.fqn}'.",
+                errno=2203,
+            )
+        information = changes.text("information").upper() or "DEFAULT"
+        if information not in {"DEFAULT", "APPEND_ONLY"}:
+            raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+        if information == "DEFAULT" and info.capture != "all":
+            raise UnsupportedStatement("CHANGES(INFORMATION => DEFAULT) on a table whose streams are all append-only")
+        bounds = {}
+        for point in (changes.args["at_before"], changes.args.get("end")):
+            if point is None:
+                continue
+            if point.find(exp.Placeholder):
+                raise UnsupportedStatement("a bind variable in CHANGES AT/END")
+            variable = f"CAVES_CHANGES_{len(self.change_points)}"
+            value = sqlglot.transpile(point.expression.sql("snowflake"), read="snowflake", write="duckdb")[0]
+            is_end = point.this.upper() == "END"
+            kind = point.text("kind").upper()
+            self.change_points.append(ChangePoint(variable, name, kind, value, inclusive=is_end, start=not is_end))
+            bounds["upper_sql" if is_end else "lower_sql"] = f"getvariable('{variable}')"
+        read = StreamInfo(
+            name=name,
+            source=name,
+            mode="APPEND_ONLY" if information == "APPEND_ONLY" else "DEFAULT",
+            columns=info.columns,
+            ns_columns=info.ns_columns,
+            **bounds,
+        )
+        return _subquery((self.stream_reader or stream_read_sql)(read), name.name, alias)
+
+    def _as_of(self, table: exp.Table, info: TableInfo, alias: exp.TableAlias | None) -> exp.Expression:
+        """``t AT|BEFORE(TIMESTAMP|OFFSET => ...)`` (at-before): the table as it was, rebuilt from its change log,
+        which a table has once it tracks changes (a stream on it, or CHANGE_TRACKING = TRUE). AT includes the
+        changes made at that time, BEFORE does not. Other tables keep no history: refused."""
+        when = table.args["when"]
+        if not info.tracked or info.capture != "all" or info.kind != "TABLE":
+            raise UnsupportedStatement(
+                f"time travel {when.sql('snowflake')} on {info.name.fqn}: the local engine keeps history only for "
+                "tables that track all changes (ALTER TABLE ... SET CHANGE_TRACKING = TRUE, or a standard stream)"
+            )
+        variable = f"CAVES_CHANGES_{len(self.change_points)}"
+        value = sqlglot.transpile(when.expression.sql("snowflake"), read="snowflake", write="duckdb")[0]
+        inclusive = when.this.upper() == "AT"
+        self.change_points.append(
+            ChangePoint(variable, info.name, when.text("kind").upper(), value, inclusive=inclusive, start=True)
+        )
+        sql = table_as_of_sql(info.name, info.columns, f"getvariable('{variable}')")
+        return _subquery(sql, info.name.name, alias)
 
     def _note_ns_columns(self, name: ObjectName, alias: exp.TableAlias | None, columns: frozenset[str]) -> None:
         if columns:
@@ -458,13 +467,9 @@ class Translator:
         return node
 
     def _stream_has_data(self, node: exp.Anonymous) -> exp.Expression:
-        from .streams import has_data_variable, stream_has_data_sql
-
         arg = node.expressions[0] if node.expressions else None
         if not isinstance(arg, exp.Literal) or not arg.is_string:
             raise SnowflakeError("SYSTEM$STREAM_HAS_DATA expects the stream name as a string literal.")
-        from .names import split_name
-
         name = self.resolve(split_name(arg.name))
         stream = self.catalog.stream(name)
         if stream is None:
@@ -493,7 +498,7 @@ class Translator:
         if not isinstance(func, (exp.Anonymous, exp.Func)):
             raise SnowflakeError(f"Unsupported table function: {call.sql('snowflake')}")
         fname = func.name.upper() if isinstance(func, exp.Anonymous) else func.sql_name().upper()
-        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR"}:
+        if fname not in {"TASK_HISTORY", "TASK_DEPENDENTS", "GENERATOR", "COMPLETE_TASK_GRAPHS", "CURRENT_TASK_GRAPHS"}:
             raise SnowflakeError(f"Unsupported table function: {fname}")
         args: list[exp.Expression] = [exp.Literal.string(database or "")]
         if not isinstance(func, exp.Anonymous):
@@ -560,6 +565,7 @@ class Translator:
             kind=kind,
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
+            change_points=tuple(self.change_points),
             target=target_info,
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
@@ -645,6 +651,7 @@ class Translator:
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
+            change_points=tuple(self.change_points),
             target=info,
             created_table=created,
             dropped_table=dropped,

@@ -1,4 +1,5 @@
 """Services: the console's logic, shared by the Streamlit pages and usable without Streamlit.
 
-Every module here is pure except :mod:`caves.services.cache`, the thin caching adapter the pages use.
+No module here imports Streamlit (ruff's TID251 checks it); the pages reach them through
+:mod:`components.cache`, the thin caching adapter.
 """

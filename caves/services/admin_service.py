@@ -24,7 +24,7 @@ from caves import security, taskctl
 from caves.dag import TaskGraph, UnknownTaskError, load_task_graph
 from caves.deploy import deploy
 from caves.identity import Viewer
-from caves.services import query_service
+from caves.services import pipeline_service, query_service
 from caves.settings import Settings
 from caves.warehouse.base import Warehouse
 
@@ -100,6 +100,9 @@ class AdminResult:
     finished_at: dt.datetime
     audit_id: str
     applied: tuple[str, ...] = ()
+    # A child task's suspend/resume refused because its graph's root is started (Snowflake: the root must be
+    # suspended first): the root to suspend, so that the console and the CLI can say what to do instead.
+    blocked_by_root: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -271,7 +274,23 @@ class AdminService:
         outcome = "failed" if error else "succeeded"
         finished = _utc_now()
         audit_id = self._audit(actor, action, outcome, error, started, finished, details)
-        return AdminResult(action, actor, outcome, error, started, finished, audit_id, tuple(applied))
+        blocked_by = self._root_started(action) if error else None
+        return AdminResult(action, actor, outcome, error, started, finished, audit_id, tuple(applied), blocked_by)
+
+    def _root_started(self, action: AdminAction) -> str | None:
+        """The root of a child whose suspend/resume failed while that root is started, else None."""
+        if action.kind not in {"suspend", "resume"} or action.target not in self.graph:
+            return None
+        root = self.graph.root_of(action.target)
+        if root == self.graph.resolve(action.target):
+            return None
+        try:
+            tasks = pipeline_service.task_list(self.warehouse)
+        except Exception:  # the hint is a courtesy: without the task list the error stands alone
+            return None
+        short = root.rsplit(".", 1)[-1]
+        started = tasks.loc[tasks["NAME"] == short, "STATE"].eq("started").any() if not tasks.empty else False
+        return short if started else None
 
     def audit_log(self) -> pd.DataFrame:
         """The latest 200 audit rows, newest first."""

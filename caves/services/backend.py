@@ -21,8 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from caves.config import default_db_path
-from caves.settings import Settings
+from caves.settings import Settings, default_db_path
 from caves.warehouse.base import Warehouse
 from caves.warehouse.select import choose_backend, open_warehouse
 

@@ -18,7 +18,7 @@ import pandas as pd
 from caves.objects import parse_predecessors
 from caves.services import query_service
 from caves.services.format import is_missing
-from caves.taskctl import DATABASE
+from caves.taskctl import DATABASE, SHOW_TASKS_SQL
 from caves.warehouse.base import Warehouse
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "worst_by_layer",
 ]
 
-SHOW_TASKS_SQL = f"SHOW TASKS IN DATABASE {DATABASE}"
 SHOW_STREAMS_SQL = f"SHOW STREAMS IN DATABASE {DATABASE}"
 
 GRADES = ("ok", "warning", "stale", "unknown")
@@ -112,11 +111,12 @@ def graph_edges(tasks: pd.DataFrame) -> list[tuple[str, str]]:
 
 def last_run_states(history: pd.DataFrame) -> dict[str, str]:
     """Each task's latest run state that says something: a SKIPPED run (WHEN was false, nothing to do)
-    does not hide the success or failure before it. ``history`` is newest first (task_history_recent)."""
+    does not hide the success or failure before it, and the SCHEDULED row of a root's next run (not a run
+    yet) is not a state. ``history`` is newest first (task_history_recent)."""
     states: dict[str, str] = {}
     skipped: set[str] = set()
     for name, state in zip(history["NAME"], history["STATE"], strict=True):
-        if name in states:
+        if name in states or state == "SCHEDULED":
             continue
         if state == "SKIPPED":
             skipped.add(name)
@@ -341,6 +341,8 @@ class HealthSnapshot:
     reconciliation: Reconciliation | None
     rejected: pd.DataFrame
     row_counts: pd.DataFrame
+    graph_runs: pd.DataFrame = field(default_factory=pd.DataFrame)  # COMPLETE_TASK_GRAPHS: the last hour
+    graphs_current: pd.DataFrame = field(default_factory=pd.DataFrame)  # CURRENT_TASK_GRAPHS: running, next
     errors: dict[str, str] = field(default_factory=dict)
 
     def run_states(self) -> dict[str, str]:
@@ -380,6 +382,8 @@ def health_snapshot(
     recon = catalog_query("pipeline_reconciliation")
     rejected = catalog_query("rejected_events_by_reason", hours=hours)
     row_counts = catalog_query("pipeline_row_counts")
+    graph_runs = catalog_query("task_graph_runs")
+    graphs_current = catalog_query("task_graphs_current")
     return HealthSnapshot(
         as_of=as_of,
         hours=hours,
@@ -392,5 +396,7 @@ def health_snapshot(
         reconciliation=reconciliation(recon, row_counts) if not recon.empty else None,
         rejected=rejected,
         row_counts=row_counts,
+        graph_runs=graph_runs,
+        graphs_current=graphs_current,
         errors=errors,
     )

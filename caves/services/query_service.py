@@ -1,6 +1,6 @@
 """Run packaged catalog queries (``queries/``) through any Warehouse backend.
 
-Pure: no Streamlit. The app reaches these functions through :mod:`caves.services.cache`; the CLI and the
+Pure: no Streamlit. The app reaches these functions through :mod:`components.cache`; the CLI and the
 tests call them directly.
 """
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from caves.security import redact
+from caves.redact import redact
 
 __all__ = ["StartupProblem", "backend_kind", "describe"]
 

@@ -108,7 +108,7 @@ def open_warehouse(
             )
         return SnowflakeWarehouse.from_settings(settings)
     if kind == "local":
-        from ..config import default_db_path
+        from ..settings import default_db_path
         from .local import LocalWarehouse
 
         return LocalWarehouse(db_path or default_db_path())

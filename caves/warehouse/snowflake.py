@@ -22,7 +22,7 @@ import snowflake.connector
 from snowflake.connector.errors import Error as ConnectorError
 from snowflake.connector.errors import NotSupportedError
 
-from ..security import redact
+from ..redact import redact
 
 log = logging.getLogger("caves.warehouse.snowflake")
 

@@ -8,20 +8,15 @@ compares what a page shows with what the catalog query returns.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from caves.runtime import LocalRuntime  # noqa: E402
-from caves.settings import LocalSettings  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
+from caves.runtime import LocalRuntime
+from caves.settings import LocalSettings
+from caves.warehouse.local import LocalWarehouse
 
 
 @pytest.fixture(scope="session")
@@ -85,7 +80,7 @@ def admin_email(monkeypatch: pytest.MonkeyPatch) -> str:
     """admin.users lists the signed-in test user (Streamlit's default AppTest e-mail)."""
     import dataclasses
 
-    from caves.services import cache
+    from components import cache
 
     monkeypatch.setattr(cache, "_SETTINGS", dataclasses.replace(cache.settings(), admin_users=(ADMIN_EMAIL,)))
     return ADMIN_EMAIL

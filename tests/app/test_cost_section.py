@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from caves.services import cache, cost_service
+from caves.services import cost_service
 from caves.services import format as fmt
 from caves.settings import load_settings
 from caves.warehouse.local import LocalWarehouse
+from components import cache
 from components.cost import _credits, _euros
 
 TIMEOUT_S = 60
@@ -17,7 +18,7 @@ TIMEOUT_S = 60
 def section_script() -> None:
     import streamlit as st
 
-    from caves.services import cache
+    from components import cache
     from components.cost import cost_section
 
     backend = cache.backend()

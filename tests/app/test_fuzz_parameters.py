@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from caves.catalog import ParameterError, Query
-from caves.services import cache, query_service
+from caves.services import query_service
+from components import cache
 
 # Random on a developer's machine (new cases each run); the same cases in CI, so that a build is reproducible.
 CI = bool(os.environ.get("CI"))

@@ -17,10 +17,11 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from caves.i18n import code_label, payment_method
-from caves.services import cache, pipeline_service, query_service
 from caves.services import format as fmt
+from caves.services import pipeline_service, query_service
 from caves.services.dashboard_service import format_value
 from caves.warehouse.local import LocalWarehouse
+from components import cache
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 # Streamlit's login as AppTest simulates it (placeholders: nothing is sent to a provider); see conftest.py.

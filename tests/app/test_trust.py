@@ -17,9 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import components.context
-from caves.services import cache
 from caves.services.backend import get_backend
 from caves.warehouse.local import LocalWarehouse
+from components import cache
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT_S = 60

@@ -20,12 +20,10 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from caves.runtime import LocalRuntime
+from caves.settings import LocalSettings
 
-from caves.runtime import LocalRuntime  # noqa: E402
-from caves.settings import LocalSettings  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = os.environ.get("CAVES_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

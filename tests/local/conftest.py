@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from caves.local import Engine
 
-from caves.local import Engine  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[2]  # for child processes (they get no pytest pythonpath)
 
 
 class FakeClock:

@@ -51,13 +51,14 @@ def test_changes_at_a_stream_reads_like_the_stream_without_consuming_it(changed)
 @pytest.mark.parametrize(
     ("sql", "what"),
     [
-        ("SELECT * FROM T AT(OFFSET => -60)", "time travel"),
         ("SELECT * FROM T BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')", "time travel"),
-        ("SELECT * FROM T AT(TIMESTAMP => '2026-01-01'::TIMESTAMP_NTZ)", "time travel"),
-        ("SELECT * FROM T CHANGES(INFORMATION => DEFAULT) AT(OFFSET => -60)", "CHANGES"),
         ("SELECT * FROM T CHANGES(INFORMATION => DEFAULT) AT(STREAM => 'S') END(OFFSET => -10)", "CHANGES"),
         ("SELECT * FROM T SAMPLE (50)", "row sampling"),
         ("SELECT * FROM T TABLESAMPLE (0)", "row sampling"),
+        # https://docs.snowflake.com/en/sql-reference/sql/undrop-table: restores from Time Travel, which the
+        # engine does not keep (it would otherwise say the table does not exist)
+        ("UNDROP TABLE T", "UNDROP TABLE"),
+        ("UNDROP SCHEMA PUBLIC", "UNDROP SCHEMA"),
     ],
 )
 def test_what_the_engine_cannot_answer_is_refused(changed, sql, what):
@@ -124,3 +125,111 @@ def test_truncate_is_dml_for_streams_and_insert_overwrite_is_refused(session):
     assert session.execute("SELECT A FROM SA").rows == [(2,)]
     with pytest.raises(SnowflakeError, match="Unsupported statement in the local engine: INSERT OVERWRITE"):
         session.execute("INSERT OVERWRITE INTO T SELECT 3")
+
+
+# --- CHANGES between two times (https://docs.snowflake.com/en/sql-reference/constructs/changes) -----------------
+# AT(TIMESTAMP | OFFSET => ...) includes the changes taken at that time; END(...) "The results are inclusive of
+# the end marker"; change tracking must be enabled (a stream, or ALTER TABLE ... SET CHANGE_TRACKING = TRUE)
+# for the whole range, else "Change tracking is not enabled or has been missing for the time range requested".
+
+
+@pytest.fixture
+def timeline(clocked_session, clock):
+    """T tracked from 12:00; an insert at 12:10, an update at 12:20, a delete at 12:30 (FakeClock)."""
+    s = clocked_session
+    s.execute("CREATE TABLE T (ID INT, V VARCHAR)")
+    s.execute("ALTER TABLE T SET CHANGE_TRACKING = TRUE")
+    clock.advance(minutes=10)
+    s.execute("INSERT INTO T VALUES (1, 'a'), (2, 'b')")
+    clock.advance(minutes=10)
+    s.execute("UPDATE T SET V = 'b2' WHERE ID = 2")
+    clock.advance(minutes=10)
+    s.execute("DELETE FROM T WHERE ID = 1")
+    clock.advance(minutes=5)  # now 12:35
+    return s
+
+
+def changes(s, clause: str, information: str = "DEFAULT") -> list[tuple]:
+    return rows(s, f"SELECT ID, V, METADATA$ACTION FROM T CHANGES(INFORMATION => {information}) {clause}")
+
+
+def test_changes_at_a_timestamp_until_now(timeline):
+    at = "AT(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)"
+    # from 12:20 on (included): b became b2, 1 was deleted — the net change since 12:20's state
+    assert changes(timeline, at) == [(1, "a", "DELETE"), (2, "b", "DELETE"), (2, "b2", "INSERT")]
+    assert changes(timeline, "AT(TIMESTAMP => '2024-01-01 12:31:00'::TIMESTAMP_NTZ)") == []
+
+
+def test_changes_between_a_timestamp_and_an_end_marker(timeline):
+    window = (
+        "AT(TIMESTAMP => '2024-01-01 12:05:00'::TIMESTAMP_NTZ) END(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)"
+    )
+    # the insert at 12:10 and the update at 12:20 (the end marker is included), netted: both rows inserted
+    assert changes(timeline, window) == [(1, "a", "INSERT"), (2, "b2", "INSERT")]
+    assert changes(timeline, window.replace("12:20:00", "12:19:59")) == [(1, "a", "INSERT"), (2, "b", "INSERT")]
+    assert changes(timeline, window, "APPEND_ONLY") == [(1, "a", "INSERT"), (2, "b", "INSERT")]
+
+
+def test_changes_at_an_offset_counts_back_from_the_engine_clock(timeline):
+    # now 12:35: -1200 s is 12:15, so the update at 12:20 and the delete at 12:30
+    assert changes(timeline, "AT(OFFSET => -1200)") == [(1, "a", "DELETE"), (2, "b", "DELETE"), (2, "b2", "INSERT")]
+    assert changes(timeline, "AT(OFFSET => -20*60) END(OFFSET => -10*60)") == [(2, "b", "DELETE"), (2, "b2", "INSERT")]
+
+
+def test_changes_before_tracking_started_or_without_tracking_are_refused(timeline):
+    with pytest.raises(SnowflakeError, match="Change tracking is not enabled or has been missing"):
+        changes(timeline, "AT(TIMESTAMP => '2024-01-01 11:00:00'::TIMESTAMP_NTZ)")
+    timeline.execute("CREATE TABLE U (ID INT, V VARCHAR)")
+    with pytest.raises(SnowflakeError, match="Change tracking is not enabled"):
+        timeline.execute("SELECT * FROM U CHANGES(INFORMATION => DEFAULT) AT(OFFSET => -60)")
+
+
+def test_changes_cannot_read_log_entries_a_stream_consumption_pruned(timeline, clock):
+    """The engine keeps a table's log back to its streams' lowest offset: older ranges are refused, not answered
+    from a shortened log."""
+    s = timeline
+    s.execute("CREATE STREAM S ON TABLE T")
+    s.execute("INSERT INTO T VALUES (3, 'c')")
+    clock.advance(minutes=1)
+    s.execute("CREATE TABLE SINK AS SELECT ID FROM S")  # consumes S: the log is pruned up to its new offset
+    with pytest.raises(SnowflakeError, match="missing for the time range"):
+        changes(s, "AT(TIMESTAMP => '2024-01-01 12:05:00'::TIMESTAMP_NTZ)")
+    assert changes(s, "AT(OFFSET => -10)") == []
+
+
+def test_changes_at_a_statement_is_refused(timeline):
+    with pytest.raises(SnowflakeError, match="no statement ids are kept"):
+        changes(timeline, "AT(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")
+    with pytest.raises(SnowflakeError, match="no statement ids are kept"):
+        changes(timeline, "BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")
+
+
+# --- time travel where the change log can answer (https://docs.snowflake.com/en/sql-reference/constructs/at-before)
+# AT(TIMESTAMP | OFFSET => ...) "is inclusive of any changes made by a statement or transaction with a timestamp
+# equal to the specified parameter"; BEFORE(...) excludes them. Locally a table has history once it tracks changes.
+
+
+def test_time_travel_rebuilds_a_tracked_table_at_a_time(timeline):
+    def at(clause: str) -> list[tuple]:
+        return rows(timeline, f"SELECT ID, V FROM T {clause}")
+
+    assert at("AT(TIMESTAMP => '2024-01-01 12:05:00'::TIMESTAMP_NTZ)") == []
+    assert at("AT(TIMESTAMP => '2024-01-01 12:10:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b")]
+    assert at("BEFORE(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b")]
+    assert at("AT(TIMESTAMP => '2024-01-01 12:20:00'::TIMESTAMP_NTZ)") == [(1, "a"), (2, "b2")]
+    assert at("AT(OFFSET => -10*60)") == [(1, "a"), (2, "b2")]  # now 12:35: 12:25
+    assert at("AT(OFFSET => -1)") == rows(timeline, "SELECT ID, V FROM T") == [(2, "b2")]
+    joined = timeline.execute(
+        "SELECT old.V, new.V FROM T AT(OFFSET => -20*60) AS old JOIN T AS new ON old.ID = new.ID"
+    ).rows
+    assert joined == [("b", "b2")]
+
+
+def test_time_travel_is_refused_where_no_history_is_kept(timeline):
+    with pytest.raises(SnowflakeError, match="missing for the time range"):
+        timeline.execute("SELECT * FROM T AT(TIMESTAMP => '2024-01-01 11:59:00'::TIMESTAMP_NTZ)")
+    timeline.execute("CREATE TABLE U (ID INT)")
+    with pytest.raises(SnowflakeError, match="keeps history only for tables that track all changes"):
+        timeline.execute("SELECT * FROM U AT(OFFSET => -60)")
+    with pytest.raises(SnowflakeError, match="no statement ids are kept"):
+        timeline.execute("SELECT * FROM T BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')")

@@ -539,6 +539,11 @@ def test_show_terse_streams_columns(src):
     """§1.7: SHOW TERSE STREAMS returns created_on, name, kind, database_name, schema_name, tableOn."""
     r = src.execute("SHOW TERSE STREAMS")
     assert r.columns == ["created_on", "name", "kind", "database_name", "schema_name", "tableOn"]
+    # show-streams: kind is the full set's `type` renamed (DELTA), tableOn its `table_name`
+    # (https://docs.snowflake.com/en/sql-reference/sql/show-streams)
+    (terse,) = r.dicts()
+    (full,) = src.execute("SHOW STREAMS").dicts()
+    assert (terse["kind"], terse["tableOn"]) == (full["type"], full["table_name"]) == ("DELTA", "TESTDB.PUBLIC.SRC")
 
 
 # --- §1.5 staleness on an injectable clock ---------------------------------------------------------------

@@ -31,10 +31,12 @@ def log_names(s) -> list[str]:
     return [r[0] for r in s.execute("SELECT NAME FROM LOG ORDER BY SEQ").rows]
 
 
-def history(s, args: str = "", where: str = "") -> list[dict]:
+def history(s, args: str = "", where: str = "", *, scheduled: bool = False) -> list[dict]:
+    """TASK_HISTORY rows; the SCHEDULED row of a started root's next run only when ``scheduled``."""
     sql = f"SELECT * FROM TABLE(TESTDB.INFORMATION_SCHEMA.TASK_HISTORY({args}))"
-    if where:
-        sql += f" WHERE {where}"
+    conditions = [c for c in (where, "" if scheduled else "STATE <> 'SCHEDULED'") if c]
+    if conditions:
+        sql += " WHERE " + " AND ".join(f"({c})" for c in conditions)
     return s.execute(sql).dicts()
 
 
@@ -591,6 +593,44 @@ def test_scheduler_runs_a_started_root_on_its_interval_counted_from_resume(sched
     assert row["STATE"] == "SUCCEEDED"
     assert row["SCHEDULED_FROM"] == "SCHEDULE"
     assert row["SCHEDULED_TIME"] == resumed + dt.timedelta(minutes=1)
+
+
+def test_a_started_root_lists_its_next_run_as_scheduled(sched_session, clock):
+    """§3 (task_history: STATE "SCHEDULED"): a started root's next run is one SCHEDULED row, with no query id,
+    until it runs; then the run's rows appear and the following run is SCHEDULED; suspending removes it.
+    https://docs.snowflake.com/en/sql-reference/functions/task_history"""
+    s = sched_session
+    s.execute(f"CREATE TASK EVERY_MINUTE SCHEDULE = '1 MINUTE' AS {log_body('tick')}")
+    assert history(s, scheduled=True) == []
+    resumed = clock.now
+    s.execute("ALTER TASK EVERY_MINUTE RESUME")
+    (row,) = history(s, scheduled=True)
+    assert (row["NAME"], row["STATE"], row["QUERY_ID"]) == ("EVERY_MINUTE", "SCHEDULED", None)
+    assert row["SCHEDULED_TIME"] == resumed + dt.timedelta(minutes=1)
+    assert row["ROOT_TASK_ID"] == show_task(s, "EVERY_MINUTE")["id"]
+    scheduler.tick(s.engine, resumed + dt.timedelta(seconds=61))
+    rows = history(s, scheduled=True)
+    assert sorted((r["STATE"], r["SCHEDULED_TIME"]) for r in rows) == [
+        ("SCHEDULED", resumed + dt.timedelta(minutes=2)),
+        ("SUCCEEDED", resumed + dt.timedelta(minutes=1)),
+    ]
+    s.execute("ALTER TASK EVERY_MINUTE SUSPEND")
+    assert [r["STATE"] for r in history(s, scheduled=True)] == ["SUCCEEDED"]
+
+
+def test_a_child_or_a_task_without_schedule_has_no_scheduled_row(sched_session, clock):
+    """§3: only a graph's root is scheduled; a root without SCHEDULE runs only by EXECUTE TASK."""
+    s = sched_session
+    s.execute("CREATE TASK ROOT SCHEDULE = '5 MINUTE' AS SELECT 1")
+    s.execute("CREATE TASK CHILD AFTER ROOT AS SELECT 1")
+    s.execute("CREATE TASK MANUAL AS SELECT 1")
+    s.execute("ALTER TASK CHILD RESUME")
+    s.execute("ALTER TASK ROOT RESUME")
+    s.execute("ALTER TASK MANUAL RESUME")
+    assert [(r["NAME"], r["STATE"]) for r in history(s, scheduled=True)] == [("ROOT", "SCHEDULED")]
+    s.execute("ALTER TASK ROOT SUSPEND")
+    s.execute("DROP TASK MANUAL")
+    assert history(s, scheduled=True) == []
 
 
 def test_scheduler_skips_missed_scheduled_times_instead_of_queueing(sched_session, clock):

@@ -7,16 +7,11 @@ once per session on a template and each test gets a copy of the file.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from .helpers import caves, copy_warehouse  # noqa: E402
+from .helpers import caves, copy_warehouse
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 

@@ -29,6 +29,14 @@ ROOT_INVENTORY = "TASK_RAW_TO_STAGING_INVENTORY"
 CHILD_HISTORY = "TASK_STAGING_TO_PROD_INVENTORY_HISTORY"
 CHILD_CURRENT = "TASK_STAGING_TO_PROD_INVENTORY_CURRENT"
 RETENTION = "TASK_PURGE_RETENTION"
+# The same tasks fully qualified, as deploy_sql/ names them.
+T_RAW_ORDERS = f"{OPS}.{ROOT_ORDERS}"
+T_PROD_ORDERS = f"{OPS}.{CHILD_ORDERS}"
+T_RAW_INV = f"{OPS}.{ROOT_INVENTORY}"
+T_HISTORY = f"{OPS}.{CHILD_HISTORY}"
+T_CURRENT = f"{OPS}.{CHILD_CURRENT}"
+T_RETENTION = f"{OPS}.{RETENTION}"
+ROOTS = [T_RAW_ORDERS, T_RAW_INV, T_RETENTION]
 
 STREAMS = (
     f"{DB}.RAW_DATA.STREAM_RAW_ORDERS",
@@ -42,6 +50,11 @@ STREAMS = (
 WRITE_TIME_COLUMNS = {"CREATED_AT", "UPDATED_AT", "LOADED_AT", "STAGED_AT", "REJECTED_AT", "ROUTED_AT"}
 
 CLI_TIMINGS: list[tuple[str, float]] = []
+
+
+def low(sql: str) -> str:
+    """``sql`` lower-cased on one line (whitespace runs as one space), for text checks of deploy_sql/."""
+    return " ".join(sql.lower().split())
 
 
 def cli_env() -> dict[str, str]:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from caves.deploy import deploy  # noqa: E402
-from caves.runtime import LocalRuntime  # noqa: E402
-from caves.settings import LocalSettings  # noqa: E402
-from caves.warehouse.local import LocalWarehouse  # noqa: E402
+from caves.deploy import deploy
+from caves.runtime import LocalRuntime
+from caves.settings import LocalSettings
+from caves.warehouse.local import LocalWarehouse
 
 
 @pytest.fixture(scope="session")

@@ -95,6 +95,20 @@ def test_a_failing_statement_is_reported_and_audited(deployed: LocalWarehouse) -
     assert last["ERROR_MESSAGE"] == result.error
 
 
+def test_a_child_of_a_running_graph_is_refused_with_its_root_named(deployed: LocalWarehouse) -> None:
+    """Snowflake changes a child only while its root is suspended (alter-task): the refusal is audited and the
+    result names the root to act on instead; once the root is suspended the same action succeeds."""
+    admin = service(deployed, admin_users=("bob",))
+    child = admin.plan_task("resume", "TASK_STAGING_TO_PROD_ORDERS")
+    result = admin.run(child, "bob")
+    assert result.outcome == "failed" and "not suspended" in (result.error or "")
+    assert result.blocked_by_root == "TASK_RAW_TO_STAGING_ORDERS"
+    assert audit(deployed).iloc[-1]["OUTCOME"] == "failed"
+    assert admin.run(admin.plan_task("suspend", "TASK_RAW_TO_STAGING_ORDERS"), "bob").ok
+    retried = admin.run(child, "bob")
+    assert retried.ok and retried.blocked_by_root is None
+
+
 def test_execute_and_retention_run(deployed: LocalWarehouse) -> None:
     admin = service(deployed)
     assert admin.run(admin.plan_execute("TASK_RAW_TO_STAGING_ORDERS"), "carol").ok

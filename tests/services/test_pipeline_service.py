@@ -46,6 +46,12 @@ def test_a_skipped_run_does_not_hide_the_previous_outcome() -> None:
     assert ps.last_run_states(history) == {"ROOT": "FAILED", "CHILD": "SUCCEEDED", "OTHER": "SKIPPED"}
 
 
+def test_the_next_scheduled_run_is_not_a_last_state() -> None:
+    """TASK_HISTORY lists a started root's next run as SCHEDULED (newest first): it is not an outcome."""
+    history = pd.DataFrame({"NAME": ["ROOT", "ROOT", "NEW"], "STATE": ["SCHEDULED", "SUCCEEDED", "SCHEDULED"]})
+    assert ps.last_run_states(history) == {"ROOT": "SUCCEEDED"}
+
+
 def test_current_lag() -> None:
     now = dt.datetime(2026, 11, 25, 12, 0, 0)
     caught_up = pd.DataFrame({"LAST_RAW_INGESTION": [now], "LAST_PROD_UPDATE": [now], "IS_CAUGHT_UP": [True]})

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from decimal import Decimal
 
 import pandas as pd
@@ -67,19 +65,3 @@ def test_normalize_leaves_other_columns_alone() -> None:
     assert pd.api.types.is_datetime64_any_dtype(out["DAY"])
     assert out["NAME"].tolist() == ["a", "b"]
     assert frame["AMOUNT"].dtype == object  # the input is not modified
-
-
-def test_the_pure_services_do_not_import_streamlit() -> None:
-    """Only caves.services.cache may import Streamlit (mkuthan/example-streamlit layering)."""
-    modules = [
-        "admin_service",
-        "backend",
-        "dashboard_service",
-        "format",
-        "fulfilment_service",
-        "pipeline_service",
-        "query_service",
-    ]
-    code = "; ".join(f"import caves.services.{m}" for m in modules)
-    code += "; import sys; assert 'streamlit' not in sys.modules, 'streamlit imported'"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=str(query_service.catalog().root.parent))

@@ -1,5 +1,4 @@
-"""The thin caching adapter between Streamlit and the services: the one module of ``caves`` that imports
-Streamlit.
+"""The thin caching adapter between Streamlit and the services (``caves`` itself never imports Streamlit).
 
 * the settings and the backend are resources, created once per process (``st.cache_resource``);
 * query results are cached data keyed on the backend, the query id and its parameters, for

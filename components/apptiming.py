@@ -3,25 +3,32 @@
 A seeded local warehouse (the default seed: 90 days x 200 orders/day through the real pipeline), the
 scheduler and live simulator off. For each page: *cold* is its first render with empty data caches
 (``st.cache_data`` cleared, a new AppTest), *warm* a rerun of the same page right after.
+
+App layer, not ``caves``: it drives Streamlit. ``caves.bench`` runs it as ``python -m components.apptiming
+WORKDIR`` (the figures as JSON on stdout), so nothing in ``caves`` imports the app.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from .config import PROJECT_ROOT
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from caves.runtime import LocalRuntime
+from caves.settings import PROJECT_ROOT, LocalSettings
 
 PAGES = ["overview", "sales", "customers", "finance", "stock", "pipeline", "explorer", "admin"]
 
 
 def _seed(path: Path) -> None:
-    from .runtime import LocalRuntime
-    from .settings import LocalSettings
-
     runtime = LocalRuntime(str(path), LocalSettings(live=False))
     try:
         runtime.prepare()
@@ -30,9 +37,7 @@ def _seed(path: Path) -> None:
 
 
 def time_pages(workdir: Path, runs: int = 3) -> dict[str, Any]:
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
+    """Seed a warehouse in ``workdir`` and time each page ``runs`` times (medians, in seconds)."""
     db = workdir / "pages.duckdb"
     start = time.perf_counter()
     _seed(db)
@@ -66,3 +71,17 @@ def time_pages(workdir: Path, runs: int = 3) -> dict[str, Any]:
         "page_cold_s_max": max(cold.values()),
         "page_warm_s_max": max(warm.values()),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m components.apptiming WORKDIR [--runs N]``: the figures as one JSON object on stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workdir", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(json.dumps(time_pages(args.workdir, args.runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
