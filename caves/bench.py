@@ -3,9 +3,9 @@
 Parts (each runs in its own process, so that its peak RSS is its own):
 
 1. pipeline: N simulated events ingested and pushed RAW -> PRODUCTION through the task graph on the
-   local engine, vs the *same statements* (the task bodies, translated once) run directly on DuckDB
-   tables in one pass, with plain table reads in place of streams: no change log, no stream
-   net-change reads, no task runner, no per-statement translation. The ratio is the engine's cost.
+   local engine, side by side with the landing floor (the texts only, into a DuckDB file) and the best
+   set-based plain-DuckDB implementation of the same rules (caves/bench_baseline.py), each variant in a
+   fresh process; the engine's PRODUCTION tables are checked row for row against the baseline's.
 2. queries: every catalog query on a warehouse of N orders, through the engine vs the same translated
    SQL executed directly on the same DuckDB connection.
 3. e2e: the scheduler at a 1-second interval and the simulator at 200 events/s; time from a message's
@@ -100,129 +100,63 @@ def _engine_pipeline(db: str, events_file: Path) -> dict[str, float]:
     return {"ingest_s": ingested - start, "transform_s": done - ingested, "total_s": done - start, "orders": orders}
 
 
-def _plain_statements(db: str) -> tuple[str, list[tuple[str, list[str]]]]:
-    """The ingest INSERT and each task body's statements, translated once, with streams read as tables."""
-    from .dag import load_task_graph
-    from .ingest import INSERT_RAW_SQL
-    from .local import Engine
-    from .local.engine import EngineCatalog
-    from .local.model import ROW_ID, StreamInfo, TableInfo
-    from .local.names import ObjectName, quote
-    from .local.translate import Translator, parse
-    from .sqlscript import parse_block
+def _variant(name: str, db: str, events_file: str, out: mp.Queue) -> None:
+    """One variant of the pipeline part, in a process of its own (its peak RSS is its own)."""
+    from . import bench_baseline
 
-    def plain_read(stream: StreamInfo) -> str:
-        cols = ", ".join(quote(c) for c in stream.columns)
-        return (
-            f'SELECT {cols}, \'INSERT\' AS "METADATA$ACTION", FALSE AS "METADATA$ISUPDATE", '
-            f"NULL::VARCHAR AS {quote(ROW_ID)} FROM {stream.source.duck}"
-        )
-
-    class PlainCatalog(EngineCatalog):
-        def table(self, name: ObjectName) -> TableInfo | None:
-            info = super().table(name)
-            if info is None:
-                return None
-            return TableInfo(name=info.name, columns=info.columns, kind=info.kind, ns_columns=info.ns_columns)
-
-    graph = load_task_graph()
-    engine = Engine(db)
-    statements: list[tuple[str, list[str]]] = []
-    with engine.session() as session, session.cursor() as cur:
-        catalog = PlainCatalog(cur)
-
-        def translate(sql: str, database: str, schema: str) -> str:
-            return Translator(catalog, database, schema, stream_reader=plain_read).translate(parse(sql)).sql
-
-        ingest_sql = translate(_batch_form(INSERT_RAW_SQL), "CAVES_ALBERT_DB", "RAW_DATA")
-        for fqn in graph.topological_order():
-            if not graph.nodes[fqn].after and "RAW" not in fqn:
-                continue  # the retention task is not part of RAW -> PRODUCTION
-            definition = cur.execute(
-                'SELECT DEFINITION, DATABASE_NAME, SCHEMA_NAME FROM "_CAVES".TASKS '
-                "WHERE DATABASE_NAME || '.' || SCHEMA_NAME || '.' || NAME = ?",
-                [fqn],
-            ).fetchone()
-            body, database, schema = definition
-            block = parse_block(body)
-            assert block is not None, f"{fqn}: its body is not a Scripting block"
-            work = [s for s in block.statements if s.strip().upper() not in {"BEGIN TRANSACTION", "COMMIT"}]
-            statements.append((fqn, [translate(s, database, schema) for s in work]))
-    engine.close()
-    return ingest_sql, statements
+    try:
+        batches = _message_batches(Path(events_file), 50_000)
+        if name == "floor":
+            figures = bench_baseline.land_floor(db, batches)
+        elif name == "duckdb":
+            figures = bench_baseline.set_based_pipeline(db, batches)
+        else:
+            figures = _engine_pipeline(db, Path(events_file))
+        figures["peak_rss_mb"] = _peak_rss_mb()
+        out.put((figures, None))
+    except Exception as exc:  # reported by the parent, which fails the part
+        out.put(({}, f"{type(exc).__name__}: {exc}"))
 
 
-def _batch_form(insert_sql: str) -> str:
-    from .local.bulk import batch_insert_sql
-
-    rewritten = batch_insert_sql(insert_sql)
-    if rewritten is None:
-        raise RuntimeError("the ingest statement has no batch form")
-    return rewritten
-
-
-def _plain_pipeline(db: str, events_file: Path) -> dict[str, float]:
-    """The baseline: plain DuckDB, same tables, same statements, no streams, no tasks."""
-    import duckdb
-    import pyarrow as pa
-
-    from .deploy import deploy
-    from .local import jsonfuncs
-    from .local.bulk import BATCH_TABLE
-    from .warehouse.local import LocalWarehouse
-
-    wh = LocalWarehouse(db)
-    deploy(wh, resume_new_graphs=False)
-    wh.close()
-    ingest_sql, statements = _plain_statements(db)
-    con = duckdb.connect(db)
-    jsonfuncs.register(con)  # the PARSE_JSON macros' duplicate-key check
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
-    for storage, table in con.execute(
-        "SELECT schema_name, table_name FROM duckdb_columns() WHERE column_name = 'METADATA$ROW_ID'"
-    ).fetchall():
-        con.execute(f'ALTER TABLE "{storage}"."{table}" DROP COLUMN "METADATA$ROW_ID"')
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    start = time.perf_counter()
-    for batch in _message_batches(events_file, 50_000):
-        arrow = pa.table(
-            {
-                "P1": [m.text for m in batch],
-                "P2": [m.topic for m in batch],
-                "P3": [m.partition for m in batch],
-                "P4": [m.offset for m in batch],
-                "P5": [now] * len(batch),
-            }
-        )
-        con.register(BATCH_TABLE, arrow)
-        con.execute(ingest_sql)
-        con.unregister(BATCH_TABLE)
-    ingested = time.perf_counter()
-    for _task, sqls in statements:
-        con.execute("BEGIN TRANSACTION")
-        for sql in sqls:
-            con.execute(sql)
-        con.execute("COMMIT")
-    done = time.perf_counter()
-    orders = con.execute('SELECT COUNT(*) FROM "CAVES_ALBERT_DB.PRODUCTION"."ORDERS"').fetchone()[0]
-    con.close()
-    return {"ingest_s": ingested - start, "transform_s": done - ingested, "total_s": done - start, "orders": orders}
+def _in_fresh_process(name: str, db: str, events_file: Path) -> dict[str, float]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()
+    proc = ctx.Process(target=_variant, args=(name, db, str(events_file), queue))
+    proc.start()
+    figures, error = queue.get()
+    proc.join()
+    if error:
+        raise RuntimeError(f"pipeline variant {name}: {error}")
+    return figures
 
 
 def bench_pipeline(events: int, workdir: Path) -> dict[str, Any]:
+    """The engine's pipeline, side by side with the set-based plain-DuckDB baseline and the landing floor."""
+    from .bench_baseline import compare_production
+
     events_file = workdir / "events.jsonl"
     count = write_events(events_file, events)
-    plain = _plain_pipeline(str(workdir / "plain.duckdb"), events_file)
-    engine = _engine_pipeline(str(workdir / "engine.duckdb"), events_file)
-    if engine["orders"] != plain["orders"]:
+    floor = _in_fresh_process("floor", str(workdir / "floor.duckdb"), events_file)
+    plain = _in_fresh_process("duckdb", str(workdir / "plain.duckdb"), events_file)
+    engine = _in_fresh_process("engine", str(workdir / "engine.duckdb"), events_file)
+    compared = compare_production(str(workdir / "engine.duckdb"), str(workdir / "plain.duckdb"))
+    if engine["orders"] != plain["orders"] or compared["ORDERS"] != engine["orders"]:
         raise RuntimeError(f"engine and baseline disagree: {engine['orders']} vs {plain['orders']} orders")
     return {
         "pipeline_events": count,
         "pipeline_events_per_s": count / engine["total_s"],
+        "pipeline_transform_events_per_s": count / engine["transform_s"],
         "pipeline_ratio_vs_duckdb": engine["total_s"] / plain["total_s"],
+        "pipeline_transform_ratio_vs_duckdb": engine["transform_s"] / plain["transform_s"],
+        "pipeline_ratio_vs_floor": engine["total_s"] / floor["total_s"],
+        "pipeline_duckdb_ratio_vs_floor": plain["total_s"] / floor["total_s"],
+        "pipeline_floor_events_per_s": count / floor["total_s"],
+        "pipeline_duckdb_events_per_s": count / plain["total_s"],
+        "pipeline_rows_compared": compared,
         "pipeline_engine_s": engine,
         "pipeline_duckdb_s": plain,
+        "pipeline_floor_s": floor,
+        "pipeline_variant_peak_rss_mb": max(engine["peak_rss_mb"], plain["peak_rss_mb"], floor["peak_rss_mb"]),
     }
 
 

@@ -103,7 +103,24 @@ as
         insert into CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG (
             RAW_ID, EVENT_ID, EVENT_TYPE, ROUTED_TO, REJECT_REASON, ROUTED_BY, INGESTION_TIMESTAMP, ROUTED_AT
         )
-        with NEW_ROWS as (
+        with BATCH as (
+            -- The watermark of this batch: its first ingestion time. A ledger row carries the INGESTION_TIMESTAMP
+            -- of its RAW row, so only ledger rows from that time on can hold a row of this batch, and the lookup
+            -- below reads those only (Snowflake prunes the older micro-partitions, DuckDB the older row groups).
+            -- The stream offset moves in this transaction, with the ledger rows, so the lookup only matters for a
+            -- stream recreated with SHOW_INITIAL_ROWS (see 50_streams.sql).
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ROUTED as (
+            select L.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
+            inner join BATCH as W on L.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        ),
+
+        NEW_ROWS as (
             select
                 R.RAW_ID,
                 R.RAW_MESSAGE,
@@ -112,17 +129,31 @@ as
                 R.INGESTION_TIMESTAMP,
                 R.SOURCE_PARTITION,
                 R.SOURCE_OFFSET,
-                -- Every VARIANT path the rules read is extracted once, as a column F_<field> holding the field's
-                -- VARIANT value (here the top-level fields, the payload's in FIELDS): each `:` reads the JSON
-                -- document again (on the local engine it re-parses the text), so the rules test these small
-                -- values instead of extracting the same path in every WHEN. A key holding JSON null gives a
-                -- VARIANT null (IS NULL is false), an absent key gives SQL NULL: the 'missing field ...' rules
-                -- rely on that difference, which the columns keep.
+                -- Every VARIANT path the rules read is extracted here, once, as a column F_<field> holding the
+                -- field's VARIANT value (the top-level fields, then the order payload's in the schema's order):
+                -- the rules test these small values instead of extracting a path in each WHEN, and the local
+                -- engine reads all the paths of this list in one parse of the document (caves/local/optimize.py).
+                -- A key holding JSON null gives a VARIANT null (IS NULL is false), an absent key SQL NULL: the
+                -- 'missing field ...' rules rely on that difference, which the columns keep. A payload that is
+                -- absent or not an object gives NULL for each of its fields.
                 R.EVENT_DATA:event_id as F_EVENT_ID,
                 R.EVENT_DATA:event_type as F_EVENT_TYPE,
                 R.EVENT_DATA:event_timestamp as F_EVENT_TIMESTAMP,
                 R.EVENT_DATA:source as F_SOURCE,
-                R.EVENT_DATA:payload as F_PAYLOAD
+                R.EVENT_DATA:payload as F_PAYLOAD,
+                R.EVENT_DATA:payload.order_id as F_ORDER_ID,
+                R.EVENT_DATA:payload.customer_id as F_CUSTOMER_ID,
+                R.EVENT_DATA:payload.product_id as F_PRODUCT_ID,
+                R.EVENT_DATA:payload.product_name as F_PRODUCT_NAME,
+                R.EVENT_DATA:payload.product_category as F_PRODUCT_CATEGORY,
+                R.EVENT_DATA:payload.quantity as F_QUANTITY,
+                R.EVENT_DATA:payload.unit_price as F_UNIT_PRICE,
+                R.EVENT_DATA:payload.total_amount as F_TOTAL_AMOUNT,
+                R.EVENT_DATA:payload.currency as F_CURRENCY,
+                R.EVENT_DATA:payload.payment_method as F_PAYMENT_METHOD,
+                R.EVENT_DATA:payload.order_status as F_ORDER_STATUS,
+                R.EVENT_DATA:payload.order_date as F_ORDER_DATE,
+                R.EVENT_DATA:payload.shipping_country as F_SHIPPING_COUNTRY
             from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as R
             where
                 R.METADATA$ACTION = 'INSERT'
@@ -133,53 +164,42 @@ as
                     = 'inventory_adjustment',
                     false
                 )
-                and not exists (
-                    select 1 from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-                    where L.RAW_ID = R.RAW_ID
-                )
+                -- not routed yet (a set-based anti-join against the batch's ledger rows, no per-row lookup)
+                and R.RAW_ID not in (select D.RAW_ID from ROUTED as D)
         ),
 
         FIELDS as (
-            -- the order payload's fields, in the schema's order, read from the (smaller) payload value: NULL
-            -- when the payload is absent or not an object
+            -- The fields' values as SQL types, each cast or test written once. A string field's text
+            -- (S_<field>, or a named text column) is NULL unless the value is a string; a number's FLOAT
+            -- (N_<field>) is NULL unless the value is a number (casting another VARIANT to FLOAT fails). Below a
+            -- field's 'missing field' rule the field is present, so "S_<field> is null" reads "not a string" and
+            -- "N_<field> is null" "not a number". IS_PAYLOAD_OBJECT is NULL when the payload is absent, as
+            -- is_object() of it is.
             select
                 N.*,
-                N.F_PAYLOAD:order_id as F_ORDER_ID,
-                N.F_PAYLOAD:customer_id as F_CUSTOMER_ID,
-                N.F_PAYLOAD:product_id as F_PRODUCT_ID,
-                N.F_PAYLOAD:product_name as F_PRODUCT_NAME,
-                N.F_PAYLOAD:product_category as F_PRODUCT_CATEGORY,
-                N.F_PAYLOAD:quantity as F_QUANTITY,
-                N.F_PAYLOAD:unit_price as F_UNIT_PRICE,
-                N.F_PAYLOAD:total_amount as F_TOTAL_AMOUNT,
-                N.F_PAYLOAD:currency as F_CURRENCY,
-                N.F_PAYLOAD:payment_method as F_PAYMENT_METHOD,
-                N.F_PAYLOAD:order_status as F_ORDER_STATUS,
-                N.F_PAYLOAD:order_date as F_ORDER_DATE,
-                N.F_PAYLOAD:shipping_country as F_SHIPPING_COUNTRY
-            from NEW_ROWS as N
-        ),
-
-        TYPED as (
-            -- The fields' values as SQL types, each cast or test written once. A string field's text is NULL
-            -- unless the value is a string; a number's FLOAT (N_<field>) is NULL unless the value is a number
-            -- (casting another VARIANT to FLOAT fails); the rules read N_<field> only after the field's type rule
-            -- has passed. IS_PAYLOAD_OBJECT is NULL when the payload is absent, as is_object() of it is.
-            select
-                F.*,
-                iff(is_varchar(F.F_EVENT_ID), F.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
-                iff(is_varchar(F.F_EVENT_TYPE), F.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
-                iff(is_varchar(F.F_EVENT_TIMESTAMP), F.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
-                is_object(F.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
-                iff(is_varchar(F.F_ORDER_DATE), F.F_ORDER_DATE::varchar, null) as ORDER_DATE_TEXT,
-                iff(typeof(F.F_QUANTITY) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_QUANTITY::float, null) as N_QUANTITY,
+                iff(is_varchar(N.F_EVENT_ID), N.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
+                iff(is_varchar(N.F_EVENT_TYPE), N.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
+                iff(is_varchar(N.F_EVENT_TIMESTAMP), N.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
+                is_object(N.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                iff(is_varchar(N.F_ORDER_DATE), N.F_ORDER_DATE::varchar, null) as ORDER_DATE_TEXT,
+                iff(is_varchar(N.F_SOURCE), N.F_SOURCE::varchar, null) as S_SOURCE,
+                iff(is_varchar(N.F_ORDER_ID), N.F_ORDER_ID::varchar, null) as S_ORDER_ID,
+                iff(is_varchar(N.F_CUSTOMER_ID), N.F_CUSTOMER_ID::varchar, null) as S_CUSTOMER_ID,
+                iff(is_varchar(N.F_PRODUCT_ID), N.F_PRODUCT_ID::varchar, null) as S_PRODUCT_ID,
+                iff(is_varchar(N.F_PRODUCT_NAME), N.F_PRODUCT_NAME::varchar, null) as S_PRODUCT_NAME,
+                iff(is_varchar(N.F_PRODUCT_CATEGORY), N.F_PRODUCT_CATEGORY::varchar, null) as S_PRODUCT_CATEGORY,
+                iff(is_varchar(N.F_CURRENCY), N.F_CURRENCY::varchar, null) as S_CURRENCY,
+                iff(is_varchar(N.F_PAYMENT_METHOD), N.F_PAYMENT_METHOD::varchar, null) as S_PAYMENT_METHOD,
+                iff(is_varchar(N.F_ORDER_STATUS), N.F_ORDER_STATUS::varchar, null) as S_ORDER_STATUS,
+                iff(is_varchar(N.F_SHIPPING_COUNTRY), N.F_SHIPPING_COUNTRY::varchar, null) as S_SHIPPING_COUNTRY,
+                iff(typeof(N.F_QUANTITY) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_QUANTITY::float, null) as N_QUANTITY,
                 iff(
-                    typeof(F.F_UNIT_PRICE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_UNIT_PRICE::float, null
+                    typeof(N.F_UNIT_PRICE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_UNIT_PRICE::float, null
                 ) as N_UNIT_PRICE,
                 iff(
-                    typeof(F.F_TOTAL_AMOUNT) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_TOTAL_AMOUNT::float, null
+                    typeof(N.F_TOTAL_AMOUNT) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_TOTAL_AMOUNT::float, null
                 ) as N_TOTAL_AMOUNT
-            from FIELDS as F
+            from NEW_ROWS as N
         ),
 
         PARSED as (
@@ -208,7 +228,7 @@ as
                     )::timestamp_ntz,
                     null
                 ) as ORDER_DATE_UTC
-            from TYPED as T
+            from FIELDS as T
         ),
 
         CHECKED as (
@@ -242,69 +262,66 @@ as
                     when P.IS_ORDER_OBJECT and P.F_PAYMENT_METHOD is null then 'missing field payload.payment_method'
                     when P.IS_ORDER_OBJECT and P.F_ORDER_STATUS is null then 'missing field payload.order_status'
                     when P.IS_ORDER_OBJECT and P.F_ORDER_DATE is null then 'missing field payload.order_date'
-                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
+                    when P.PARSED_EVENT_ID is null then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when P.F_SOURCE is not null and P.S_SOURCE is null then 'source must be a string'
                     when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when coalesce(P.PARSED_EVENT_TYPE, '') <> 'order' then 'unknown event_type'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enum/const, then minLength/format, then
                     -- minimum/maxLength
-                    when not is_varchar(P.F_ORDER_ID) then 'payload.order_id must be a string'
-                    when not is_varchar(P.F_CUSTOMER_ID) then 'payload.customer_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
-                    when typeof(P.F_QUANTITY) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.quantity must be an integer'
-                    -- N_<field> is read only below its field's type rule (N_UNIT_PRICE, N_TOTAL_AMOUNT: next two)
+                    when P.S_ORDER_ID is null then 'payload.order_id must be a string'
+                    when P.S_CUSTOMER_ID is null then 'payload.customer_id must be a string'
+                    when P.S_PRODUCT_ID is null then 'payload.product_id must be a string'
+                    when P.S_PRODUCT_NAME is null then 'payload.product_name must be a string'
+                    when P.N_QUANTITY is null then 'payload.quantity must be an integer'
+                    -- N_<field> is compared only below its field's type rule (N_UNIT_PRICE, N_TOTAL_AMOUNT: next two)
                     when P.N_QUANTITY <> floor(P.N_QUANTITY) then 'payload.quantity must be an integer'
-                    when typeof(P.F_UNIT_PRICE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.unit_price must be a number'
-                    when typeof(P.F_TOTAL_AMOUNT) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.total_amount must be a number'
+                    when P.N_UNIT_PRICE is null then 'payload.unit_price must be a number'
+                    when P.N_TOTAL_AMOUNT is null then 'payload.total_amount must be a number'
                     when P.ORDER_DATE_TEXT is null then 'payload.order_date must be a string'
-                    when P.F_SHIPPING_COUNTRY is not null and not is_varchar(P.F_SHIPPING_COUNTRY)
+                    when P.F_SHIPPING_COUNTRY is not null and P.S_SHIPPING_COUNTRY is null
                         then 'payload.shipping_country must be a string'
                     when
-                        not (
-                            is_varchar(P.F_PRODUCT_CATEGORY)
-                            and P.F_PRODUCT_CATEGORY::varchar in (
+                        not coalesce(
+                            P.S_PRODUCT_CATEGORY in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.product_category'
                     when
                         P.F_CURRENCY is not null
-                        and not (is_varchar(P.F_CURRENCY) and P.F_CURRENCY::varchar = 'EUR')
+                        and not coalesce(P.S_CURRENCY = 'EUR', false)
                         then 'payload.currency must be ''EUR'''
                     when
-                        not (
-                            is_varchar(P.F_PAYMENT_METHOD)
-                            and P.F_PAYMENT_METHOD::varchar in (
+                        not coalesce(
+                            P.S_PAYMENT_METHOD in (
                                 'card', 'paypal', 'bank_transfer', 'apple_pay'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.payment_method'
                     when
-                        not (
-                            is_varchar(P.F_ORDER_STATUS)
-                            and P.F_ORDER_STATUS::varchar in (
+                        not coalesce(
+                            P.S_ORDER_STATUS in (
                                 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.order_status'
-                    when P.F_ORDER_ID::varchar = '' then 'payload.order_id must not be empty'
-                    when P.F_CUSTOMER_ID::varchar = '' then 'payload.customer_id must not be empty'
-                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
-                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
+                    when P.S_ORDER_ID = '' then 'payload.order_id must not be empty'
+                    when P.S_CUSTOMER_ID = '' then 'payload.customer_id must not be empty'
+                    when P.S_PRODUCT_ID = '' then 'payload.product_id must not be empty'
+                    when P.S_PRODUCT_NAME = '' then 'payload.product_name must not be empty'
                     when P.ORDER_DATE_UTC is null then 'payload.order_date is not an ISO-8601 date-time'
-                    when length(P.F_SHIPPING_COUNTRY::varchar) < 2
+                    when length(P.S_SHIPPING_COUNTRY) < 2
                         then 'payload.shipping_country must have at least 2 characters'
                     when P.N_QUANTITY < 1 then 'payload.quantity must be >= 1'
                     when P.N_UNIT_PRICE <= 0 then 'payload.unit_price must be > 0'
                     when P.N_TOTAL_AMOUNT < 0 then 'payload.total_amount must be >= 0'
-                    when length(P.F_SHIPPING_COUNTRY::varchar) > 2
+                    when length(P.S_SHIPPING_COUNTRY) > 2
                         then 'payload.shipping_country must have at most 2 characters'
                     -- the rule the schema states in prose
                     -- the contract compares exact decimals (in floating point 1 * 2.01 + 0.01 is a hair below
@@ -334,11 +351,11 @@ as
                 case C.INVALID_RULE
                     when 'unknown event_type' then C.PARSED_EVENT_TYPE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
+                        then C.S_PRODUCT_CATEGORY
                     when 'unknown payload.payment_method'
-                        then iff(is_varchar(C.F_PAYMENT_METHOD), C.F_PAYMENT_METHOD::varchar, null)
+                        then C.S_PAYMENT_METHOD
                     when 'unknown payload.order_status'
-                        then iff(is_varchar(C.F_ORDER_STATUS), C.F_ORDER_STATUS::varchar, null)
+                        then C.S_ORDER_STATUS
                 end as INVALID_STRING,
                 case C.INVALID_RULE
                     when 'unknown event_type' then to_json(C.F_EVENT_TYPE)
@@ -400,6 +417,20 @@ as
             QUANTITY, UNIT_PRICE, TOTAL_AMOUNT, CURRENCY, PAYMENT_METHOD, ORDER_STATUS, ORDER_DATE,
             SHIPPING_COUNTRY, EVENT_TIMESTAMP, EVENT_SOURCE, INGESTION_TIMESTAMP, STAGED_AT
         )
+        with BATCH as (
+            -- the batch's watermark (see statement 1): older rows of the target are not looked at
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ALREADY_COPIED as (
+            -- rows copied by an earlier run (only a stream recreated with SHOW_INITIAL_ROWS returns them again)
+            select S.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S
+            inner join BATCH as W on S.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        )
+
         select
             L.RAW_ID,
             L.EVENT_ID,
@@ -426,20 +457,31 @@ as
             convert_timezone('UTC', current_timestamp())::timestamp_ntz as STAGED_AT
         from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as R
         inner join CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-            on R.RAW_ID = L.RAW_ID
+            on R.RAW_ID = L.RAW_ID and R.INGESTION_TIMESTAMP = L.INGESTION_TIMESTAMP
         where
             R.METADATA$ACTION = 'INSERT'
             and L.ROUTED_BY = 'TASK_RAW_TO_STAGING_ORDERS'
             and L.ROUTED_TO = 'STG_ORDERS'
-            and not exists (
-                select 1 from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S
-                where S.RAW_ID = R.RAW_ID
-            );
+            and R.RAW_ID not in (select C.RAW_ID from ALREADY_COPIED as C);
 
         -- 3. Everything else this task routed -> REJECTED_EVENTS, with the reason.
         insert into CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS (
             RAW_ID, RAW_MESSAGE, EVENT_ID, EVENT_TYPE, REJECT_REASON, REJECTED_BY, INGESTION_TIMESTAMP, REJECTED_AT
         )
+        with BATCH as (
+            -- the batch's watermark (see statement 1): older rows of the target are not looked at
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ALREADY_COPIED as (
+            -- rows copied by an earlier run (only a stream recreated with SHOW_INITIAL_ROWS returns them again)
+            select J.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as J
+            inner join BATCH as W on J.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        )
+
         select
             L.RAW_ID,
             R.RAW_MESSAGE,
@@ -451,15 +493,12 @@ as
             convert_timezone('UTC', current_timestamp())::timestamp_ntz as REJECTED_AT
         from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_ORDERS as R
         inner join CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-            on R.RAW_ID = L.RAW_ID
+            on R.RAW_ID = L.RAW_ID and R.INGESTION_TIMESTAMP = L.INGESTION_TIMESTAMP
         where
             R.METADATA$ACTION = 'INSERT'
             and L.ROUTED_BY = 'TASK_RAW_TO_STAGING_ORDERS'
             and L.ROUTED_TO = 'REJECTED_EVENTS'
-            and not exists (
-                select 1 from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as J
-                where J.RAW_ID = R.RAW_ID
-            );
+            and R.RAW_ID not in (select C.RAW_ID from ALREADY_COPIED as C);
 
         commit;
     exception
@@ -566,7 +605,20 @@ as
         insert into CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG (
             RAW_ID, EVENT_ID, EVENT_TYPE, ROUTED_TO, REJECT_REASON, ROUTED_BY, INGESTION_TIMESTAMP, ROUTED_AT
         )
-        with NEW_ROWS as (
+        with BATCH as (
+            -- the batch's watermark, as in TASK_RAW_TO_STAGING_ORDERS
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ROUTED as (
+            select L.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
+            inner join BATCH as W on L.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        ),
+
+        NEW_ROWS as (
             select
                 R.RAW_ID,
                 R.EVENT_DATA,
@@ -574,14 +626,22 @@ as
                 R.INGESTION_TIMESTAMP,
                 R.SOURCE_PARTITION,
                 R.SOURCE_OFFSET,
-                -- Every VARIANT path the rules read is extracted once (F_<field>: here the top-level fields, the
-                -- payload's in FIELDS), as in TASK_RAW_TO_STAGING_ORDERS and for the same reasons: a JSON null
-                -- stays a VARIANT null, distinct from the SQL NULL of an absent key.
+                -- Every VARIANT path the rules read, extracted once (F_<field>: the top-level fields, then the
+                -- inventory_adjustment payload's in the schema's order), as in TASK_RAW_TO_STAGING_ORDERS and for
+                -- the same reasons: one parse of the document, a JSON null kept apart from an absent key.
                 R.EVENT_DATA:event_id as F_EVENT_ID,
                 R.EVENT_DATA:event_type as F_EVENT_TYPE,
                 R.EVENT_DATA:event_timestamp as F_EVENT_TIMESTAMP,
                 R.EVENT_DATA:source as F_SOURCE,
-                R.EVENT_DATA:payload as F_PAYLOAD
+                R.EVENT_DATA:payload as F_PAYLOAD,
+                R.EVENT_DATA:payload.adjustment_id as F_ADJUSTMENT_ID,
+                R.EVENT_DATA:payload.product_id as F_PRODUCT_ID,
+                R.EVENT_DATA:payload.product_name as F_PRODUCT_NAME,
+                R.EVENT_DATA:payload.product_category as F_PRODUCT_CATEGORY,
+                R.EVENT_DATA:payload.warehouse_location as F_WAREHOUSE_LOCATION,
+                R.EVENT_DATA:payload.adjustment_type as F_ADJUSTMENT_TYPE,
+                R.EVENT_DATA:payload.quantity_change as F_QUANTITY_CHANGE,
+                R.EVENT_DATA:payload.reason as F_REASON
             from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as R
             where
                 R.METADATA$ACTION = 'INSERT'
@@ -592,40 +652,30 @@ as
                     = 'inventory_adjustment',
                     false
                 )
-                and not exists (
-                    select 1 from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-                    where L.RAW_ID = R.RAW_ID
-                )
+                -- not routed yet (anti-join against the batch's ledger rows)
+                and R.RAW_ID not in (select D.RAW_ID from ROUTED as D)
         ),
 
         FIELDS as (
-            -- the inventory_adjustment payload's fields, in the schema's order (NULL when the payload is absent or
-            -- not an object)
-            select
-                N.*,
-                N.F_PAYLOAD:adjustment_id as F_ADJUSTMENT_ID,
-                N.F_PAYLOAD:product_id as F_PRODUCT_ID,
-                N.F_PAYLOAD:product_name as F_PRODUCT_NAME,
-                N.F_PAYLOAD:product_category as F_PRODUCT_CATEGORY,
-                N.F_PAYLOAD:warehouse_location as F_WAREHOUSE_LOCATION,
-                N.F_PAYLOAD:adjustment_type as F_ADJUSTMENT_TYPE,
-                N.F_PAYLOAD:quantity_change as F_QUANTITY_CHANGE,
-                N.F_PAYLOAD:reason as F_REASON
-            from NEW_ROWS as N
-        ),
-
-        TYPED as (
             -- the fields' values as SQL types, each cast or test written once (see TASK_RAW_TO_STAGING_ORDERS)
             select
-                F.*,
-                iff(is_varchar(F.F_EVENT_ID), F.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
-                iff(is_varchar(F.F_EVENT_TYPE), F.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
-                iff(is_varchar(F.F_EVENT_TIMESTAMP), F.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
-                is_object(F.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                N.*,
+                iff(is_varchar(N.F_EVENT_ID), N.F_EVENT_ID::varchar, null) as PARSED_EVENT_ID,
+                iff(is_varchar(N.F_EVENT_TYPE), N.F_EVENT_TYPE::varchar, null) as PARSED_EVENT_TYPE,
+                iff(is_varchar(N.F_EVENT_TIMESTAMP), N.F_EVENT_TIMESTAMP::varchar, null) as EVENT_TIMESTAMP_TEXT,
+                is_object(N.F_PAYLOAD) as IS_PAYLOAD_OBJECT,
+                iff(is_varchar(N.F_SOURCE), N.F_SOURCE::varchar, null) as S_SOURCE,
+                iff(is_varchar(N.F_ADJUSTMENT_ID), N.F_ADJUSTMENT_ID::varchar, null) as S_ADJUSTMENT_ID,
+                iff(is_varchar(N.F_PRODUCT_ID), N.F_PRODUCT_ID::varchar, null) as S_PRODUCT_ID,
+                iff(is_varchar(N.F_PRODUCT_NAME), N.F_PRODUCT_NAME::varchar, null) as S_PRODUCT_NAME,
+                iff(is_varchar(N.F_PRODUCT_CATEGORY), N.F_PRODUCT_CATEGORY::varchar, null) as S_PRODUCT_CATEGORY,
+                iff(is_varchar(N.F_WAREHOUSE_LOCATION), N.F_WAREHOUSE_LOCATION::varchar, null) as S_WAREHOUSE_LOCATION,
+                iff(is_varchar(N.F_ADJUSTMENT_TYPE), N.F_ADJUSTMENT_TYPE::varchar, null) as S_ADJUSTMENT_TYPE,
+                iff(is_varchar(N.F_REASON), N.F_REASON::varchar, null) as S_REASON,
                 iff(
-                    typeof(F.F_QUANTITY_CHANGE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), F.F_QUANTITY_CHANGE::float, null
+                    typeof(N.F_QUANTITY_CHANGE) in ('INTEGER', 'DECIMAL', 'DOUBLE'), N.F_QUANTITY_CHANGE::float, null
                 ) as N_QUANTITY_CHANGE
-            from FIELDS as F
+            from NEW_ROWS as N
         ),
 
         PARSED as (
@@ -642,7 +692,7 @@ as
                     )::timestamp_ntz,
                     null
                 ) as EVENT_TIMESTAMP_UTC
-            from TYPED as T
+            from FIELDS as T
         ),
 
         CHECKED as (
@@ -666,53 +716,52 @@ as
                         then 'missing field payload.adjustment_type'
                     when P.IS_PAYLOAD_OBJECT and P.F_QUANTITY_CHANGE is null
                         then 'missing field payload.quantity_change'
-                    when not is_varchar(P.F_EVENT_ID) then 'event_id must be a string'
+                    when P.PARSED_EVENT_ID is null then 'event_id must be a string'
                     when P.EVENT_TIMESTAMP_TEXT is null then 'event_timestamp must be a string'
-                    when P.F_SOURCE is not null and not is_varchar(P.F_SOURCE) then 'source must be a string'
+                    when P.F_SOURCE is not null and P.S_SOURCE is null then 'source must be a string'
                     when not P.IS_PAYLOAD_OBJECT then 'payload must be an object'
                     when P.PARSED_EVENT_ID = '' then 'event_id must not be empty'
                     when P.EVENT_TIMESTAMP_UTC is null then 'event_timestamp is not an ISO-8601 date-time'
                     -- depth 2: the payload's properties - types, then enums, then minLength
-                    when not is_varchar(P.F_PRODUCT_ID) then 'payload.product_id must be a string'
-                    when not is_varchar(P.F_PRODUCT_NAME) then 'payload.product_name must be a string'
-                    when not is_varchar(P.F_ADJUSTMENT_ID) then 'payload.adjustment_id must be a string'
-                    when not is_varchar(P.F_WAREHOUSE_LOCATION) then 'payload.warehouse_location must be a string'
-                    when typeof(P.F_QUANTITY_CHANGE) not in ('INTEGER', 'DECIMAL', 'DOUBLE')
-                        then 'payload.quantity_change must be an integer'
+                    when P.S_PRODUCT_ID is null then 'payload.product_id must be a string'
+                    when P.S_PRODUCT_NAME is null then 'payload.product_name must be a string'
+                    when P.S_ADJUSTMENT_ID is null then 'payload.adjustment_id must be a string'
+                    when P.S_WAREHOUSE_LOCATION is null then 'payload.warehouse_location must be a string'
+                    when P.N_QUANTITY_CHANGE is null then 'payload.quantity_change must be an integer'
                     -- N_QUANTITY_CHANGE is read only below its field's type rule (just above)
                     when P.N_QUANTITY_CHANGE <> floor(P.N_QUANTITY_CHANGE)
                         then 'payload.quantity_change must be an integer'
-                    when P.F_REASON is not null and not is_varchar(P.F_REASON) then 'payload.reason must be a string'
+                    when P.F_REASON is not null and P.S_REASON is null then 'payload.reason must be a string'
                     when
-                        not (
-                            is_varchar(P.F_PRODUCT_CATEGORY)
-                            and P.F_PRODUCT_CATEGORY::varchar in (
+                        not coalesce(
+                            P.S_PRODUCT_CATEGORY in (
                                 'Rouge', 'Blanc', 'Rosé', 'Champagne', 'Effervescent', 'Liquoreux', 'Spiritueux'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.product_category'
                     when
-                        not (
-                            is_varchar(P.F_ADJUSTMENT_TYPE)
-                            and P.F_ADJUSTMENT_TYPE::varchar in (
+                        not coalesce(
+                            P.S_ADJUSTMENT_TYPE in (
                                 'restock', 'sale', 'return', 'breakage', 'correction'
-                            )
+                            ),
+                            false
                         )
                         then 'unknown payload.adjustment_type'
-                    when P.F_PRODUCT_ID::varchar = '' then 'payload.product_id must not be empty'
-                    when P.F_PRODUCT_NAME::varchar = '' then 'payload.product_name must not be empty'
-                    when P.F_ADJUSTMENT_ID::varchar = '' then 'payload.adjustment_id must not be empty'
-                    when P.F_WAREHOUSE_LOCATION::varchar = '' then 'payload.warehouse_location must not be empty'
+                    when P.S_PRODUCT_ID = '' then 'payload.product_id must not be empty'
+                    when P.S_PRODUCT_NAME = '' then 'payload.product_name must not be empty'
+                    when P.S_ADJUSTMENT_ID = '' then 'payload.adjustment_id must not be empty'
+                    when P.S_WAREHOUSE_LOCATION = '' then 'payload.warehouse_location must not be empty'
                     -- the rules the schema states in prose
                     when P.N_QUANTITY_CHANGE = 0 then 'payload.quantity_change must not be 0'
                     when
-                        P.F_ADJUSTMENT_TYPE::varchar in ('restock', 'return')
+                        P.S_ADJUSTMENT_TYPE in ('restock', 'return')
                         and P.N_QUANTITY_CHANGE < 0
-                        then 'payload.quantity_change must be > 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
+                        then 'payload.quantity_change must be > 0 for a ' || P.S_ADJUSTMENT_TYPE
                     when
-                        P.F_ADJUSTMENT_TYPE::varchar in ('sale', 'breakage')
+                        P.S_ADJUSTMENT_TYPE in ('sale', 'breakage')
                         and P.N_QUANTITY_CHANGE > 0
-                        then 'payload.quantity_change must be < 0 for a ' || P.F_ADJUSTMENT_TYPE::varchar
+                        then 'payload.quantity_change must be < 0 for a ' || P.S_ADJUSTMENT_TYPE
                     -- storage guard, beyond the contract: a value QUANTITY_CHANGE cannot hold would make the task
                     -- fail
                     when abs(P.N_QUANTITY_CHANGE) >= 1e18 then 'payload.quantity_change is out of range'
@@ -727,9 +776,9 @@ as
                 -- a string as text, anything else as JSON
                 case C.INVALID_RULE
                     when 'unknown payload.product_category'
-                        then iff(is_varchar(C.F_PRODUCT_CATEGORY), C.F_PRODUCT_CATEGORY::varchar, null)
+                        then C.S_PRODUCT_CATEGORY
                     when 'unknown payload.adjustment_type'
-                        then iff(is_varchar(C.F_ADJUSTMENT_TYPE), C.F_ADJUSTMENT_TYPE::varchar, null)
+                        then C.S_ADJUSTMENT_TYPE
                 end as INVALID_STRING,
                 case C.INVALID_RULE
                     when 'unknown payload.product_category' then to_json(C.F_PRODUCT_CATEGORY)
@@ -788,6 +837,20 @@ as
             RAW_ID, EVENT_ID, ADJUSTMENT_ID, PRODUCT_ID, PRODUCT_NAME, PRODUCT_CATEGORY, WAREHOUSE_LOCATION,
             ADJUSTMENT_TYPE, QUANTITY_CHANGE, REASON, EVENT_TIMESTAMP, EVENT_SOURCE, INGESTION_TIMESTAMP, STAGED_AT
         )
+        with BATCH as (
+            -- the batch's watermark (see statement 1): older rows of the target are not looked at
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ALREADY_COPIED as (
+            -- rows copied by an earlier run (only a stream recreated with SHOW_INITIAL_ROWS returns them again)
+            select S.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S
+            inner join BATCH as W on S.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        )
+
         select
             L.RAW_ID,
             L.EVENT_ID,
@@ -807,20 +870,31 @@ as
             convert_timezone('UTC', current_timestamp())::timestamp_ntz as STAGED_AT
         from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as R
         inner join CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-            on R.RAW_ID = L.RAW_ID
+            on R.RAW_ID = L.RAW_ID and R.INGESTION_TIMESTAMP = L.INGESTION_TIMESTAMP
         where
             R.METADATA$ACTION = 'INSERT'
             and L.ROUTED_BY = 'TASK_RAW_TO_STAGING_INVENTORY'
             and L.ROUTED_TO = 'STG_INVENTORY_ADJUSTMENTS'
-            and not exists (
-                select 1 from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S
-                where S.RAW_ID = R.RAW_ID
-            );
+            and R.RAW_ID not in (select C.RAW_ID from ALREADY_COPIED as C);
 
         -- 3. Invalid adjustments and duplicates -> REJECTED_EVENTS.
         insert into CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS (
             RAW_ID, RAW_MESSAGE, EVENT_ID, EVENT_TYPE, REJECT_REASON, REJECTED_BY, INGESTION_TIMESTAMP, REJECTED_AT
         )
+        with BATCH as (
+            -- the batch's watermark (see statement 1): older rows of the target are not looked at
+            select min(B.INGESTION_TIMESTAMP) as FIRST_INGESTED
+            from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as B
+            where B.METADATA$ACTION = 'INSERT'
+        ),
+
+        ALREADY_COPIED as (
+            -- rows copied by an earlier run (only a stream recreated with SHOW_INITIAL_ROWS returns them again)
+            select J.RAW_ID
+            from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as J
+            inner join BATCH as W on J.INGESTION_TIMESTAMP >= W.FIRST_INGESTED
+        )
+
         select
             L.RAW_ID,
             R.RAW_MESSAGE,
@@ -832,15 +906,12 @@ as
             convert_timezone('UTC', current_timestamp())::timestamp_ntz as REJECTED_AT
         from CAVES_ALBERT_DB.RAW_DATA.STREAM_RAW_INVENTORY as R
         inner join CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
-            on R.RAW_ID = L.RAW_ID
+            on R.RAW_ID = L.RAW_ID and R.INGESTION_TIMESTAMP = L.INGESTION_TIMESTAMP
         where
             R.METADATA$ACTION = 'INSERT'
             and L.ROUTED_BY = 'TASK_RAW_TO_STAGING_INVENTORY'
             and L.ROUTED_TO = 'REJECTED_EVENTS'
-            and not exists (
-                select 1 from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as J
-                where J.RAW_ID = R.RAW_ID
-            );
+            and R.RAW_ID not in (select C.RAW_ID from ALREADY_COPIED as C);
 
         commit;
     exception
@@ -878,10 +949,8 @@ as
         from CAVES_ALBERT_DB.STAGING.STREAM_STG_INVENTORY as S
         where
             S.METADATA$ACTION = 'INSERT'
-            and not exists (
-                select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H
-                where H.ADJUSTMENT_ID = S.ADJUSTMENT_ID
-            )
+            -- insert if missing (first wins): a set-based anti-join by ADJUSTMENT_ID
+            and S.ADJUSTMENT_ID not in (select H.ADJUSTMENT_ID from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H)
         qualify row_number() over (
             partition by S.ADJUSTMENT_ID order by S.EVENT_TIMESTAMP, S.INGESTION_TIMESTAMP, S.EVENT_ID
         ) = 1;
@@ -904,25 +973,53 @@ as
 
         merge into CAVES_ALBERT_DB.PRODUCTION.INVENTORY_CURRENT as T
         using (
+            with TOUCHED as (
+                -- the products this run's new adjustments touch
+                select distinct C.PRODUCT_ID
+                from CAVES_ALBERT_DB.PRODUCTION.STREAM_INVENTORY_HISTORY as C
+                where C.METADATA$ACTION = 'INSERT'
+            ),
+
+            HISTORY as (
+                select H.*
+                from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H
+                inner join TOUCHED as P on H.PRODUCT_ID = P.PRODUCT_ID
+            ),
+
+            STOCK as (
+                -- each touched product's stock, recomputed from its whole history by one GROUP BY
+                select
+                    Y.PRODUCT_ID,
+                    sum(Y.QUANTITY_CHANGE) as CURRENT_STOCK_LEVEL,
+                    count(*) as ADJUSTMENT_COUNT,
+                    max(Y.EVENT_TIMESTAMP) as LAST_ADJUSTMENT_AT
+                from HISTORY as Y
+                group by Y.PRODUCT_ID
+            ),
+
+            LATEST as (
+                -- descriptive columns come from the latest adjustment of the product
+                select
+                    Y.PRODUCT_ID,
+                    Y.PRODUCT_NAME,
+                    Y.PRODUCT_CATEGORY,
+                    Y.WAREHOUSE_LOCATION
+                from HISTORY as Y
+                qualify row_number() over (
+                    partition by Y.PRODUCT_ID order by Y.EVENT_TIMESTAMP desc, Y.ADJUSTMENT_ID desc
+                ) = 1
+            )
+
             select
-                H.PRODUCT_ID,
-                H.PRODUCT_NAME,
-                H.PRODUCT_CATEGORY,
-                H.WAREHOUSE_LOCATION,
-                sum(H.QUANTITY_CHANGE) over (partition by H.PRODUCT_ID) as CURRENT_STOCK_LEVEL,
-                count(*) over (partition by H.PRODUCT_ID) as ADJUSTMENT_COUNT,
-                max(H.EVENT_TIMESTAMP) over (partition by H.PRODUCT_ID) as LAST_ADJUSTMENT_AT
-            from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H
-            where
-                H.PRODUCT_ID in (
-                    select C.PRODUCT_ID
-                    from CAVES_ALBERT_DB.PRODUCTION.STREAM_INVENTORY_HISTORY as C
-                    where C.METADATA$ACTION = 'INSERT'
-                )
-            -- descriptive columns come from the latest adjustment of the product
-            qualify row_number() over (
-                partition by H.PRODUCT_ID order by H.EVENT_TIMESTAMP desc, H.ADJUSTMENT_ID desc
-            ) = 1
+                K.PRODUCT_ID,
+                D.PRODUCT_NAME,
+                D.PRODUCT_CATEGORY,
+                D.WAREHOUSE_LOCATION,
+                K.CURRENT_STOCK_LEVEL,
+                K.ADJUSTMENT_COUNT,
+                K.LAST_ADJUSTMENT_AT
+            from STOCK as K
+            inner join LATEST as D on K.PRODUCT_ID = D.PRODUCT_ID
         ) as S
             on T.PRODUCT_ID = S.PRODUCT_ID
         when matched then

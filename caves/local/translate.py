@@ -32,6 +32,7 @@ from . import flatten, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
+from .optimize import optimize
 from .streams import has_data_variable, stream_has_data_sql, stream_read_sql, table_as_of_sql
 from .transforms import Context
 
@@ -386,6 +387,7 @@ class Translator:
         tree = self.rewrite_expressions(tree)
         for post in transforms.POST_NODE_TRANSFORMS:
             tree = post(tree)
+        tree = optimize(tree)  # caves/local/optimize.py: result-preserving rewrites for DuckDB
 
         # A MERGE reports its inserted/updated/deleted counts (and, on a table whose updates are
         # captured, which rows it touched).
