@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import snowflake.connector
 
 from .server import RunningServer, running_server
 
@@ -85,11 +86,9 @@ def test_snowflake_cli(server: RunningServer, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(DBT is None, reason="dbt is not installed (set CAVES_DBT to its path to run this test)")
-def test_dbt_debug(server: RunningServer, tmp_path: Path) -> None:
-    """``dbt debug``: dbt-snowflake logs in and runs its connection check through the wire server.
-
-    ``dbt seed`` / ``run`` / ``test`` stop at dbt's ``show objects in <schema>``, whose output the engine lacks two
-    columns of (``is_dynamic``, ``is_iceberg``): an engine gap, recorded in docs/ARCHITECTURE.md."""
+def test_dbt_debug_seed_run_test(server: RunningServer, tmp_path: Path) -> None:
+    """``dbt debug``, then ``seed``, ``run`` and ``test`` on a small project: dbt-snowflake logs in, reads
+    ``show objects`` (kind, is_dynamic, is_iceberg), loads a CSV, builds a view on it and runs two data tests."""
     dbt = str(DBT)
     (tmp_path / "dbt_project.yml").write_text(
         'name: caves_local\nversion: "1.0"\nprofile: caves_local\n', encoding="utf-8"
@@ -103,4 +102,19 @@ def test_dbt_debug(server: RunningServer, tmp_path: Path) -> None:
     )
     out = run([dbt, "debug", "--profiles-dir", str(tmp_path), "--project-dir", str(tmp_path)], cwd=tmp_path).stdout
     assert "Connection test: [OK connection ok]" in out.replace("\x1b[32m", "").replace("\x1b[0m", "")
+    with snowflake.connector.connect(**server.account()) as conn:
+        conn.cursor().execute("create database if not exists DBT_DB")  # dbt creates the schema, not the database
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "wines.csv").write_text("id,name,price\n1,Chablis,20.5\n2,Margaux,80\n3,Sancerre,25\n")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "expensive_wines.sql").write_text(
+        "select id, name, price from {{ ref('wines') }} where price > 24"
+    )
+    (tmp_path / "models" / "schema.yml").write_text(
+        "version: 2\nmodels:\n  - name: expensive_wines\n    columns:\n      - name: id\n"
+        "        tests: [unique, not_null]\n"
+    )
+    for command, passed in (("seed", "PASS=1"), ("run", "PASS=1"), ("test", "PASS=2")):
+        done = run([dbt, command, "--profiles-dir", str(tmp_path), "--project-dir", str(tmp_path)], cwd=tmp_path)
+        assert passed in done.stdout and "ERROR=0" in done.stdout, done.stdout[-2000:]
     assert server.server_errors() == []
