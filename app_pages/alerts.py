@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from caves.i18n import code_label
-from caves.services import alerts_service, cache
+from caves.services import alerts_service
 from caves.services import format as fmt
 from caves.services.admin_service import AdminService
 from caves.services.dashboard_service import KpiTile
-from components import tables
+from components import cache, tables
 from components.context import lang, t, viewer
 from components.feedback import error_box
 from components.kpi import kpi_row

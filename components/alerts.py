@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from caves.services import cache
+from components import cache
 from components.context import t
 
 log = logging.getLogger("caves.console")

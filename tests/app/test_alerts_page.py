@@ -20,8 +20,9 @@ from caves import taskctl
 from caves.deploy import deploy
 from caves.ingest import Message, load_batch
 from caves.local.scheduler import run_until_idle
-from caves.services import alerts_service, cache
+from caves.services import alerts_service
 from caves.warehouse.local import LocalWarehouse
+from components import cache
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT_S = 60
