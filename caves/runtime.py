@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .local import Engine
 from .local.scheduler import Scheduler, run_until_idle
+from .objects import load_statements
 from .settings import LocalSettings, default_db_path
 from .shop import ShopError, ShopFeed, ShopRecord, open_shop, raw_event_count, read_shop
 from .simulate import SimConfig
@@ -42,6 +43,14 @@ def _utc_now() -> dt.datetime:
 class SeedReport:
     messages: int = 0
     seconds: float = 0.0
+
+
+def check_alerts_now(warehouse: LocalWarehouse) -> None:
+    """A console that starts checks at once: each alert of deploy_sql/ runs now (EXECUTE ALERT) instead of after
+    its first interval counted from the resume (an hourly stock-out check would stay silent for an hour)."""
+    for statement in load_statements():
+        if statement.kind == "alert":
+            warehouse.execute(f"EXECUTE ALERT {statement.name}")  # a name of deploy_sql/, not user input
 
 
 class LocalRuntime:
@@ -110,6 +119,8 @@ class LocalRuntime:
         self.simulated_messages = self.feed.delivered
         progress(0.65, "Exécution du pipeline RAW → STAGING → PRODUCTION…")
         run_until_idle(self.engine)
+        progress(0.9, "Premier contrôle des alertes…")
+        check_alerts_now(self.warehouse)
         report.seconds = time.perf_counter() - started
         progress(1.0, "Entrepôt prêt.")
         return report

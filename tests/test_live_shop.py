@@ -326,3 +326,18 @@ def test_settings_refuse_a_flat_live_rate_and_odd_demo_factors(tmp_path, local, 
     path.write_text(yaml.safe_dump({"local": local}), encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         load_settings(path)
+
+
+def test_the_console_checks_its_alerts_when_it_starts(live_run):
+    """Start-up runs each alert once (EXECUTE ALERT) instead of an interval after its resume: the simulator's
+    discontinued wines are out of stock, so the hourly stock-out alert has fired before anyone opens the page,
+    and the clean shop raises no other alert."""
+    runtime = live_run[0]
+    runs = runtime.warehouse.query(
+        "select NAME, STATE from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.ALERT_HISTORY()) "
+        "where SCHEDULED_FROM = 'EXECUTE ALERT'"
+    )
+    states = dict(zip(runs["NAME"], runs["STATE"], strict=True))
+    assert len(runs) == len(states) == 7
+    assert states.pop("ALERT_STOCKOUT") == "TRIGGERED"
+    assert set(states.values()) == {"CONDITION_FALSE"}

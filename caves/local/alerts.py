@@ -36,7 +36,7 @@ import duckdb
 from ..alerting import AlertDef, parse_create_alert
 from ..objects import ObjectSyntaxError
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .names import INTERNAL_SCHEMA, ObjectName, quote, resolve, split_name
+from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
 from .taskruns import run_body
 from .tasks import latest_due, next_run_time, parse_schedule
@@ -368,13 +368,6 @@ def _is_database(session: Session, name: str) -> bool:
     return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
 
 
-def _like(value: str, pattern: str | None) -> bool:
-    if not pattern:
-        return True
-    regex = "^" + re.escape(pattern.replace("''", "'")).replace("%", ".*").replace("_", ".") + "$"
-    return re.match(regex, value, re.I) is not None
-
-
 def _show(session: Session, text: str) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
@@ -418,7 +411,7 @@ def show_alerts(
         for r in rows
         if (not database or r[2] == database)
         and (not schema or r[3] == schema)
-        and _like(r[1], like)
+        and like_matches(r[1], like)
         and (not starts or r[1].startswith(starts))
     ]
     return Result.of(SHOW_ALERTS_COLUMNS, out)
