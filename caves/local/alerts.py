@@ -25,9 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import re
-import socket
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +36,7 @@ from ..objects import ObjectSyntaxError
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
-from .taskruns import run_body
+from .taskruns import owner_alive, owner_token, run_body
 from .tasks import latest_due, next_run_time, parse_schedule
 
 if TYPE_CHECKING:
@@ -145,23 +143,6 @@ def _macros(text: str) -> str:
 
 def _ok(text: str = "Statement executed successfully.") -> Result:
     return Result.message(text)
-
-
-def _owner_token() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _owner_alive(token: str | None) -> bool:
-    if not token:
-        return False
-    host, _, pid = token.rpartition(":")
-    if host != socket.gethostname():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except (OSError, ValueError):
-        return False
-    return True
 
 
 # --- the alert catalog --------------------------------------------------------------------------------
@@ -511,7 +492,7 @@ def _claim(session: Session, row: dict[str, Any], values: dict[str, Any]) -> boo
             [row["ID"]],
         ).fetchall()
         for run_id, owner in running:
-            if _owner_alive(owner):
+            if owner_alive(owner):
                 return False
             cur.execute(
                 f"UPDATE {_S}.ALERT_HISTORY SET STATE = 'CANCELLED', COMPLETED_TIME = ?, "
@@ -547,7 +528,7 @@ def run_alert(
         started = dict(
             RUN_ID=run_id, ALERT_ID=row["ID"], NAME=name.name, DATABASE_NAME=name.database, SCHEMA_NAME=name.schema,
             CONDITION=row["CONDITION"], CONDITION_QUERY_ID=condition_id, ACTION=row["ACTION"], STATE="EXECUTING",
-            SCHEDULED_TIME=scheduled_time, SCHEDULED_FROM=scheduled_from, RUNNING_OWNER=_owner_token(),
+            SCHEDULED_TIME=scheduled_time, SCHEDULED_FROM=scheduled_from, RUNNING_OWNER=owner_token(),
         )  # fmt: skip
         claimed = _claim(control, row, started)
         if not claimed:

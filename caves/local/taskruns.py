@@ -37,11 +37,13 @@ class RunOutcome:
     error: str | None = None
 
 
-def _owner_token() -> str:
+def owner_token() -> str:
+    """Who runs a graph (or an alert): this host and process."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _owner_alive(token: str | None) -> bool:
+def owner_alive(token: str | None) -> bool:
+    """Whether the process that claimed a run still lives (another host: assumed alive)."""
     if not token:
         return False
     host, _, pid = token.rpartition(":")
@@ -128,10 +130,10 @@ def run_graph(
 
 def _claim_graph(session: Session, root: Task) -> bool:
     """No overlapping runs of a graph (§2.2), across processes: a run marker with its owner's pid."""
-    token = _owner_token()
+    token = owner_token()
     with session.engine.write_lock, session.cursor() as cur:
         current = cur.execute(f"SELECT RUNNING_OWNER FROM {_S}.GRAPH_RUNS WHERE ROOT_ID = ?", [root.id]).fetchone()
-        if current is not None and current[0] and _owner_alive(current[0]):
+        if current is not None and current[0] and owner_alive(current[0]):
             return False
         if current is not None and current[0]:
             # The previous owner died mid-run (e.g. SIGKILL): its EXECUTING rows will never finish.

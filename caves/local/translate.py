@@ -102,6 +102,14 @@ def _constant_identifier(table: exp.Table) -> exp.Table:
     return new  # the caller replaces the IDENTIFIER(...) reference with the storage table it maps ``new`` to
 
 
+def _changes_information(changes: exp.Changes) -> str:
+    """CHANGES(INFORMATION => DEFAULT | APPEND_ONLY); DEFAULT when not given."""
+    information = changes.text("information").upper() or "DEFAULT"
+    if information not in {"DEFAULT", "APPEND_ONLY"}:
+        raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+    return information
+
+
 def _table_parts(table: exp.Table) -> list[str]:
     return [p.name for p in (table.args.get("catalog"), table.args.get("db"), table.this) if p is not None]
 
@@ -208,9 +216,7 @@ class Translator:
                 f"CHANGES AT(STREAM => '{stream_name.name}'): the stream is on {stream.source.fqn}, not {name.fqn}.",
                 errno=2203,
             )
-        information = changes.text("information").upper() or "DEFAULT"
-        if information not in {"DEFAULT", "APPEND_ONLY"}:
-            raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+        information = _changes_information(changes)
         if information == "DEFAULT" and stream.mode == "APPEND_ONLY":
             # The change log of an append-only stream's table records inserts only: the net change of
             # updates and deletes is not there to read.
@@ -231,9 +237,7 @@ class Translator:
                 f"Change tracking is not enabled or has been missing for the time range requested on table '{name.fqn}'.",
                 errno=2203,
             )
-        information = changes.text("information").upper() or "DEFAULT"
-        if information not in {"DEFAULT", "APPEND_ONLY"}:
-            raise SnowflakeError(f"CHANGES: INFORMATION must be DEFAULT or APPEND_ONLY, not {information}.", errno=1003)
+        information = _changes_information(changes)
         if information == "DEFAULT" and info.capture != "all":
             raise UnsupportedStatement("CHANGES(INFORMATION => DEFAULT) on a table whose streams are all append-only")
         bounds = {}
