@@ -328,15 +328,19 @@ def test_settings_refuse_a_flat_live_rate_and_odd_demo_factors(tmp_path, local, 
         load_settings(path)
 
 
-def test_the_console_checks_its_alerts_when_it_starts(live_run):
+def test_the_console_checks_its_alerts_when_it_starts(tmp_path):
     """Start-up runs each alert once (EXECUTE ALERT) instead of an interval after its resume: the simulator's
     discontinued wines are out of stock, so the hourly stock-out alert has fired before anyone opens the page,
     and the clean shop raises no other alert."""
-    runtime = live_run[0]
-    runs = runtime.warehouse.query(
-        "select NAME, STATE from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.ALERT_HISTORY()) "
-        "where SCHEDULED_FROM = 'EXECUTE ALERT'"
-    )
+    runtime = LocalRuntime(str(tmp_path / "w.duckdb"), LocalSettings(seed_days=30, seed_orders_per_day=60, live=False))
+    try:
+        runtime.prepare()
+        runs = runtime.warehouse.query(
+            "select NAME, STATE from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.ALERT_HISTORY()) "
+            "where SCHEDULED_FROM = 'EXECUTE ALERT'"
+        )
+    finally:
+        runtime.close()
     states = dict(zip(runs["NAME"], runs["STATE"], strict=True))
     assert len(runs) == len(states) == 7
     assert states.pop("ALERT_STOCKOUT") == "TRIGGERED"
