@@ -16,7 +16,8 @@
 -- (README, "Alerts"); until then the actions are ACTION_FAILED in ALERT_HISTORY but the rows are logged first.
 -- Thresholds: the defaults are written in the views (coalesce(..., default)); a row of OPS.ALERT_SETTINGS
 -- overrides one without a deployment, e.g.
---   insert into CAVES_ALBERT_DB.OPS.ALERT_SETTINGS (SETTING_NAME, SETTING_VALUE) values ('STREAM_BACKLOG_SECONDS', 900);
+--   insert into CAVES_ALBERT_DB.OPS.ALERT_SETTINGS (SETTING_NAME, SETTING_VALUE)
+--   values ('STREAM_BACKLOG_SECONDS', 900);
 -- LATENCY_WARNING_SECONDS 120, LATENCY_STALE_SECONDS 300 (config/caves.yaml's pipeline defaults),
 -- STREAM_BACKLOG_SECONDS 600, REJECTED_RATE_PCT 5 (of the last hour's messages, at least REJECTED_MIN_MESSAGES 20),
 -- STOCKOUT_FORECAST_DAYS 5, RESTOCK_LEAD_DAYS 7, MAX_DISCOUNT_PCT 15 (the simulator's largest discount),
@@ -29,7 +30,8 @@
 -- and the deploy planner suspends the started alerts before replacing them and resumes them afterwards.
 
 create table if not exists CAVES_ALBERT_DB.OPS.ALERT_SETTINGS (
-    SETTING_NAME varchar not null comment 'A threshold of the alerts that overrides its default, e.g. LATENCY_STALE_SECONDS',
+    SETTING_NAME varchar not null
+    comment 'A threshold of the alerts that overrides its default, e.g. LATENCY_STALE_SECONDS',
     SETTING_VALUE number(18, 4) not null,
     DESCRIPTION varchar,
     UPDATED_AT timestamp_ntz not null default convert_timezone('UTC', current_timestamp())::timestamp_ntz
@@ -73,7 +75,8 @@ with CLOCK as (
 
 SETTINGS as (
     select
-        coalesce(max(iff(SETTING_NAME = 'LATENCY_WARNING_SECONDS', SETTING_VALUE, null)), 120) as LATENCY_WARNING_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'LATENCY_WARNING_SECONDS', SETTING_VALUE, null)), 120)
+            as LATENCY_WARNING_SECONDS,
         coalesce(max(iff(SETTING_NAME = 'LATENCY_STALE_SECONDS', SETTING_VALUE, null)), 300) as LATENCY_STALE_SECONDS,
         coalesce(max(iff(SETTING_NAME = 'STREAM_BACKLOG_SECONDS', SETTING_VALUE, null)), 600) as STREAM_BACKLOG_SECONDS,
         coalesce(max(iff(SETTING_NAME = 'REJECTED_RATE_PCT', SETTING_VALUE, null)), 5) as REJECTED_RATE_PCT,
@@ -90,7 +93,11 @@ BACKLOG as (
         R.INGESTION_TIMESTAMP as PENDING_SINCE,
         R.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM as R
-    where not exists (select 1 from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L where L.RAW_ID = R.RAW_ID)
+    where
+        not exists (
+            select 1 from CAVES_ALBERT_DB.STAGING.EVENT_ROUTING_LOG as L
+            where L.RAW_ID = R.RAW_ID
+        )
     union all
     select
         'STREAM_STG_ORDERS' as STREAM_NAME,
@@ -98,15 +105,16 @@ BACKLOG as (
         S.STAGED_AT as PENDING_SINCE,
         S.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S
-    where not exists (
-        select 1 from CAVES_ALBERT_DB.PRODUCTION.ORDERS as O
-        where
-            O.ORDER_ID = S.ORDER_ID
-            and (
-                O.LAST_EVENT_TIMESTAMP > S.EVENT_TIMESTAMP
-                or (O.LAST_EVENT_TIMESTAMP = S.EVENT_TIMESTAMP and O.LAST_EVENT_ID >= S.EVENT_ID)
-            )
-    )
+    where
+        not exists (
+            select 1 from CAVES_ALBERT_DB.PRODUCTION.ORDERS as O
+            where
+                O.ORDER_ID = S.ORDER_ID
+                and (
+                    O.LAST_EVENT_TIMESTAMP > S.EVENT_TIMESTAMP
+                    or (O.LAST_EVENT_TIMESTAMP = S.EVENT_TIMESTAMP and O.LAST_EVENT_ID >= S.EVENT_ID)
+                )
+        )
     union all
     select
         'STREAM_STG_INVENTORY' as STREAM_NAME,
@@ -114,9 +122,11 @@ BACKLOG as (
         S.STAGED_AT as PENDING_SINCE,
         S.INGESTION_TIMESTAMP
     from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S
-    where not exists (
-        select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H where H.ADJUSTMENT_ID = S.ADJUSTMENT_ID
-    )
+    where
+        not exists (
+            select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_HISTORY as H
+            where H.ADJUSTMENT_ID = S.ADJUSTMENT_ID
+        )
     union all
     select
         'STREAM_INVENTORY_HISTORY' as STREAM_NAME,
@@ -144,9 +154,18 @@ UNACCOUNTED as (
     where
         R.INGESTION_TIMESTAMP
         >= (select dateadd(day, -7, max(M.INGESTION_TIMESTAMP)) from CAVES_ALBERT_DB.RAW_DATA.RAW_EVENTS_STREAM as M)
-        and not exists (select 1 from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S where S.RAW_ID = R.RAW_ID)
-        and not exists (select 1 from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S where S.RAW_ID = R.RAW_ID)
-        and not exists (select 1 from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as S where S.RAW_ID = R.RAW_ID)
+        and not exists (
+            select 1 from CAVES_ALBERT_DB.STAGING.STG_ORDERS as S
+            where S.RAW_ID = R.RAW_ID
+        )
+        and not exists (
+            select 1 from CAVES_ALBERT_DB.STAGING.STG_INVENTORY_ADJUSTMENTS as S
+            where S.RAW_ID = R.RAW_ID
+        )
+        and not exists (
+            select 1 from CAVES_ALBERT_DB.STAGING.REJECTED_EVENTS as S
+            where S.RAW_ID = R.RAW_ID
+        )
 ),
 
 LAST_HOUR as (
@@ -267,7 +286,8 @@ with CLOCK as (
 SETTINGS as (
     select
         coalesce(max(iff(SETTING_NAME = 'MAX_DISCOUNT_PCT', SETTING_VALUE, null)), 15) as MAX_DISCOUNT_PCT,
-        coalesce(max(iff(SETTING_NAME = 'FUTURE_TOLERANCE_SECONDS', SETTING_VALUE, null)), 300) as FUTURE_TOLERANCE_SECONDS,
+        coalesce(max(iff(SETTING_NAME = 'FUTURE_TOLERANCE_SECONDS', SETTING_VALUE, null)), 300)
+            as FUTURE_TOLERANCE_SECONDS,
         coalesce(max(iff(SETTING_NAME = 'FRESHNESS_SECONDS', SETTING_VALUE, null)), 21600) as FRESHNESS_SECONDS
     from CAVES_ALBERT_DB.OPS.ALERT_SETTINGS
 ),
@@ -304,7 +324,11 @@ FOUND as (
         O.PRODUCT_ID as DETAIL,
         O.QUANTITY as MEASURED_VALUE
     from CAVES_ALBERT_DB.PRODUCTION.ORDERS as O
-    where not exists (select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_CURRENT as I where I.PRODUCT_ID = O.PRODUCT_ID)
+    where
+        not exists (
+            select 1 from CAVES_ALBERT_DB.PRODUCTION.INVENTORY_CURRENT as I
+            where I.PRODUCT_ID = O.PRODUCT_ID
+        )
     union all
     select
         'DQ_FUTURE_DATE' as CHECK_NAME,
@@ -440,195 +464,255 @@ alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_TASK_FAILURES suspend;
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_TASK_FAILURES
     schedule = '1 MINUTE'
     comment = 'A task failed or was auto-suspended since the last check'
-    if (exists (
-        select 1
+if (exists (
+    select 1
+    from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) as TH
+    where
+        TH.STATE in ('FAILED', 'FAILED_AND_AUTO_SUSPENDED')
+        and TH.COMPLETED_TIME
+        > coalesce(
+            SNOWFLAKE.ALERT.LAST_SUCCESSFUL_SCHEDULED_TIME(), dateadd(hour, -24, SNOWFLAKE.ALERT.SCHEDULED_TIME())
+        )
+        and TH.COMPLETED_TIME <= SNOWFLAKE.ALERT.SCHEDULED_TIME()
+))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_TASK_FAILURES' as ALERT_NAME,
+            iff(TH.STATE = 'FAILED_AND_AUTO_SUSPENDED', 'TASK_AUTO_SUSPENDED', 'TASK_FAILED') as CHECK_NAME,
+            'pipeline' as CATEGORY,
+            'critical' as SEVERITY,
+            'event' as KIND,
+            null as TABLE_NAME,
+            TH.NAME || ' @ ' || to_varchar(TH.SCHEDULED_TIME) as OBJECT_KEY,
+            left(TH.ERROR_MESSAGE, 500) as DETAIL,
+            null as MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
         from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) as TH
         where
             TH.STATE in ('FAILED', 'FAILED_AND_AUTO_SUSPENDED')
             and TH.COMPLETED_TIME
             > coalesce(
-                SNOWFLAKE.ALERT.LAST_SUCCESSFUL_SCHEDULED_TIME(), dateadd(hour, -24, SNOWFLAKE.ALERT.SCHEDULED_TIME())
+                SNOWFLAKE.ALERT.LAST_SUCCESSFUL_SCHEDULED_TIME(),
+                dateadd(hour, -24, SNOWFLAKE.ALERT.SCHEDULED_TIME())
             )
-            and TH.COMPLETED_TIME <= SNOWFLAKE.ALERT.SCHEDULED_TIME()
-    ))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_TASK_FAILURES',
-                iff(TH.STATE = 'FAILED_AND_AUTO_SUSPENDED', 'TASK_AUTO_SUSPENDED', 'TASK_FAILED'),
-                'pipeline',
-                'critical',
-                'event',
-                null,
-                TH.NAME || ' @ ' || to_varchar(TH.SCHEDULED_TIME),
-                left(TH.ERROR_MESSAGE, 500),
-                null,
-                convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from table(CAVES_ALBERT_DB.INFORMATION_SCHEMA.TASK_HISTORY(RESULT_LIMIT => 10000)) as TH
-            where
-                TH.STATE in ('FAILED', 'FAILED_AND_AUTO_SUSPENDED')
-                and TH.COMPLETED_TIME
-                > coalesce(
-                    SNOWFLAKE.ALERT.LAST_SUCCESSFUL_SCHEDULED_TIME(),
-                    dateadd(hour, -24, SNOWFLAKE.ALERT.SCHEDULED_TIME())
-                )
-                and TH.COMPLETED_TIME <= SNOWFLAKE.ALERT.SCHEDULED_TIME();
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: a pipeline task failed (ALERT_TASK_FAILURES). See the console, page Alertes.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+            and TH.COMPLETED_TIME <= SNOWFLAKE.ALERT.SCHEDULED_TIME();
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: a pipeline task failed (ALERT_TASK_FAILURES). See the console, page Alertes.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_PIPELINE_LATENCY suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_PIPELINE_LATENCY
     schedule = '5 MINUTE'
     comment = 'End-to-end latency above the stale threshold (ALERT_SETTINGS.LATENCY_STALE_SECONDS)'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS where CHECK_NAME = 'LATENCY_STALE'))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_PIPELINE_LATENCY', CHECK_NAME, 'pipeline', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
-            where CHECK_NAME = 'LATENCY_STALE';
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: the pipeline is stale (ALERT_PIPELINE_LATENCY). See the console, page Alertes.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (
+    select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+    where CHECK_NAME = 'LATENCY_STALE'
+))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_PIPELINE_LATENCY' as ALERT_NAME,
+            CHECK_NAME,
+            'pipeline' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+        where CHECK_NAME = 'LATENCY_STALE';
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: the pipeline is stale (ALERT_PIPELINE_LATENCY). See the console, page Alertes.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_STREAM_BACKLOG suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_STREAM_BACKLOG
     schedule = '5 MINUTE'
     comment = 'A stream has pending changes older than ALERT_SETTINGS.STREAM_BACKLOG_SECONDS'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS where CHECK_NAME = 'STREAM_BACKLOG'))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_STREAM_BACKLOG', CHECK_NAME, 'pipeline', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
-            where CHECK_NAME = 'STREAM_BACKLOG';
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: a stream is backing up (ALERT_STREAM_BACKLOG). See the console, page Alertes.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (
+    select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+    where CHECK_NAME = 'STREAM_BACKLOG'
+))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_STREAM_BACKLOG' as ALERT_NAME,
+            CHECK_NAME,
+            'pipeline' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+        where CHECK_NAME = 'STREAM_BACKLOG';
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: a stream is backing up (ALERT_STREAM_BACKLOG). See the console, page Alertes.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_RECONCILIATION suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_RECONCILIATION
     schedule = '5 MINUTE'
     comment = 'RAW rows in no landing table, older than ALERT_SETTINGS.LATENCY_WARNING_SECONDS'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS where CHECK_NAME = 'RECON_UNACCOUNTED'))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_RECONCILIATION', CHECK_NAME, 'pipeline', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
-            where CHECK_NAME = 'RECON_UNACCOUNTED';
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: RAW rows are unaccounted for (ALERT_RECONCILIATION). See the console.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (
+    select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+    where CHECK_NAME = 'RECON_UNACCOUNTED'
+))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_RECONCILIATION' as ALERT_NAME,
+            CHECK_NAME,
+            'pipeline' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+        where CHECK_NAME = 'RECON_UNACCOUNTED';
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: RAW rows are unaccounted for (ALERT_RECONCILIATION). See the console.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_REJECTED_RATE suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_REJECTED_RATE
     schedule = '5 MINUTE'
     comment = 'Rejected events above ALERT_SETTINGS.REJECTED_RATE_PCT of the last hour''s messages'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS where CHECK_NAME = 'REJECTED_RATE'))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_REJECTED_RATE', CHECK_NAME, 'pipeline', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
-            where CHECK_NAME = 'REJECTED_RATE';
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: many events are rejected (ALERT_REJECTED_RATE). See the console.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (
+    select 1 from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+    where CHECK_NAME = 'REJECTED_RATE'
+))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_REJECTED_RATE' as ALERT_NAME,
+            CHECK_NAME,
+            'pipeline' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.OPS.VW_PIPELINE_CHECKS
+        where CHECK_NAME = 'REJECTED_RATE';
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: many events are rejected (ALERT_REJECTED_RATE). See the console.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_STOCKOUT suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_STOCKOUT
     schedule = '60 MINUTE'
     comment = 'A wine out of stock, or running out within STOCKOUT_FORECAST_DAYS with no restock arriving'
-    if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_STOCK_CHECKS))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_STOCKOUT', CHECK_NAME, 'business', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.OPS.VW_STOCK_CHECKS;
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: wines are out of stock or running out (ALERT_STOCKOUT). See the console.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (select 1 from CAVES_ALBERT_DB.OPS.VW_STOCK_CHECKS))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_STOCKOUT' as ALERT_NAME,
+            CHECK_NAME,
+            'business' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.OPS.VW_STOCK_CHECKS;
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: wines are out of stock or running out (ALERT_STOCKOUT). See the console.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;
 
 alter alert if exists CAVES_ALBERT_DB.OPS.ALERT_DATA_QUALITY suspend;
 
 create or replace alert CAVES_ALBERT_DB.OPS.ALERT_DATA_QUALITY
     schedule = '60 MINUTE'
     comment = 'Data-quality checks on PRODUCTION (PRODUCTION.VW_DATA_QUALITY_CHECKS)'
-    if (exists (select 1 from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS))
-    then
-        begin
-            insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
-                ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
-                DETECTED_AT
-            )
-            select
-                'ALERT_DATA_QUALITY', CHECK_NAME, 'data_quality', SEVERITY, 'state', TABLE_NAME, OBJECT_KEY, DETAIL,
-                MEASURED_VALUE, convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz
-            from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS;
-            call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
-                SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
-                    'Les Caves d''Albert: data-quality checks failed (ALERT_DATA_QUALITY). See the console.'
-                ),
-                SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
-            );
-        end;
+if (exists (select 1 from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS))
+then
+    begin
+        insert into CAVES_ALBERT_DB.OPS.ALERT_LOG (
+            ALERT_NAME, CHECK_NAME, CATEGORY, SEVERITY, KIND, TABLE_NAME, OBJECT_KEY, DETAIL, MEASURED_VALUE,
+            DETECTED_AT
+        )
+        select
+            'ALERT_DATA_QUALITY' as ALERT_NAME,
+            CHECK_NAME,
+            'data_quality' as CATEGORY,
+            SEVERITY,
+            'state' as KIND,
+            TABLE_NAME,
+            OBJECT_KEY,
+            DETAIL,
+            MEASURED_VALUE,
+            convert_timezone('UTC', SNOWFLAKE.ALERT.SCHEDULED_TIME())::timestamp_ntz as DETECTED_AT
+        from CAVES_ALBERT_DB.PRODUCTION.VW_DATA_QUALITY_CHECKS;
+        call SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(
+            SNOWFLAKE.NOTIFICATION.TEXT_PLAIN(
+                'Les Caves d''Albert: data-quality checks failed (ALERT_DATA_QUALITY). See the console.'
+            ),
+            SNOWFLAKE.NOTIFICATION.INTEGRATION('CAVES_ALERTS_NOTIFY')
+        );
+    end;

@@ -66,15 +66,15 @@ grant select on future views in schema CAVES_ALBERT_DB.PRODUCTION to role CAVES_
 grant monitor on all tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
 grant monitor on future tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
 -- the alerts (deploy_sql/90_alerts.sql): SHOW ALERTS
-grant monitor on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
-grant monitor on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;
+grant monitor on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;  -- noqa: PRS
+grant monitor on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_VIEWER;  -- noqa: PRS
 
 ---------- operator
 grant operate on all tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
 grant operate on future tasks in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
 -- suspend / resume / EXECUTE ALERT from the Administration page
-grant operate on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
-grant operate on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;
+grant operate on all alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;  -- noqa: PRS
+grant operate on future alerts in schema CAVES_ALBERT_DB.OPS to role CAVES_OPERATOR;  -- noqa: PRS
 grant select on all tables in schema CAVES_ALBERT_DB.RAW_DATA to role CAVES_OPERATOR;
 grant select on future tables in schema CAVES_ALBERT_DB.RAW_DATA to role CAVES_OPERATOR;
 grant select on all tables in schema CAVES_ALBERT_DB.STAGING to role CAVES_OPERATOR;
