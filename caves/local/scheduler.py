@@ -69,9 +69,11 @@ def _reconcile(engine: Engine) -> None:
 def tick(engine: Engine, now: dt.datetime | None = None, time_scale: float = 1.0) -> list[RunOutcome]:
     """Run every graph whose scheduled time has come."""
     now = now or engine.clock()
-    engine.schedule_scale = time_scale
+    if engine.schedule_scale != time_scale:
+        # The SCHEDULED rows written so far (a RESUME, a deploy) counted at the old pace: list them at this one.
+        engine.schedule_scale = time_scale
+        _reconcile(engine)
     outcomes = []
-    _reconcile(engine)  # a failure may have auto-suspended a root; a resume may predate this scale
     for due in due_runs(engine, now, time_scale):
         _mark_scheduled(engine, due.root, due.scheduled_time)
         outcome = run_graph(engine, due.root, scheduled_time=due.scheduled_time, scheduled_from="SCHEDULE")

@@ -21,7 +21,7 @@ from ..sqlscript import parse_block
 from .errors import ObjectNotFound, SnowflakeError
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
-from .tasks import Task, by_fqn, finalizers_of, graph_of, require_task
+from .tasks import Task, by_fqn, finalizers_of, graph_of, reconcile_scheduled_runs, require_task
 
 if TYPE_CHECKING:
     from .engine import Engine, Session
@@ -321,6 +321,7 @@ def _count_failures(control: Session, root: Task, outcome: RunOutcome) -> None:
                 "ORDER BY COMPLETED_TIME DESC LIMIT 1)",
                 [root.id],
             )
+            reconcile_scheduled_runs(cur, control.engine.clock(), control.engine.schedule_scale)  # no next run
             outcome.state = "FAILED_AND_AUTO_SUSPENDED"
 
 

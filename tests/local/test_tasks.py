@@ -427,6 +427,8 @@ def test_consecutive_failures_auto_suspend_the_root(ts):
     assert row["state"] == "suspended"
     assert row["last_suspended_reason"] == "SUSPENDED_DUE_TO_ERRORS"
     assert sorted(x["STATE"] for x in history(ts, "ERROR_ONLY => TRUE")) == ["FAILED", "FAILED_AND_AUTO_SUSPENDED"]
+    # a suspended root has no next run: its SCHEDULED row goes with the auto-suspension (task_history)
+    assert [x["STATE"] for x in history(ts, where="STATE = 'SCHEDULED'", scheduled=True)] == []
 
 
 def test_a_failing_child_counts_toward_the_roots_failure_limit(ts):
