@@ -16,6 +16,7 @@ from components.feedback import error_box
 from components.kpi import kpi_row
 
 ACK_RESULT_KEY = "alerts.ack_result"
+OUTBOX_SHOWN = 10
 _ICONS = {"critical": ":material/error:", "warning": ":material/warning:", "info": ":material/info:"}
 
 language = lang()
@@ -61,19 +62,32 @@ for index, row in board.open_alerts.iterrows():
         icon=_ICONS.get(severity, ":material/info:"),
         expanded=index < 3,
     ):
-        st.caption(
+        items = board.items_of(alert, check)
+        measure = alerts_service.measure_column(check)
+        # one table checked (the usual case): named once above its rows rather than on each of them
+        checked = items["TABLE_NAME"].dropna().unique()
+        about = [
             t(
                 "alerts.since",
                 since=fmt.day_time(row["FIRST_SEEN"], language),
                 last=fmt.day_time(row["LAST_SEEN"], language),
-            )
-            + " · "
-            + str(code_label("KIND", row["KIND"], language))
-        )
+            ),
+            str(code_label("KIND", row["KIND"], language)),
+        ]
+        if len(checked) == 1:
+            about.append(t("alerts.table_checked", table=checked[0]))
+        st.caption(" · ".join(about))
         tables.table(
-            board.items_of(alert, check),
-            columns=["OBJECT_KEY", "DETAIL", "MEASURED_VALUE", "TABLE_NAME", "FIRST_SEEN", "LAST_SEEN"],
-            hide_empty=["DETAIL", "MEASURED_VALUE", "TABLE_NAME"],
+            items,
+            columns=[
+                "OBJECT_KEY",
+                "DETAIL",
+                measure,
+                *(["TABLE_NAME"] if len(checked) != 1 else []),
+                "FIRST_SEEN",
+                "LAST_SEEN",
+            ],
+            hide_empty=["DETAIL", measure, "TABLE_NAME"],
             height=260,
         )
         if can_ack:
@@ -116,6 +130,11 @@ if backend.kind == "local":
     st.subheader(t("alerts.outbox"))
     st.caption(t("alerts.outbox_help"))
     try:
-        tables.table(alerts_service.outbox(backend.warehouse), height=260)
+        # the messages are sentences: a table that wraps them rather than a grid that cuts them
+        tables.text_table(
+            alerts_service.outbox(backend.warehouse, limit=OUTBOX_SHOWN),
+            columns=["SENT_AT", "ALERT_NAME", "INTEGRATION_NAME", "SUBJECT", "MESSAGE"],
+            hide_empty=["SUBJECT"],
+        )
     except Exception as exc:
         error_box(t("alerts.outbox"), exc)

@@ -63,6 +63,29 @@ def column_config(frame: pd.DataFrame, *, stock_max: float | None = None) -> dic
     return config
 
 
+def text_table(
+    frame: pd.DataFrame | None, *, columns: Sequence[str] | None = None, hide_empty: Sequence[str] = ()
+) -> None:
+    """A short table of sentences (e.g. notification messages): a static table whose cells wrap, where a data grid
+    would cut a long text at its column's width. Same display formats and headings as :func:`table`; not sortable,
+    so for a few rows only."""
+    if frame is None:
+        return
+    if frame.empty:
+        empty_state()
+        return
+    shown = [c for c in (columns or frame.columns) if c not in hide_empty or frame[c].notna().any()]
+    language = lang()
+    # the display texts under translated headings (the formats are keyed on the catalog's column names)
+    texts = pd.DataFrame(
+        {
+            column_label(c, language): frame[c].map(fmt.cell_formatter(c, frame[c], language)).fillna(fmt.MISSING)
+            for c in shown
+        }
+    )
+    st.table(texts.style.hide(axis="index"))
+
+
 def _text_width(series: pd.Series) -> int | None:
     """Pixels for a column of long texts (the grid's own sizing samples a few rows and may cut the others);
     None leaves short texts and numbers to the grid."""

@@ -33,6 +33,7 @@ from caves.warehouse.base import Warehouse
 
 __all__ = [
     "ALERT_LOG",
+    "MEASURES",
     "SEVERITIES",
     "AlertBoard",
     "UnknownAlertError",
@@ -42,6 +43,7 @@ __all__ = [
     "board",
     "execute_statement",
     "list_alerts",
+    "measure_column",
     "plan_alert_action",
     "resolve_alert",
 ]
@@ -171,8 +173,38 @@ class AlertBoard:
         return {s: int(counts.get(s, 0)) for s in SEVERITIES}
 
     def items_of(self, alert: str, check: str) -> pd.DataFrame:
+        """The open rows of one (alert, check), with MEASURED_VALUE under the name of what it measures for that
+        check (:data:`MEASURES`, e.g. DAYS_OF_STOCK_LEFT) as a float, so that it reads in its unit."""
         rows = self.items[(self.items["ALERT_NAME"] == alert) & (self.items["CHECK_NAME"] == check)]
-        return rows.drop(columns=["ALERT_NAME", "CHECK_NAME"]).reset_index(drop=True)
+        rows = rows.drop(columns=["ALERT_NAME", "CHECK_NAME"]).reset_index(drop=True)
+        # NUMBER(18, 2) arrives as Decimal objects: as floats the column is numeric and formatted by the console
+        measured = pd.to_numeric(rows["MEASURED_VALUE"], errors="coerce").astype(float)
+        return rows.drop(columns=["MEASURED_VALUE"]).assign(**{measure_column(check): measured})
+
+
+# What OPS.ALERT_LOG.MEASURED_VALUE measures, per check of deploy_sql/90_alerts.sql, as a column name whose
+# convention tells the console its unit (``*_SECONDS`` a duration, ``*_PCT`` a percent, CURRENT_STOCK_LEVEL bottles,
+# ``*_COUNT`` rows, ``*_AMOUNT`` euros).
+MEASURES = {
+    "LATENCY_STALE": "WAITING_SECONDS",
+    "STREAM_BACKLOG": "PENDING_SECONDS",
+    "RECON_UNACCOUNTED": "WAITING_SECONDS",
+    "REJECTED_RATE": "REJECTED_PCT",
+    "STOCK_OUT": "CURRENT_STOCK_LEVEL",
+    "STOCKOUT_FORECAST": "DAYS_OF_STOCK_LEFT",
+    "DQ_TOTAL_MISMATCH": "GAP_AMOUNT",
+    "DQ_NEGATIVE_STOCK": "CURRENT_STOCK_LEVEL",
+    "DQ_UNKNOWN_PRODUCT": "QUANTITY",
+    "DQ_FUTURE_DATE": "AHEAD_SECONDS",
+    "DQ_DUPLICATE_KEY": "DUPLICATE_COUNT",
+    "DQ_FRESHNESS": "SINCE_LOAD_SECONDS",
+}
+
+
+def measure_column(check: str) -> str:
+    """The column :meth:`AlertBoard.items_of` puts ``check``'s measure in (``MEASURED_VALUE`` for a check with no
+    unit of its own, e.g. a task failure, whose measure is empty)."""
+    return MEASURES.get(check, "MEASURED_VALUE")
 
 
 _ITEM_COLUMNS = [

@@ -20,8 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from caves.objects import DATABASE
 from caves.runtime import LocalRuntime
+from caves.services import alerts_service
 from caves.settings import LocalSettings
+from caves.warehouse.local import LocalWarehouse
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,13 +71,27 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A deployed warehouse with 14 days x 60 orders/day pushed through the real pipeline."""
+    """A deployed warehouse with 14 days x 60 orders/day pushed through the real pipeline, and open stock alerts.
+
+    Whether the start-up alert check finds a wine running out within the default 5 days depends on the day's
+    simulated sales; a 60-day horizon (an ALERT_SETTINGS override, as an administrator would set it) always finds
+    some, so every run reads the Alertes page with open alerts and the rows behind them.
+    """
     path = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
     runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live=False))
     try:
         runtime.prepare()
     finally:
         runtime.close()
+    warehouse = LocalWarehouse(path)
+    try:
+        warehouse.execute(
+            f"insert into {DATABASE}.OPS.ALERT_SETTINGS (SETTING_NAME, SETTING_VALUE) values (?, ?)",
+            ["STOCKOUT_FORECAST_DAYS", 60],
+        )
+        warehouse.execute(alerts_service.execute_statement(alerts_service.resolve_alert("ALERT_STOCKOUT")))
+    finally:
+        warehouse.close()
     return path
 
 

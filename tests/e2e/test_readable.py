@@ -92,8 +92,9 @@ RAW_CELLS = {
 }  # fmt: skip
 MISSING_WORDS = re.compile(r"\b(None|NaN|nan)\b")
 
-# The visible text of the page (hidden elements and the grids' screen-reader copy of raw values left out), the
-# SVG text of charts and graphs, and what each data grid drew.
+# The visible text of the page (hidden elements, the grids' screen-reader copy of raw values and the Material
+# icons left out: an icon's text is its ligature name, ``warning`` or ``error``, drawn as a glyph), the SVG text of
+# charts and graphs, and what each data grid drew.
 READ_PAGE = """
 () => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -101,7 +102,8 @@ READ_PAGE = """
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || parent.closest('[data-testid="stDataFrame"], script, style, [data-testid="stCode"]')) continue;
+    if (!parent || parent.closest('[data-testid="stDataFrame"], script, style, [data-testid="stCode"], '
+                                  + '[data-testid="stIconMaterial"], [data-testid="stExpanderIcon"]')) continue;
     if (!parent.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
     const text = node.textContent.trim();
     if (text) texts.push(text);

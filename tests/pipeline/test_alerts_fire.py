@@ -197,6 +197,13 @@ def test_stock_out_and_a_stockout_forecast_without_restock_fire(shop: LocalWareh
         ("STOCKOUT_FORECAST", "WINE-LOW"),
         ("STOCK_OUT", "WINE-GONE"),
     ]
+    # the console reads each measure in its unit: days of stock left (3 bottles at 1 a day), bottles in stock
+    board = alerts_service.board(shop)
+    forecast = board.items_of("ALERT_STOCKOUT", "STOCKOUT_FORECAST")
+    assert "MEASURED_VALUE" not in forecast.columns
+    assert forecast["DAYS_OF_STOCK_LEFT"].dtype == float
+    assert forecast["DAYS_OF_STOCK_LEFT"].tolist() == pytest.approx([3.0])
+    assert board.items_of("ALERT_STOCKOUT", "STOCK_OUT")["CURRENT_STOCK_LEVEL"].tolist() == [0.0]
 
 
 def test_each_data_quality_check_fires_on_its_own_faulty_rows(shop: LocalWarehouse) -> None:
