@@ -74,8 +74,8 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A deployed warehouse with 14 days x 60 orders/day pushed through the real pipeline, and open stock alerts.
 
     Whether the start-up alert check finds a wine running out within the default 5 days depends on the day's
-    simulated sales; a 60-day horizon (an ALERT_SETTINGS override, as an administrator would set it) always finds
-    some, so every run reads the Alertes page with open alerts and the rows behind them.
+    simulated sales; a one-year horizon (an ALERT_SETTINGS override, as an administrator would set it) finds every
+    wine that sells, so every run reads the Alertes page with open alerts and the rows behind them.
     """
     path = tmp_path_factory.mktemp("e2e") / "warehouse.duckdb"
     runtime = LocalRuntime(str(path), LocalSettings(seed_days=14, seed_orders_per_day=60, live=False))
@@ -87,9 +87,10 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         warehouse.execute(
             f"insert into {DATABASE}.OPS.ALERT_SETTINGS (SETTING_NAME, SETTING_VALUE) values (?, ?)",
-            ["STOCKOUT_FORECAST_DAYS", 60],
+            ["STOCKOUT_FORECAST_DAYS", 365],
         )
         warehouse.execute(alerts_service.execute_statement(alerts_service.resolve_alert("ALERT_STOCKOUT")))
+        assert alerts_service.board(warehouse).open_count > 0, "the e2e warehouse has no open alert to show"
     finally:
         warehouse.close()
     return path
