@@ -28,7 +28,7 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
-from . import flatten, transforms
+from . import flatten, sequences, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
@@ -387,6 +387,7 @@ class Translator:
         if kind == "select":
             transforms.name_unaliased_columns(tree)
         self._complete_insert_columns(tree, kind, target_info)
+        nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, target_node)
         tree = self.rewrite_expressions(tree)
         for post in transforms.POST_NODE_TRANSFORMS:
@@ -413,6 +414,7 @@ class Translator:
             returning=returning,
             variables=tuple(dict.fromkeys(self.variables)),
             merge_actions=_merge_actions(tree) if kind == "merge" else (),
+            after_sql=sequences.skip_sql(nextvals),
         )
 
     def _rewrite_tables(
@@ -454,6 +456,8 @@ class Translator:
         _set_ddl_target(tree, stored)
         if isinstance(tree, exp.Alter):
             options.update(self._alter_options(tree, name, info))
+        prelude = sequences.identity_columns(tree, name)
+        nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, stored, done=stored)
         tree = self.rewrite_expressions(tree)
         created = name if isinstance(tree, exp.Create) else None
@@ -462,7 +466,7 @@ class Translator:
         else:
             dropped = name if created is not None and tree.args.get("replace") and info is not None else None
         return Translation(
-            sql=tree.sql(dialect="duckdb"),
+            sql=prelude + tree.sql(dialect="duckdb"),
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
@@ -474,6 +478,7 @@ class Translator:
             replaced=bool(tree.args.get("replace")),
             table_options=options,
             variables=tuple(dict.fromkeys(self.variables)),
+            after_sql=sequences.skip_sql(nextvals),
         )
 
     def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:

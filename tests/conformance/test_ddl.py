@@ -51,9 +51,10 @@ CASES = [
     # Not emulated: refused, never run differently
     refused(MERGE, "CREATE OR REPLACE TABLE merge_example_target_clone CLONE merge_example_target_orig",
             setup=("CREATE OR REPLACE TABLE merge_example_target_orig (k NUMBER, v NUMBER)",)),
-    refused(CREATE_SEQUENCE, "CREATE OR REPLACE SEQUENCE seq_01 START = 1 INCREMENT = 1"),
-    refused(CREATE_TABLE, "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)"),
-    refused(CREATE_TABLE, "CREATE OR REPLACE TABLE t_id (id INT IDENTITY(1, 1), v VARCHAR)"),
+    # sequences and AUTOINCREMENT / IDENTITY columns are emulated (test_sequences.py)
+    ok(CREATE_SEQUENCE, "CREATE OR REPLACE SEQUENCE seq_01 START = 1 INCREMENT = 1", ("Sequence SEQ_01 successfully created.",)),
+    ok(CREATE_TABLE, "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)", ("Table T_AI successfully created.",)),
+    ok(CREATE_TABLE, "CREATE OR REPLACE TABLE t_id (id INT IDENTITY(1, 1), v VARCHAR)", ("Table T_ID successfully created.",)),
     refused(ALTER_TABLE, "ALTER TABLE mytable ADD COLUMN a1 INT, a2 VARCHAR",
             setup=("CREATE OR REPLACE TABLE mytable (amount NUMBER)",)),
 ]  # fmt: skip
