@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from ..sqlscript import statement_texts
-from . import commands, integrity, jsonfuncs, meta, sequences, variables
+from . import commands, identifiers, integrity, jsonfuncs, meta, sequences, variables
 from .bulk import executemany
 from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
@@ -337,6 +337,7 @@ class Session:
         text = _LEADING_COMMENTS.sub("", sql).strip().rstrip(";").strip()
         if not text:
             raise SnowflakeError("Empty SQL statement.", errno=900)
+        text, params = identifiers.bind_identifiers(self, text, params)  # IDENTIFIER(?) / IDENTIFIER($var)
         handler = commands.find(text)
         try:
             if handler is not None:

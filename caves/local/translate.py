@@ -85,8 +85,8 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
 
 def _constant_identifier(table: exp.Table) -> exp.Table:
     """``IDENTIFIER('db.schema.t')``: the object named by the constant
-    (https://docs.snowflake.com/en/sql-reference/identifier-literal). A variable or a bind is refused: its value is
-    known only when the statement runs, and translations are made per statement text."""
+    (https://docs.snowflake.com/en/sql-reference/identifier-literal). ``IDENTIFIER(?)`` / ``IDENTIFIER($var)`` were
+    replaced by the name they hold before translation (identifiers.py); any other form is refused."""
     name = table.this.this
     if not (isinstance(name, exp.Literal) and name.is_string):
         raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")

@@ -41,12 +41,12 @@ CASES = [
     ok(VALUES, "SELECT c1, c2 FROM (VALUES (1, 'one'), (2, 'two')) AS v1 (c1, c2)", (1, "one"), (2, "two"),
        columns=["C1", "C2"]),
     refused(VALUES, "SELECT column1, $2 FROM (VALUES (1, 'one'), (2, 'two'), (3, 'three'))"),  # columns by position
-    # IDENTIFIER('<name>'): the object named by a constant; by a variable or a bind it is refused (not emulated)
+    # IDENTIFIER('<name>'): the object named by a constant, a session variable (test_identifiers.py) or a bind
     ok(IDENTIFIER, "CREATE OR REPLACE TABLE IDENTIFIER('my_db.my_schema.my_table') (c1 number)",
        ("Table MY_TABLE successfully created.",),
        setup=("CREATE OR REPLACE DATABASE my_db", "CREATE OR REPLACE SCHEMA my_db.my_schema")),
     ok(IDENTIFIER, "CREATE OR REPLACE TABLE IDENTIFIER('\"my_table\"') (c1 number)", ("Table my_table successfully created.",)),
-    refused(IDENTIFIER, "SELECT * FROM IDENTIFIER($table_name) ORDER BY 1",
+    ok(IDENTIFIER, "SELECT * FROM IDENTIFIER($table_name) ORDER BY 1",
             setup=("CREATE OR REPLACE TABLE my_table (c1 number)", "SET table_name = 'my_table'")),
     # Not emulated: refused, never run differently
     refused(MERGE, "CREATE OR REPLACE TABLE merge_example_target_clone CLONE merge_example_target_orig",
