@@ -437,10 +437,10 @@ class Translator:
                 continue
             alias = node.args.get("alias")
             alias_name = alias.name if alias is not None and alias.name else "FLATTEN"
-            single = isinstance(node, exp.TableFromRows) and not list(node.this.find_all(exp.Column))
-            if not single:
+            seq = _flatten_seq(node)
+            if seq is None:
                 flatten.refuse_seq_reads(tree, alias_name)
-            node.replace(flatten.flatten_subquery(node.this, alias_name, single))
+            node.replace(flatten.flatten_subquery(node.this, alias_name, seq))
 
     def _translate_ddl(self, tree: exp.Expression, cte_names: set[str]) -> Translation:
         """CREATE/DROP/ALTER of tables and views: the named object maps to storage without a lookup."""
@@ -555,6 +555,27 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = sub.rewrite_expressions(select)
         return select.sql(dialect="duckdb"), binds
+
+
+def _flatten_seq(node: exp.Lateral | exp.TableFromRows) -> exp.Expression | None:
+    """FLATTEN's SEQ, the number of the input record: 1 for ``TABLE(FLATTEN(<constant>))`` (one record); for
+    ``FROM t, LATERAL FLATTEN(INPUT => t.c ...)`` (the first join, over one stored table) the row's DuckDB row id
+    plus one, unique per input row. None otherwise (no number is known for the input record)."""
+    if isinstance(node, exp.TableFromRows):
+        return None if list(node.this.find_all(exp.Column)) else exp.Literal.number(1)
+    join = node.parent
+    select = join.parent if isinstance(join, exp.Join) else None
+    if not isinstance(select, exp.Select) or not select.args.get("joins") or select.args["joins"][0] is not join:
+        return None
+    source = select.args["from_"].this if select.args.get("from_") else None
+    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier) or not source.args.get("db"):
+        return None  # a subquery, a stream, a tracked table's visible rows: no row id
+    name = source.alias_or_name
+    if any(c.table and c.table != name for c in node.this.find_all(exp.Column)):
+        return None
+    return exp.Add(
+        this=exp.column("rowid", table=exp.to_identifier(name, quoted=True)), expression=exp.Literal.number(1)
+    )
 
 
 def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:
