@@ -199,7 +199,9 @@ class Translator:
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
-        return _storage_table(name, alias)
+        stored = _storage_table(name, alias)
+        stored.meta["caves_rowid"] = info.kind == "TABLE"  # a stored table's rows have DuckDB row ids (_flatten_seq)
+        return stored
 
     def _changes_read(self, table: exp.Table, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
         """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
@@ -568,8 +570,8 @@ def _flatten_seq(node: exp.Lateral | exp.TableFromRows) -> exp.Expression | None
     if not isinstance(select, exp.Select) or not select.args.get("joins") or select.args["joins"][0] is not join:
         return None
     source = select.args["from_"].this if select.args.get("from_") else None
-    if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier) or not source.args.get("db"):
-        return None  # a subquery, a stream, a tracked table's visible rows: no row id
+    if not isinstance(source, exp.Table) or not source.meta.get("caves_rowid"):
+        return None  # a view, a subquery, a stream, a tracked table's visible rows: no row id
     name = source.alias_or_name
     if any(c.table and c.table != name for c in node.this.find_all(exp.Column)):
         return None
