@@ -12,8 +12,9 @@ given back; several ``NEXTVAL`` of one sequence in a statement take distinct val
 11, 16 then 36, 41, 46, 51). One NEXTVAL per statement gives gap-free values (1, 2, 3; the ``DEFAULT seq.NEXTVAL``
 example numbers 1024 rows 1 to 1024). Values are in increasing order (a valid NOORDER answer too).
 
-Refused (never answered differently): SET INCREMENT or DROP of a sequence that a column default uses (DuckDB holds
-the default to that sequence), RENAME into another schema, ALTER ... SET ORDER, AUTOINCREMENT added by ALTER TABLE.
+Refused (never answered differently): DROP, CREATE OR REPLACE or SET INCREMENT of a sequence that a column default
+uses (DuckDB holds the default to that sequence), RENAME into another schema, ALTER ... SET ORDER, AUTOINCREMENT
+added by ALTER TABLE.
 """
 
 from __future__ import annotations
@@ -326,7 +327,7 @@ def rewrite_nextval(
 ) -> dict[str, int]:
     """``<seq>.NEXTVAL`` (also ``db.schema.seq.NEXTVAL``) -> DuckDB's ``nextval`` of the sequence's storage; a bare
     ``SELECT seq.NEXTVAL`` column is named NEXTVAL, as Snowflake names it. A qualifier naming a table of the
-    statement is a column ``NEXTVAL`` of that table, left as it is.
+    statement (and is not a sequence) is a column ``NEXTVAL`` of that table, left as it is.
 
     Returns, per DuckDB sequence, how many NEXTVAL the statement has (see :func:`after_statement`)."""
     tables = {t.alias_or_name.upper() for t in tree.find_all(exp.Table)} | {
@@ -341,10 +342,13 @@ def rewrite_nextval(
             continue
         name = resolve_name(parts)
         key = find(name)
+        if key is None and parts[-1].upper() in tables:
+            continue  # schema.table.NEXTVAL: a column of a table of the statement
         if key is None:
             raise ObjectNotFound("Sequence", name.fqn)
         reference = storage(name, key)
-        counts[reference] = counts.get(reference, 0) + 1
+        if column.find_ancestor(exp.ColumnConstraint) is None:  # a DEFAULT draws one value per row when it is used
+            counts[reference] = counts.get(reference, 0) + 1
         call = _nextval(reference)
         if isinstance(column.parent, exp.Select) and column in column.parent.expressions:
             call = exp.alias_(call, exp.to_identifier("NEXTVAL", quoted=True))

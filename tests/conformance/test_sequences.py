@@ -82,6 +82,12 @@ CASES = [
     ok(DROP_SEQUENCE, "SHOW SEQUENCES IN SCHEMA CONFORMANCE.SEQ_GONE",
        setup=("CREATE OR REPLACE SCHEMA CONFORMANCE.SEQ_GONE", "CREATE SEQUENCE CONFORMANCE.SEQ_GONE.s1",
               "DROP SCHEMA CONFORMANCE.SEQ_GONE", "CREATE SCHEMA CONFORMANCE.SEQ_GONE", "USE SCHEMA CONFORMANCE.PUBLIC")),
+    ok(DROP_SEQUENCE, "SHOW SEQUENCES LIKE 'S_IN_DB' IN ACCOUNT",
+       setup=("CREATE OR REPLACE DATABASE seq_db", "CREATE SEQUENCE seq_db.public.s_in_db", "DROP DATABASE seq_db",
+              "USE SCHEMA CONFORMANCE.PUBLIC")),
+    ok(SHOW_SEQUENCES, "SHOW SEQUENCES IN DATABASE seq_db2", ("S2", "SEQ_DB2", "OTHER"),
+       setup=("CREATE OR REPLACE DATABASE seq_db2", "CREATE SCHEMA seq_db2.other", "CREATE SEQUENCE seq_db2.other.s2",
+              "USE SCHEMA CONFORMANCE.PUBLIC"), pick=["name", "database_name", "schema_name"]),
     # the sequence of a column default cannot go while DuckDB holds the default to it: refused, not half-done
     refused(DROP_SEQUENCE, "DROP SEQUENCE seq90", setup=_SEQ_90[:3]),
     refused(CREATE_SEQUENCE, "CREATE OR REPLACE SEQUENCE seq90", setup=_SEQ_90[:3]),

@@ -38,10 +38,16 @@ def test_nextval_becomes_the_storage_sequence() -> None:
     assert sequences.skip_sql(counts) == ("""SELECT max(nextval('"DB.S"."CAVES_SEQ_1"')) FROM range(1)""",)
 
 
-def test_a_nextval_column_of_a_table_is_left_alone() -> None:
-    tree = _parse("SELECT t.nextval FROM t")
+def test_a_default_draws_when_it_is_used() -> None:
+    tree = _parse("CREATE TABLE t (a INT DEFAULT seq_5.nextval, b INT DEFAULT seq_5.nextval)")
     assert sequences.rewrite_nextval(tree, _resolve, _known) == {}
-    assert tree.sql("duckdb") == "SELECT T.NEXTVAL FROM T"
+    assert tree.sql("duckdb").count("""DEFAULT NEXTVAL('"DB.S"."CAVES_SEQ_1"')""") == 2
+
+
+def test_a_nextval_column_of_a_table_is_left_alone() -> None:
+    tree = _parse("SELECT t.nextval, s.u.nextval FROM t, s.u")
+    assert sequences.rewrite_nextval(tree, _resolve, _known) == {}
+    assert tree.sql("duckdb") == "SELECT T.NEXTVAL, S.U.NEXTVAL FROM T, S.U"
     with pytest.raises(ObjectNotFound):
         sequences.rewrite_nextval(_parse("SELECT nope.nextval"), _resolve, _known)
 
