@@ -13,8 +13,8 @@ given back; several ``NEXTVAL`` of one sequence in a statement take distinct val
 example numbers 1024 rows 1 to 1024). Values are in increasing order (a valid NOORDER answer too).
 
 Refused (never answered differently): DROP, CREATE OR REPLACE or SET INCREMENT of a sequence that a column default
-uses (DuckDB holds the default to that sequence), RENAME into another schema, ALTER ... SET ORDER, AUTOINCREMENT
-added by ALTER TABLE.
+uses (DuckDB holds the default to that sequence), RENAME into another schema, ALTER ... SET ORDER, AUTOINCREMENT or a
+``DEFAULT seq.NEXTVAL`` added by ALTER TABLE.
 """
 
 from __future__ import annotations
@@ -347,7 +347,11 @@ def rewrite_nextval(
         if key is None:
             raise ObjectNotFound("Sequence", name.fqn)
         reference = storage(name, key)
-        if column.find_ancestor(exp.ColumnConstraint) is None:  # a DEFAULT draws one value per row when it is used
+        in_default = column.find_ancestor(exp.ColumnConstraint) is not None
+        if in_default and isinstance(tree, exp.Alter):
+            # what a new column's sequence default gives the existing rows is not documented: not guessed
+            raise UnsupportedStatement(f"ALTER TABLE ... DEFAULT {name.name}.NEXTVAL (a sequence default added later)")
+        if not in_default:  # a DEFAULT draws one value per row when it is used
             counts[reference] = counts.get(reference, 0) + 1
         call = _nextval(reference)
         if isinstance(column.parent, exp.Select) and column in column.parent.expressions:

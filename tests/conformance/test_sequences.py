@@ -110,6 +110,8 @@ CASES = [
               "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)", "INSERT INTO t_ai (v) VALUES ('a')")),
     refused(CREATE_TABLE, "ALTER TABLE t_plain ADD COLUMN id INT IDENTITY(1, 1)",
             setup=("CREATE OR REPLACE TABLE t_plain (v VARCHAR)",)),
+    refused(CREATE_TABLE, "ALTER TABLE t_plain ADD COLUMN id INT DEFAULT seq_01.nextval",
+            setup=(*_SEQ_01, "CREATE OR REPLACE TABLE t_plain (v VARCHAR)")),
 ]  # fmt: skip
 
 
