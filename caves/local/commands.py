@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from . import alerts as alert_cmds
-from . import streams, taskruns, variables
+from . import sequences, streams, taskruns, variables
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
@@ -43,7 +43,7 @@ def command(pattern: str) -> Callable[[Handler], Handler]:
 def find(text: str) -> Handler | None:
     if alert_cmds.STATEMENT.match(text):  # alerts and the notification procedures: caves/local/alerts.py
         return alert_cmds.handle
-    for pattern, fn in (*variables.HANDLERS, *_HANDLERS):
+    for pattern, fn in (*variables.HANDLERS, *sequences.HANDLERS, *_HANDLERS):
         if pattern.match(text):
             return fn
     return None
@@ -170,7 +170,7 @@ def _drop_database(session: Session, cur: duckdb.DuckDBPyConnection, name: str) 
         [name + "."],
     ).fetchall():
         cur.execute(f"DROP SCHEMA {quote(schema)} CASCADE")
-    for table in ("STREAMS", "TASKS", "TABLES"):
+    for table in ("STREAMS", "TASKS", "TABLES", "SEQUENCES"):
         cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ?", [name])
     cur.execute(f"DELETE FROM {_S}.DATABASES WHERE NAME = ?", [name])
 
@@ -242,7 +242,7 @@ def _drop_schema(session: Session, text: str, params: Binds) -> Result:
 
     def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
-        for table in ("STREAMS", "TASKS", "TABLES"):
+        for table in ("STREAMS", "TASKS", "TABLES", "SEQUENCES"):
             cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ?", [database, schema])
         return Result.message(f"{schema} successfully dropped.")
 

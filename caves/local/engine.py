@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from ..sqlscript import statement_texts
-from . import commands, integrity, jsonfuncs, meta, variables
+from . import commands, identifiers, integrity, jsonfuncs, meta, sequences, variables
 from .bulk import executemany
 from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
@@ -152,6 +152,9 @@ class EngineCatalog:
 
     def database_exists(self, name: str) -> bool:
         return bool(self.cur.execute(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name]).fetchone()[0])
+
+    def sequence(self, name: ObjectName) -> str | None:
+        return sequences.lookup(self.cur, name)
 
 
 class Engine:
@@ -334,6 +337,7 @@ class Session:
         text = _LEADING_COMMENTS.sub("", sql).strip().rstrip(";").strip()
         if not text:
             raise SnowflakeError("Empty SQL statement.", errno=900)
+        text, params = identifiers.bind_identifiers(self, text, params)  # IDENTIFIER(?) / IDENTIFIER($var)
         handler = commands.find(text)
         try:
             if handler is not None:
@@ -506,6 +510,11 @@ class Session:
         with self.cursor() as cur:
             translation = self.engine.translate(cur, text, self.database, self.schema)
         variables.before_statement(self, translation)  # $name values; AUTOCOMMIT = FALSE opens a transaction
+        result = self._run_translation(translation, text, params)
+        sequences.after_statement(self, translation)  # the steps several NEXTVAL skip (sequences.skip_sql)
+        return result
+
+    def _run_translation(self, translation: Translation, text: str, params: Sequence[Any] | None) -> Result:
         if translation.kind == "select" and not (
             translation.streams or translation.has_data or translation.change_points
         ):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 10  # 9: alerts (caves/local/alerts.py); 10: SCHEDULED rows, graph views, change-log times
+SCHEMA_VERSION = 11  # 9: alerts (caves/local/alerts.py); 10: SCHEDULED rows, graph views, change-log times;
+# 11: sequences (caves/local/sequences.py)
 # From this version on, TIMESTAMP_NTZ / TIMESTAMP_TZ columns are stored with nanoseconds (TIMESTAMP_NS /
 # TIMESTAMPTZ_NS): an older warehouse's microsecond columns are widened when the engine first opens it.
 NANOSECOND_TIMESTAMPS_SINCE = 8
@@ -59,6 +60,12 @@ CREATE TABLE IF NOT EXISTS {_S}.LOG_FLOORS (TABLE_FQN VARCHAR, FLOOR_VERSION BIG
 CREATE SEQUENCE IF NOT EXISTS {_S}.TABLE_IDS;
 CREATE SEQUENCE IF NOT EXISTS {_S}.RUN_IDS;
 INSERT INTO {_S}.STATE SELECT {SCHEMA_VERSION}, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM {_S}.STATE);
+-- Snowflake sequences (caves/local/sequences.py): the DuckDB sequence STORAGE_NAME in schema "DB.SCHEMA" draws the
+-- values; the Snowflake name, the ORDER flag and the comment are kept here.
+CREATE TABLE IF NOT EXISTS {_S}.SEQUENCES (
+    DATABASE_NAME VARCHAR, SCHEMA_NAME VARCHAR, NAME VARCHAR, STORAGE_NAME VARCHAR, ORDERED BOOLEAN, COMMENT VARCHAR,
+    CREATED_ON TIMESTAMP
+);
 """
 
 # Snowflake functions DuckDB lacks, as macros. They live in DuckDB's default schema so that the

@@ -49,6 +49,7 @@ class Catalog(Protocol):
     def table(self, name: ObjectName) -> TableInfo | None: ...
     def stream(self, name: ObjectName) -> StreamInfo | None: ...
     def database_exists(self, name: str) -> bool: ...
+    def sequence(self, name: ObjectName) -> str | None: ...  # its DuckDB sequence (sequences.py)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class Translation:
     table_options: dict = field(default_factory=dict)
     variables: tuple[str, ...] = ()  # the session variables ($name) the statement reads (variables.py)
     merge_actions: tuple[str, ...] = ()  # the kinds of action a MERGE has (INSERT, UPDATE, DELETE): its count columns
+    after_sql: tuple[str, ...] = ()  # DuckDB statements run after it (sequences.skip_sql)
 
     @property
     def is_dml(self) -> bool:

@@ -28,7 +28,7 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
-from . import flatten, transforms
+from . import flatten, sequences, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
@@ -85,8 +85,8 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
 
 def _constant_identifier(table: exp.Table) -> exp.Table:
     """``IDENTIFIER('db.schema.t')``: the object named by the constant
-    (https://docs.snowflake.com/en/sql-reference/identifier-literal). A variable or a bind is refused: its value is
-    known only when the statement runs, and translations are made per statement text."""
+    (https://docs.snowflake.com/en/sql-reference/identifier-literal). ``IDENTIFIER(?)`` / ``IDENTIFIER($var)`` were
+    replaced by the name they hold before translation (identifiers.py); any other form is refused."""
     name = table.this.this
     if not (isinstance(name, exp.Literal) and name.is_string):
         raise UnsupportedStatement(f"{table.this.sql('snowflake')} (IDENTIFIER of a variable or a bind)")
@@ -199,7 +199,9 @@ class Translator:
         if info.tracked and table is not dml_target:
             inner = f"SELECT * EXCLUDE ({quote(ROW_ID)}) FROM {name.duck}"
             return _subquery(inner, name.name, alias)
-        return _storage_table(name, alias)
+        stored = _storage_table(name, alias)
+        stored.meta["caves_rowid"] = info.kind == "TABLE"  # a stored table's rows have DuckDB row ids (_flatten_seq)
+        return stored
 
     def _changes_read(self, table: exp.Table, name: ObjectName, alias: exp.TableAlias | None) -> exp.Expression:
         """``t CHANGES(INFORMATION => DEFAULT|APPEND_ONLY) AT(STREAM => 's')``: the changes of ``t`` since the
@@ -387,6 +389,7 @@ class Translator:
         if kind == "select":
             transforms.name_unaliased_columns(tree)
         self._complete_insert_columns(tree, kind, target_info)
+        nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, target_node)
         tree = self.rewrite_expressions(tree)
         for post in transforms.POST_NODE_TRANSFORMS:
@@ -413,6 +416,7 @@ class Translator:
             returning=returning,
             variables=tuple(dict.fromkeys(self.variables)),
             merge_actions=_merge_actions(tree) if kind == "merge" else (),
+            after_sql=sequences.skip_sql(nextvals),
         )
 
     def _rewrite_tables(
@@ -435,10 +439,10 @@ class Translator:
                 continue
             alias = node.args.get("alias")
             alias_name = alias.name if alias is not None and alias.name else "FLATTEN"
-            single = isinstance(node, exp.TableFromRows) and not list(node.this.find_all(exp.Column))
-            if not single:
+            seq = _flatten_seq(node)
+            if seq is None:
                 flatten.refuse_seq_reads(tree, alias_name)
-            node.replace(flatten.flatten_subquery(node.this, alias_name, single))
+            node.replace(flatten.flatten_subquery(node.this, alias_name, seq))
 
     def _translate_ddl(self, tree: exp.Expression, cte_names: set[str]) -> Translation:
         """CREATE/DROP/ALTER of tables and views: the named object maps to storage without a lookup."""
@@ -454,6 +458,8 @@ class Translator:
         _set_ddl_target(tree, stored)
         if isinstance(tree, exp.Alter):
             options.update(self._alter_options(tree, name, info))
+        prelude = sequences.identity_columns(tree, name)
+        nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, stored, done=stored)
         tree = self.rewrite_expressions(tree)
         created = name if isinstance(tree, exp.Create) else None
@@ -462,7 +468,7 @@ class Translator:
         else:
             dropped = name if created is not None and tree.args.get("replace") and info is not None else None
         return Translation(
-            sql=tree.sql(dialect="duckdb"),
+            sql=prelude + tree.sql(dialect="duckdb"),
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
@@ -474,6 +480,7 @@ class Translator:
             replaced=bool(tree.args.get("replace")),
             table_options=options,
             variables=tuple(dict.fromkeys(self.variables)),
+            after_sql=sequences.skip_sql(nextvals),
         )
 
     def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:
@@ -550,6 +557,27 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = sub.rewrite_expressions(select)
         return select.sql(dialect="duckdb"), binds
+
+
+def _flatten_seq(node: exp.Lateral | exp.TableFromRows) -> exp.Expression | None:
+    """FLATTEN's SEQ, the number of the input record: 1 for ``TABLE(FLATTEN(<constant>))`` (one record); for
+    ``FROM t, LATERAL FLATTEN(INPUT => t.c ...)`` (the first join, over one stored table) the row's DuckDB row id
+    plus one, unique per input row. None otherwise (no number is known for the input record)."""
+    if isinstance(node, exp.TableFromRows):
+        return None if list(node.this.find_all(exp.Column)) else exp.Literal.number(1)
+    join = node.parent
+    select = join.parent if isinstance(join, exp.Join) else None
+    if not isinstance(select, exp.Select) or not select.args.get("joins") or select.args["joins"][0] is not join:
+        return None
+    source = select.args["from_"].this if select.args.get("from_") else None
+    if not isinstance(source, exp.Table) or not source.meta.get("caves_rowid"):
+        return None  # a view, a subquery, a stream, a tracked table's visible rows: no row id
+    name = source.alias_or_name
+    if any(c.table and c.table != name for c in node.this.find_all(exp.Column)):
+        return None
+    return exp.Add(
+        this=exp.column("rowid", table=exp.to_identifier(name, quoted=True)), expression=exp.Literal.number(1)
+    )
 
 
 def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:

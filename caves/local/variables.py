@@ -164,3 +164,11 @@ def before_statement(session: Session, translation: Translation) -> None:
                 cur.execute(f"SET VARIABLE {quote(duck_variable(name))} = ?", [state[name]])
     if translation.is_dml and not session.in_transaction and not autocommit(session):
         session.begin()
+
+
+def value(session: Session, name: str) -> Any:
+    """The value of session variable ``name`` (as normalised); an undefined variable is an error, never a NULL."""
+    state = _state(session)
+    if name not in state:
+        raise SnowflakeError(f"Session variable '${name}' does not exist", errno=2211, sqlstate="42000")
+    return state[name]

@@ -41,19 +41,20 @@ CASES = [
     ok(VALUES, "SELECT c1, c2 FROM (VALUES (1, 'one'), (2, 'two')) AS v1 (c1, c2)", (1, "one"), (2, "two"),
        columns=["C1", "C2"]),
     refused(VALUES, "SELECT column1, $2 FROM (VALUES (1, 'one'), (2, 'two'), (3, 'three'))"),  # columns by position
-    # IDENTIFIER('<name>'): the object named by a constant; by a variable or a bind it is refused (not emulated)
+    # IDENTIFIER('<name>'): the object named by a constant, a session variable (test_identifiers.py) or a bind
     ok(IDENTIFIER, "CREATE OR REPLACE TABLE IDENTIFIER('my_db.my_schema.my_table') (c1 number)",
        ("Table MY_TABLE successfully created.",),
        setup=("CREATE OR REPLACE DATABASE my_db", "CREATE OR REPLACE SCHEMA my_db.my_schema")),
     ok(IDENTIFIER, "CREATE OR REPLACE TABLE IDENTIFIER('\"my_table\"') (c1 number)", ("Table my_table successfully created.",)),
-    refused(IDENTIFIER, "SELECT * FROM IDENTIFIER($table_name) ORDER BY 1",
+    ok(IDENTIFIER, "SELECT * FROM IDENTIFIER($table_name) ORDER BY 1",
             setup=("CREATE OR REPLACE TABLE my_table (c1 number)", "SET table_name = 'my_table'")),
     # Not emulated: refused, never run differently
     refused(MERGE, "CREATE OR REPLACE TABLE merge_example_target_clone CLONE merge_example_target_orig",
             setup=("CREATE OR REPLACE TABLE merge_example_target_orig (k NUMBER, v NUMBER)",)),
-    refused(CREATE_SEQUENCE, "CREATE OR REPLACE SEQUENCE seq_01 START = 1 INCREMENT = 1"),
-    refused(CREATE_TABLE, "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)"),
-    refused(CREATE_TABLE, "CREATE OR REPLACE TABLE t_id (id INT IDENTITY(1, 1), v VARCHAR)"),
+    # sequences and AUTOINCREMENT / IDENTITY columns are emulated (test_sequences.py)
+    ok(CREATE_SEQUENCE, "CREATE OR REPLACE SEQUENCE seq_01 START = 1 INCREMENT = 1", ("Sequence SEQ_01 successfully created.",)),
+    ok(CREATE_TABLE, "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)", ("Table T_AI successfully created.",)),
+    ok(CREATE_TABLE, "CREATE OR REPLACE TABLE t_id (id INT IDENTITY(1, 1), v VARCHAR)", ("Table T_ID successfully created.",)),
     refused(ALTER_TABLE, "ALTER TABLE mytable ADD COLUMN a1 INT, a2 VARCHAR",
             setup=("CREATE OR REPLACE TABLE mytable (amount NUMBER)",)),
 ]  # fmt: skip

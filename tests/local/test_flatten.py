@@ -2,7 +2,9 @@
 
 https://docs.snowflake.com/en/sql-reference/functions/flatten: KEY is the object key (NULL for an array), PATH the
 element's path (prefixed by the INPUT path), INDEX the array index (NULL for an object), VALUE the element, THIS the
-value flattened. SEQ numbers the input records and is not emulated for a LATERAL FLATTEN: reading it is refused.
+value flattened. SEQ numbers the input records: for a LATERAL FLATTEN directly over one table, the row's number;
+reading it from any other LATERAL FLATTEN is refused. OUTER keeps a row for an input with no element; RECURSIVE reads
+every nested element.
 """
 
 from __future__ import annotations
@@ -45,13 +47,33 @@ def test_lateral_flatten_of_an_object_gives_its_keys(orders):
     assert rows == [("lines", None)]
 
 
+def test_lateral_flatten_seq_numbers_each_input_row(orders):
+    rows = orders.execute(
+        "SELECT o.ID, f.SEQ FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V:lines) f ORDER BY o.ID, f.INDEX"
+    ).rows
+    assert rows[0][1] == rows[1][1] != rows[2][1]
+    assert [r[0] for r in rows] == [1, 1, 2]
+    star = orders.execute("SELECT * FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V:lines) f WHERE o.ID = 2")
+    assert star.columns == ["ID", "V", "SEQ", "KEY", "PATH", "INDEX", "VALUE", "THIS"]
+
+
+def test_lateral_flatten_outer_and_recursive(orders):
+    outer = orders.execute(
+        "SELECT o.ID, f.VALUE FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V:missing, OUTER => TRUE) f ORDER BY o.ID"
+    ).rows
+    assert outer == [(1, None), (2, None)]
+    paths = orders.execute(
+        "SELECT f.PATH FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V, RECURSIVE => TRUE) f WHERE o.ID = 2 ORDER BY 1"
+    ).rows
+    assert [r[0] for r in paths] == ["lines", "lines[0]", "lines[0].qty", "lines[0].sku"]
+
+
 @pytest.mark.parametrize(
     "sql",
     [
-        "SELECT f.SEQ FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V) f",
-        "SELECT * FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V) f",
-        "SELECT f.VALUE FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V, OUTER => TRUE) f",
-        "SELECT f.VALUE FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V, RECURSIVE => TRUE) f",
+        "SELECT f.SEQ FROM ORDERS o JOIN ORDERS o2 ON o.ID = o2.ID, LATERAL FLATTEN(INPUT => o.V) f",
+        "SELECT * FROM (SELECT * FROM ORDERS) o, LATERAL FLATTEN(INPUT => o.V) f",
+        "SELECT g.SEQ FROM ORDERS o, LATERAL FLATTEN(INPUT => o.V:lines) f, LATERAL FLATTEN(INPUT => f.VALUE) g",
     ],
 )
 def test_what_flatten_does_not_emulate_is_refused(orders, sql):
