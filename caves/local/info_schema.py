@@ -9,6 +9,7 @@ adds it) and Snowflake's argument names.
 from __future__ import annotations
 
 from .alerts import ALERTS_SQL
+from .coltypes import MACROS_SQL as COLTYPES_SQL
 from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, quote
 
@@ -147,8 +148,9 @@ CREATE OR REPLACE MACRO SF_TASK_DEPENDENTS(db, TASK_NAME := NULL, RECURSIVE := T
     JOIN {_S}.TASKS AS t ON t.ID = w.ID
     ORDER BY w.DEPTH, t.NAME;
 """
+    + COLTYPES_SQL
     + ALERTS_SQL
-)  # alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
+)  # spelled column types (caves/local/coltypes.py); alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
 
 
 def information_schema_sql(database: str) -> str:
