@@ -189,14 +189,16 @@ def source_columns(tree: exp.Expression) -> tuple[exp.Table, dict[str, str]] | N
     table = source.this if source is not None else None
     if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
         return None
+    # A view's column list (``CREATE VIEW v (a, b) AS SELECT ...``) names the query's columns by position.
+    listed = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else []
     mapping: dict[str, str] = {}
-    for projection in query.expressions:
+    for i, projection in enumerate(query.expressions):
         if isinstance(projection, exp.Star):
             mapping["*"] = "*"
             continue
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
-            mapping[projection.alias_or_name] = inner.name
+            mapping[listed[i] if i < len(listed) else projection.alias_or_name] = inner.name
     return table, mapping
 
 
