@@ -137,7 +137,7 @@ CASES = [
        setup=(*_SRC, "CREATE OR REPLACE TABLE t_ctas (code VARCHAR(5), amount NUMBER(12,2)) AS SELECT v, n FROM src"),
        pick=["name", "type"]),
     # SHOW COLUMNS: data_type as JSON; without IN, the current database's columns
-    ok(SHOW_COLUMNS, "SHOW COLUMNS IN TABLE desc_example", 
+    ok(SHOW_COLUMNS, "SHOW COLUMNS IN TABLE desc_example",
        ("DESC_EXAMPLE", "PUBLIC", "C1", J({"type": "FIXED", "precision": 38, "scale": 0, "nullable": False}),
         "false", "COLUMN", "CONFORMANCE"),
        ("DESC_EXAMPLE", "PUBLIC", "C2", J({"type": "FIXED", "precision": 38, "scale": 0, "nullable": True}),
