@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from . import account, describe, streams, taskruns, variables
 from . import alerts as alert_cmds
-from . import describe, streams, taskruns, variables
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
@@ -304,6 +304,16 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
     if scope == "SCHEMA":
         return session.database, session.schema
     return session.database, session.schema
+
+
+@command(account.SHOW_WAREHOUSES.pattern)
+def _show_warehouses(session: Session, text: str, params: Binds) -> Result:
+    return account.show_warehouses(text)
+
+
+@command(account.SHOW_USERS.pattern)
+def _show_users(session: Session, text: str, params: Binds) -> Result:
+    return account.show_users(text)
 
 
 @command(r"^SHOW\s+")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from caves.local.transforms import local_user
+
 from .cases import J, ids, ok, refused, run_case
 
 SHOW_SCHEMAS = "https://docs.snowflake.com/en/sql-reference/sql/show-schemas"
@@ -25,6 +27,10 @@ SHOW_PKS = "https://docs.snowflake.com/en/sql-reference/sql/show-primary-keys"
 INFO_COLUMNS = "https://docs.snowflake.com/en/sql-reference/info-schema/columns"
 INFO_DATABASES = "https://docs.snowflake.com/en/sql-reference/info-schema/databases"
 INFO_VIEWS = "https://docs.snowflake.com/en/sql-reference/info-schema/views"
+SHOW_WAREHOUSES = "https://docs.snowflake.com/en/sql-reference/sql/show-warehouses"
+SHOW_USERS = "https://docs.snowflake.com/en/sql-reference/sql/show-users"
+SHOW_FUNCTIONS = "https://docs.snowflake.com/en/sql-reference/sql/show-functions"
+CONTEXT = "https://docs.snowflake.com/en/sql-reference/functions-context"
 
 _MYTESTDB = ("CREATE OR REPLACE DATABASE mytestdb",)
 _MY_SCHEMA = (
@@ -194,6 +200,17 @@ CASES = [
     # identifier-literal: "DESCRIBE TABLE IDENTIFIER('mytable')" names the table by a string literal
     ok(IDENTIFIER, "DESCRIBE TABLE IDENTIFIER('my_db.my_schema.my_table')", ("C1", "COLUMN"), setup=_MY_SCHEMA,
        pick=["name", "kind"]),
+    # SHOW WAREHOUSES / SHOW USERS: the one warehouse CURRENT_WAREHOUSE() reports, the one user CURRENT_USER() reports
+    ok(SHOW_WAREHOUSES, "SHOW WAREHOUSES", ("LOCAL_WH", "STARTED", "STANDARD", "Y", "Y"),
+       pick=["name", "state", "type", "is_default", "is_current"]),
+    ok(CONTEXT, "SELECT CURRENT_WAREHOUSE()", ("LOCAL_WH",)),
+    ok(SHOW_WAREHOUSES, "SHOW WAREHOUSES LIKE 'nothing%'"),
+    ok(SHOW_USERS, "SHOW USERS", (local_user(), local_user(), "false", "SYSADMIN"),
+       pick=["name", "login_name", "disabled", "default_role"]),
+    ok(CONTEXT, "SELECT CURRENT_USER()", (local_user(),)),
+    ok(SHOW_USERS, "SHOW TERSE USERS", (local_user(), local_user()), pick=["name", "display_name"]),
+    # SHOW FUNCTIONS would list Snowflake's built-in functions, of which the engine emulates a part: refused
+    refused(SHOW_FUNCTIONS, "SHOW USER FUNCTIONS"),
 ]  # fmt: skip
 
 
