@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 from sqlglot import exp
 
+from .errors import UnsupportedStatement
 from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 
@@ -174,8 +175,15 @@ def alter_changes(tree: exp.Expression) -> list[tuple]:
         elif isinstance(action, exp.AlterColumn):
             if action.args.get("dtype") is not None:
                 changes.append(("type", action.this.name, spelled(action.args["dtype"])))
+            if action.args.get("default") is not None:
+                changes.append(("default", action.this.name, action.args["default"].sql("snowflake")))
+            if action.args.get("drop"):
+                changes.append(("default", action.this.name, None))
             if action.args.get("comment") is not None:
                 changes.append(("comment", action.this.name, action.args["comment"].name))
+        elif isinstance(action, exp.AddConstraint):
+            # DuckDB would enforce an added key (Snowflake does not), and its NOT NULL rule is not emulated
+            raise UnsupportedStatement(f"{tree.sql('snowflake')[:80]} (ALTER TABLE ... ADD CONSTRAINT)")
     return changes
 
 
@@ -237,24 +245,31 @@ def forget(cur: duckdb.DuckDBPyConnection, name: ObjectName) -> None:
     cur.execute(f"DELETE FROM {_S}.VIEW_TEXTS {where.format('NAME')}", [name.database, name.schema, name.name])
 
 
+def source_types(cur: duckdb.DuckDBPyConnection, source: ObjectName | None) -> dict[str, str]:
+    """The spelled types of the columns of the table a CTAS / view reads (read before a CREATE OR REPLACE of that
+    same table forgets them)."""
+    if source is None:
+        return {}
+    sql, params = column_sql(source.storage_schema, source.name, source.database, source.schema)
+    return {r[0]: r[1] for r in cur.execute(sql, params).fetchall()}
+
+
 def record_created(
     cur: duckdb.DuckDBPyConnection,
     name: ObjectName,
     declared: list[Declared] | None,
-    source: ObjectName | None,
+    from_source: dict[str, str],
     mapping: dict[str, str],
 ) -> None:
     """Record a new table's or view's columns: as declared, else the source column's type, else from DuckDB's."""
     by_name = {d.name: d for d in declared or []}
-    from_source = recorded(cur, source) if source is not None else {}
-    source_duck = dict(_duck_columns(cur, source)) if source is not None else {}
     for column, duck_type in _duck_columns(cur, name):
         if column in by_name:
             _insert(cur, name, by_name[column])
             continue
-        origin = mapping.get(column) or (column if "*" in mapping and column in source_duck else None)
+        origin = mapping.get(column) or (column if "*" in mapping else None)
         if origin is not None and origin in from_source:
-            spelled_type = from_source[origin].type
+            spelled_type = from_source[origin]
         else:
             spelled_type = cur.execute("SELECT SF_SPELLED_TYPE(?)", [duck_type]).fetchone()[0]
         _insert(cur, name, Declared(name=column, type=spelled_type))
@@ -274,19 +289,25 @@ def copy_record(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: Obje
         _insert(cur, target, found)
 
 
-def apply_alter(cur: duckdb.DuckDBPyConnection, name: ObjectName, changes: list[tuple]) -> None:
-    """Keep the record in step with an ALTER TABLE (a column without a record keeps being described from DuckDB)."""
+def apply_alter(
+    cur: duckdb.DuckDBPyConnection, name: ObjectName, changes: list[tuple], before: tuple[str, ...]
+) -> None:
+    """Keep the record in step with an ALTER TABLE whose table had the columns ``before`` (a column without a record
+    keeps being described from DuckDB)."""
     where = "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?"
     key = [name.database, name.schema, name.name]
     for change in changes:
         if change[0] == "add":
-            _insert(cur, name, change[1])
+            if change[1].name not in before:  # ADD COLUMN IF NOT EXISTS of a column it has: nothing added
+                _insert(cur, name, change[1])
         elif change[0] == "drop":
             cur.execute(f"DELETE FROM {_S}.COLUMNS {where}", [*key, change[1]])
         elif change[0] == "rename":
             cur.execute(f"UPDATE {_S}.COLUMNS SET COLUMN_NAME = ? {where}", [change[2], *key, change[1]])
         elif change[0] == "type":
             cur.execute(f"UPDATE {_S}.COLUMNS SET DATA_TYPE = ? {where}", [change[2], *key, change[1]])
+        elif change[0] == "default":
+            cur.execute(f"UPDATE {_S}.COLUMNS SET DEFAULT_TEXT = ? {where}", [change[2], *key, change[1]])
         elif change[0] == "comment":
             cur.execute(f"UPDATE {_S}.COLUMNS SET COMMENT = ? {where}", [change[2], *key, change[1]])
 

@@ -68,6 +68,7 @@ def pruned(cur: duckdb.DuckDBPyConnection, table_fqn: str, version: int) -> None
 def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None) -> Result:
     """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
     options = tr.table_options
+    from_source = coltypes.source_types(cur, options.get("source")) if tr.created_table is not None else {}
     dropped_id = None
     if tr.dropped_table is not None and tr.object_kind == "TABLE":
         dropped_id = _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
@@ -93,7 +94,7 @@ def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, b
         _register_table(session, cur, tr.created_table, options)
         if options.get("temporary"):
             session.temporary_tables.append(tr.created_table)
-    _record_columns(cur, tr, creates)
+    _record_columns(cur, tr, creates, from_source)
     renamed = options.get("renamed_to")
     if renamed is not None and tr.target is not None:
         _rename_table(cur, tr.target, renamed)
@@ -120,18 +121,20 @@ def _ddl_status(tr: Translation) -> str:
     return "Statement executed successfully."
 
 
-def _record_columns(cur: duckdb.DuckDBPyConnection, tr: Translation, creates: bool) -> None:
+def _record_columns(
+    cur: duckdb.DuckDBPyConnection, tr: Translation, creates: bool, from_source: dict[str, str]
+) -> None:
     """The declared columns of a new table or view, or an ALTER TABLE's changes to them (coltypes.py)."""
     options = tr.table_options
     if creates and options.get("clone_of") is not None:
         coltypes.copy_record(cur, options["clone_of"], tr.created_table)
     elif creates:
         mapping = options.get("source_mapping") or {}
-        coltypes.record_created(cur, tr.created_table, options.get("declared"), options.get("source"), mapping)
+        coltypes.record_created(cur, tr.created_table, options.get("declared"), from_source, mapping)
         if "text" in options:
             coltypes.record_view_text(cur, tr.created_table, options["text"])
     if options.get("column_changes") and tr.target is not None:
-        coltypes.apply_alter(cur, tr.target.name, options["column_changes"])
+        coltypes.apply_alter(cur, tr.target.name, options["column_changes"], tr.target.columns)
 
 
 def _clone_table(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: ObjectName) -> None:

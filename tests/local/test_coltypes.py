@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from caves.local import Engine
-from caves.local.errors import SnowflakeError
+from caves.local.errors import SnowflakeError, UnsupportedStatement
 
 
 def _types(session, table: str) -> list[tuple[str, str]]:
@@ -85,3 +85,23 @@ def test_an_older_warehouse_is_described_from_duckdb_types(tmp_path: Path):
             assert _types(s, "T")[-1] == ("W", "VARCHAR(4)")
     finally:
         engine.close()
+
+
+def test_alter_column_defaults_and_added_constraints(session):
+    """SET / DROP DEFAULT follow into DESCRIBE; ADD COLUMN IF NOT EXISTS of an existing column changes nothing; an
+    out-of-line ADD CONSTRAINT is refused (DuckDB would enforce the key, Snowflake does not)."""
+    session.execute("CREATE TABLE T (A INT, B VARCHAR(5) DEFAULT 'x')")
+    session.execute("ALTER TABLE T ALTER COLUMN B SET DEFAULT 'y'")
+    assert session.execute("DESC TABLE T").rows[1][4] == "'y'"
+    session.execute("ALTER TABLE T ALTER COLUMN B DROP DEFAULT")
+    assert session.execute("DESC TABLE T").rows[1][4] is None
+    session.execute("ALTER TABLE T ADD COLUMN IF NOT EXISTS B INT")
+    assert _types(session, "T") == [("A", "NUMBER(38,0)"), ("B", "VARCHAR(5)")]
+    with pytest.raises(UnsupportedStatement):
+        session.execute("ALTER TABLE T ADD CONSTRAINT PK PRIMARY KEY (A)")
+
+
+def test_create_or_replace_from_itself_keeps_the_types(session):
+    session.execute("CREATE TABLE T (V VARCHAR(7))")
+    session.execute("CREATE OR REPLACE TABLE T AS SELECT * FROM T")
+    assert _types(session, "T") == [("V", "VARCHAR(7)")]
