@@ -283,7 +283,7 @@ _SHOW_RE = re.compile(
     r"^SHOW\s+(?P<terse>TERSE\s+)?(?P<what>DATABASES|SCHEMAS|TABLES|VIEWS|STREAMS|TASKS|OBJECTS|COLUMNS|PRIMARY\s+KEYS)"
     r"(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?"
     r"(?:\s+IN\s+(?:(?P<scope>ACCOUNT|DATABASE|SCHEMA|TABLE|VIEW)\b)?\s*(?P<target>[\w$.\"]+)?)?"
-    r"(?:\s+STARTS\s+WITH\s+'[^']*')?(?:\s+LIMIT\s+\d+)?\s*$",
+    r"(?:\s+STARTS\s+WITH\s+'(?P<starts>(?:[^']|'')*)')?(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$",
     re.I | re.S,
 )
 
@@ -321,6 +321,22 @@ def _show(session: Session, text: str, params: Binds) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise UnsupportedStatement(f"{text[:60]} (this SHOW command)")
+    result = _show_all(session, match)
+    starts, limit = match.group("starts"), match.group("limit")
+    if starts is None and limit is None:
+        return result
+    if "name" not in result.columns:
+        raise SnowflakeError(
+            "SQL compilation error: STARTS WITH / LIMIT do not apply to this SHOW command.", errno=1003
+        )
+    # STARTS WITH: a case-sensitive prefix of the name; LIMIT: at most that many rows
+    index = result.columns.index("name")
+    rows = [r for r in result.rows if starts is None or str(r[index]).startswith(starts.replace("''", "'"))]
+    return Result.of(result.columns, rows[: int(limit)] if limit is not None else rows)
+
+
+def _show_all(session: Session, match: re.Match) -> Result:
+    """The rows of a SHOW, before STARTS WITH and LIMIT."""
     what = " ".join(match.group("what").upper().split())
     like = match.group("like")
     terse = bool(match.group("terse"))

@@ -70,6 +70,11 @@ CASES = [
     ok(IDENTIFIER, "SHOW TABLES IN SCHEMA my_schema", ("MY_TABLE", "MY_DB", "MY_SCHEMA", "TABLE"), setup=_MY_SCHEMA,
        pick=["name", "database_name", "schema_name", "kind"]),
     refused(IDENTIFIER, "SHOW TABLES IN SCHEMA IDENTIFIER('my_schema')", setup=_MY_SCHEMA),
+    # STARTS WITH: a case-sensitive prefix of the name; LIMIT: at most that many rows
+    ok(SHOW_TABLES, "SHOW TABLES IN SCHEMA my_schema STARTS WITH 'MY'", ("MY_TABLE",), setup=_MY_SCHEMA, pick=["name"]),
+    ok(SHOW_TABLES, "SHOW TABLES IN SCHEMA my_schema STARTS WITH 'my'", setup=_MY_SCHEMA),
+    ok(SHOW_TABLES, "SHOW TABLES IN SCHEMA my_schema LIMIT 1", ("MY_TABLE",),
+       setup=(*_MY_SCHEMA, "CREATE TABLE my_db.my_schema.my_table2 (c1 number)"), pick=["name"]),
     # INFORMATION_SCHEMA.TABLES and COLUMNS
     ok(INFO_TABLES, "SELECT table_schema, table_name, table_type FROM my_db.INFORMATION_SCHEMA.TABLES "
        "WHERE table_schema != 'INFORMATION_SCHEMA'", ("MY_SCHEMA", "MY_TABLE", "BASE TABLE"), setup=_MY_SCHEMA),
