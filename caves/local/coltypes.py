@@ -187,27 +187,61 @@ def alter_changes(tree: exp.Expression) -> list[tuple]:
     return changes
 
 
-def source_columns(tree: exp.Expression) -> tuple[exp.Table, dict[str, str]] | None:
-    """A CTAS / view reading one table: the table and, per output column that is a plain column of it, that column
-    (its declared type is the new column's: Snowflake keeps ``VARCHAR(20)`` through ``SELECT v FROM t``)."""
-    query = tree.expression if isinstance(tree, exp.Create) else None
-    if not isinstance(query, exp.Select) or query.args.get("joins"):
-        return None
+def _expression_type(expression: exp.Expression) -> str | None:
+    """The Snowflake type of a computed column, where it is certain: a cast's type, a string literal's length."""
+    if isinstance(expression, exp.Cast) and expression.to.this != _T.USERDEFINED:
+        return spelled(expression.to)
+    if isinstance(expression, exp.Literal) and expression.is_string and expression.this:
+        return f"VARCHAR({len(expression.this)})"
+    return None
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where a CTAS's / view's columns come from: the tables it reads, by alias; per output column that is a plain
+    column of one of them, (alias, column) — Snowflake keeps ``VARCHAR(20)`` through ``SELECT v FROM t`` — and the
+    columns whose type the expression says (``CAST(x AS VARCHAR(5))``, ``'abc'``). ``*`` maps every column of a
+    single table."""
+
+    tables: dict[str, exp.Table]
+    columns: dict[str, tuple[str, str]]
+    typed: dict[str, str]
+
+
+def _read_tables(query: exp.Select) -> dict[str, exp.Table]:
     source = query.args.get("from_") or query.args.get("from")
-    table = source.this if source is not None else None
-    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Identifier):
+    items = [source.this] if source is not None else []
+    items += [j.this for j in query.args.get("joins") or []]
+    tables: dict[str, exp.Table] = {}
+    for item in items:
+        if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
+            tables[item.alias_or_name] = item
+    return tables
+
+
+def source_columns(tree: exp.Expression) -> Sources | None:
+    query = tree.expression if isinstance(tree, exp.Create) else None
+    if not isinstance(query, exp.Select):
         return None
+    tables = _read_tables(query)
+    single = next(iter(tables)) if len(tables) == 1 and not query.args.get("joins") else None
     # A view's column list (``CREATE VIEW v (a, b) AS SELECT ...``) names the query's columns by position.
     listed = [c.name for c in tree.this.expressions] if isinstance(tree.this, exp.Schema) else []
-    mapping: dict[str, str] = {}
+    columns: dict[str, tuple[str, str]] = {}
+    typed: dict[str, str] = {}
     for i, projection in enumerate(query.expressions):
-        if isinstance(projection, exp.Star):
-            mapping["*"] = "*"
+        if isinstance(projection, exp.Star) and single is not None:
+            columns["*"] = (single, "*")
             continue
+        name = listed[i] if i < len(listed) else projection.alias_or_name
         inner = projection.this if isinstance(projection, exp.Alias) else projection
         if isinstance(inner, exp.Column) and isinstance(inner.this, exp.Identifier):
-            mapping[listed[i] if i < len(listed) else projection.alias_or_name] = inner.name
-    return table, mapping
+            alias = inner.table or single  # an unqualified column of a join: its table is not known here
+            if alias in tables:
+                columns[name] = (alias, inner.name)
+        elif (known := _expression_type(inner)) is not None:
+            typed[name] = known
+    return Sources(tables, columns, typed)
 
 
 # --- the record ---------------------------------------------------------------------------------------------
@@ -245,31 +279,36 @@ def forget(cur: duckdb.DuckDBPyConnection, name: ObjectName) -> None:
     cur.execute(f"DELETE FROM {_S}.VIEW_TEXTS {where.format('NAME')}", [name.database, name.schema, name.name])
 
 
-def source_types(cur: duckdb.DuckDBPyConnection, source: ObjectName | None) -> dict[str, str]:
-    """The spelled types of the columns of the table a CTAS / view reads (read before a CREATE OR REPLACE of that
-    same table forgets them)."""
-    if source is None:
-        return {}
-    sql, params = column_sql(source.storage_schema, source.name, source.database, source.schema)
-    return {r[0]: r[1] for r in cur.execute(sql, params).fetchall()}
+def source_types(cur: duckdb.DuckDBPyConnection, sources: dict[str, ObjectName]) -> dict[tuple[str, str], str]:
+    """The spelled types of the columns of the tables a CTAS / view reads, by (alias, column) (read before a
+    CREATE OR REPLACE of one of them forgets them)."""
+    types = {}
+    for alias, source in sources.items():
+        sql, params = column_sql(source.storage_schema, source.name, source.database, source.schema)
+        types.update({(alias, r[0]): r[1] for r in cur.execute(sql, params).fetchall()})
+    return types
 
 
 def record_created(
     cur: duckdb.DuckDBPyConnection,
     name: ObjectName,
     declared: list[Declared] | None,
-    from_source: dict[str, str],
-    mapping: dict[str, str],
+    from_source: dict[tuple[str, str], str],
+    mapping: dict[str, tuple[str, str]],
+    typed: dict[str, str],
 ) -> None:
-    """Record a new table's or view's columns: as declared, else the source column's type, else from DuckDB's."""
+    """Record a new table's or view's columns: as declared, else the source column's type or the expression's,
+    else from DuckDB's."""
     by_name = {d.name: d for d in declared or []}
     for column, duck_type in _duck_columns(cur, name):
         if column in by_name:
             _insert(cur, name, by_name[column])
             continue
-        origin = mapping.get(column) or (column if "*" in mapping else None)
+        origin = mapping.get(column) or ((mapping["*"][0], column) if "*" in mapping else None)
         if origin is not None and origin in from_source:
             spelled_type = from_source[origin]
+        elif column in typed:
+            spelled_type = typed[column]
         else:
             spelled_type = cur.execute("SELECT SF_SPELLED_TYPE(?)", [duck_type]).fetchone()[0]
         _insert(cur, name, Declared(name=column, type=spelled_type))

@@ -68,7 +68,7 @@ def pruned(cur: duckdb.DuckDBPyConnection, table_fqn: str, version: int) -> None
 def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None) -> Result:
     """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
     options = tr.table_options
-    from_source = coltypes.source_types(cur, options.get("source")) if tr.created_table is not None else {}
+    from_source = coltypes.source_types(cur, options.get("sources") or {}) if tr.created_table is not None else {}
     dropped_id = None
     if tr.dropped_table is not None and tr.object_kind == "TABLE":
         dropped_id = _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
@@ -122,7 +122,7 @@ def _ddl_status(tr: Translation) -> str:
 
 
 def _record_columns(
-    cur: duckdb.DuckDBPyConnection, tr: Translation, creates: bool, from_source: dict[str, str]
+    cur: duckdb.DuckDBPyConnection, tr: Translation, creates: bool, from_source: dict[tuple[str, str], str]
 ) -> None:
     """The declared columns of a new table or view, or an ALTER TABLE's changes to them (coltypes.py)."""
     options = tr.table_options
@@ -130,7 +130,8 @@ def _record_columns(
         coltypes.copy_record(cur, options["clone_of"], tr.created_table)
     elif creates:
         mapping = options.get("source_mapping") or {}
-        coltypes.record_created(cur, tr.created_table, options.get("declared"), from_source, mapping)
+        typed = options.get("typed_columns") or {}
+        coltypes.record_created(cur, tr.created_table, options.get("declared"), from_source, mapping, typed)
         if "text" in options:
             coltypes.record_view_text(cur, tr.created_table, options["text"])
     if options.get("column_changes") and tr.target is not None:

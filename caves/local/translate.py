@@ -494,9 +494,11 @@ class Translator:
                 raise UnsupportedStatement(f"CREATE TABLE ... CLONE of the view {source.fqn}")
             return {"clone_of": source, "if_not_exists": bool(tree.args.get("exists"))}
         found = coltypes.source_columns(tree)
-        if found is None or found[0].name.upper() in cte_names:
+        if found is None:
             return {}
-        return {"source": self.resolve(_table_parts(found[0])), "source_mapping": found[1]}
+        sources = {a: self.resolve(_table_parts(t)) for a, t in found.tables.items() if t.name.upper() not in cte_names}
+        mapping = {c: origin for c, origin in found.columns.items() if origin[0] in sources}
+        return {"typed_columns": found.typed, "sources": sources, "source_mapping": mapping}
 
     def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:
         """ALTER TABLE on a tracked table, and RENAME TO (DuckDB renames within the schema: the bare new name)."""

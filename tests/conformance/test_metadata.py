@@ -147,6 +147,13 @@ CASES = [
     ok(CTAS, "DESC TABLE t_ctas", ("CODE", "VARCHAR(5)"), ("AMOUNT", "NUMBER(12,2)"),
        setup=(*_SRC, "CREATE OR REPLACE TABLE t_ctas (code VARCHAR(5), amount NUMBER(12,2)) AS SELECT v, n FROM src"),
        pick=["name", "type"]),
+    # a cast's type, a string literal's length; a view over a join keeps the declared types of qualified columns
+    ok(CTAS, "DESC TABLE t_ctas", ("A", "VARCHAR(3)"), ("B", "VARCHAR(5)"), ("C", "NUMBER(6,1)"),
+       setup=(*_SRC, "CREATE OR REPLACE TABLE t_ctas AS SELECT 'abc' AS a, v::VARCHAR(5) AS b, "
+              "CAST(n AS NUMBER(6,1)) AS c FROM src"), pick=["name", "type"]),
+    ok(DESC_VIEW, "DESC VIEW v_join", ("V", "VARCHAR(20)"), ("N", "NUMBER(10,2)"),
+       setup=(*_SRC, "CREATE OR REPLACE VIEW v_join AS SELECT a.v, b.n FROM src AS a JOIN src AS b ON a.v = b.v"),
+       pick=["name", "type"]),
     # SHOW COLUMNS: data_type as JSON; without IN, the current database's columns
     ok(SHOW_COLUMNS, "SHOW COLUMNS IN TABLE desc_example",
        ("DESC_EXAMPLE", "PUBLIC", "C1", J({"type": "FIXED", "precision": 38, "scale": 0, "nullable": False}),
