@@ -82,14 +82,14 @@ def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, b
     elif creates:
         if tr.replaced:
             cur.execute(f"DROP TABLE IF EXISTS {tr.created_table.duck}")  # CREATE OR REPLACE TABLE ... CLONE
-        _clone_table(cur, clone_of, tr.created_table)
+        _clone_table(cur, clone_of, tr.created_table, rows=bool(options.get("clone_rows")))
     elif not options.get("if_not_exists"):
         raise AlreadyExists("Table", tr.created_table.name)
     if dropped_id is not None:
         # Only now: the old table's row-id default depended on this sequence.
         cur.execute(f"DROP SEQUENCE IF EXISTS {_row_id_sequence(dropped_id)}")
     if tr.created_table is not None and tr.object_kind == "TABLE":
-        if creates and clone_of is not None:
+        if creates and options.get("clone_rows"):
             options = {**options, **_clone_options(cur, clone_of)}
         _register_table(session, cur, tr.created_table, options)
         if options.get("temporary"):
@@ -138,11 +138,11 @@ def _record_columns(
         coltypes.apply_alter(cur, tr.target.name, options["column_changes"], tr.target.columns)
 
 
-def _clone_table(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: ObjectName) -> None:
+def _clone_table(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: ObjectName, rows: bool) -> None:
     """CREATE TABLE ... CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a new table with the
-    source's columns (types, defaults, NOT NULL) and its current rows. The clone starts with no change history: its
-    change tracking is off and a stream on it sees only the changes made to the clone (the hidden row id of a
-    tracked source is not copied)."""
+    source's columns (types, defaults, NOT NULL) and its current rows (``rows``; CREATE TABLE ... LIKE: none). The
+    clone starts with no change history: its change tracking is off and a stream on it sees only the changes made to
+    the clone (the hidden row id of a tracked source is not copied)."""
     columns = cur.execute(
         "SELECT column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
         "WHERE schema_name = ? AND table_name = ? AND column_name <> ? ORDER BY column_index",
@@ -153,7 +153,8 @@ def _clone_table(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: Obj
     )
     names = ", ".join(quote(c) for c, *_ in columns)
     cur.execute(f"CREATE TABLE {target.duck} ({definitions})")
-    cur.execute(f"INSERT INTO {target.duck} ({names}) SELECT {names} FROM {source.duck}")
+    if rows:
+        cur.execute(f"INSERT INTO {target.duck} ({names}) SELECT {names} FROM {source.duck}")
 
 
 def _clone_options(cur: duckdb.DuckDBPyConnection, source: ObjectName) -> dict:

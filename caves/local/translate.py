@@ -485,14 +485,19 @@ class Translator:
         """Where a new table's columns come from: the table a CLONE copies, or the one table a CTAS / view reads
         (its columns keep their declared types, coltypes.py)."""
         clone = tree.args.get("clone")
-        if clone is not None:
-            source = self.resolve(_table_parts(clone.this))
+        props = tree.args.get("properties")
+        like = next((p for p in props.expressions if isinstance(p, exp.LikeProperty)), None) if props else None
+        copied = clone.this if clone is not None else like.this if like is not None else None
+        if isinstance(copied, exp.Table):
+            # CLONE copies the rows too; CREATE TABLE ... LIKE only the column definitions
+            # (https://docs.snowflake.com/en/sql-reference/sql/create-table, "CREATE TABLE ... LIKE")
+            source = self.resolve(_table_parts(copied))
             info = self.catalog.table(source)
             if info is None:
                 raise ObjectNotFound("Table", source.fqn)
             if info.kind != "TABLE":
-                raise UnsupportedStatement(f"CREATE TABLE ... CLONE of the view {source.fqn}")
-            return {"clone_of": source, "if_not_exists": bool(tree.args.get("exists"))}
+                raise UnsupportedStatement(f"CREATE TABLE ... CLONE / LIKE of the view {source.fqn}")
+            return {"clone_of": source, "clone_rows": clone is not None, "if_not_exists": bool(tree.args.get("exists"))}
         found = coltypes.source_columns(tree)
         if found is None:
             return {}

@@ -72,6 +72,13 @@ CASES = [
     ok(CLONE, "SELECT k, METADATA$ACTION FROM clone_stream", (5, "INSERT"),
        setup=(*_CLONED, "CREATE OR REPLACE STREAM clone_stream ON TABLE merge_example_target_clone",
               "INSERT INTO merge_example_target_clone VALUES (5, 'five')")),
+    # CREATE TABLE ... LIKE: the column definitions, no rows
+    ok(CREATE_TABLE, "CREATE TABLE mytable_copy LIKE merge_example_target_orig", ("Table MYTABLE_COPY successfully created.",),
+       setup=(*_ORIG, "DROP TABLE IF EXISTS mytable_copy")),
+    ok(CREATE_TABLE, "SELECT count(*) FROM mytable_copy", (0,),
+       setup=(*_ORIG, "CREATE OR REPLACE TABLE mytable_copy LIKE merge_example_target_orig")),
+    ok(CREATE_TABLE, "DESC TABLE mytable_copy", ("K", "NUMBER(38,0)"), ("V", "VARCHAR(10)"),
+       setup=(*_ORIG, "CREATE OR REPLACE TABLE mytable_copy LIKE merge_example_target_orig"), pick=["name", "type"]),
     # ALTER TABLE ... ADD COLUMN a, b / DROP COLUMN a, b: several columns in one statement
     ok(ALTER_TABLE, "ALTER TABLE mytable ADD COLUMN a1 INT, a2 VARCHAR", ("Statement executed successfully.",),
        setup=_MULTI),
