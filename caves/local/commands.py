@@ -490,8 +490,15 @@ _IDENTIFIER_LITERAL = re.compile(r"^IDENTIFIER\s*\(\s*'((?:[^']|'')+)'\s*\)$", r
 
 @command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
 def _describe(session: Session, text: str, params: Binds) -> Result:
-    match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+(?P<name>.+?)\s*$", text, re.I | re.S)
+    match = re.match(
+        r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+(?P<name>.+?)(?:\s+TYPE\s*=\s*(?P<type>\w+))?\s*$",
+        text,
+        re.I | re.S,
+    )
     kind = match.group(1).upper()
+    if (match.group("type") or "COLUMNS").upper() != "COLUMNS" or (match.group("type") and kind != "TABLE"):
+        # desc-table: TYPE = STAGE lists the table's stage properties (the engine has no stages)
+        raise UnsupportedStatement(f"DESCRIBE {kind} ... TYPE = {match.group('type').upper()}")
     written = match.group("name")
     literal = _IDENTIFIER_LITERAL.match(written)  # identifier-literal: IDENTIFIER('db.schema.name')
     written = literal.group(1).replace("''", "'") if literal else written

@@ -89,6 +89,8 @@ CASES = [
     # PRIMARY KEY column is NOT NULL (null? N)
     ok(DESC_TABLE, "DESCRIBE TABLE desc_example", *_DESCRIBED, setup=_DESC_EXAMPLE, pick=_DESC_PICK),
     ok(DESC_TABLE, "DESC TABLE desc_example", *_DESCRIBED, setup=_DESC_EXAMPLE, pick=_DESC_PICK),
+    ok(DESC_TABLE, "DESC TABLE desc_example TYPE = COLUMNS", *_DESCRIBED, setup=_DESC_EXAMPLE, pick=_DESC_PICK),
+    refused(DESC_TABLE, "DESC TABLE desc_example TYPE = STAGE", setup=_DESC_EXAMPLE),
     ok(DESC_TABLE, "DESCRIBE TABLE desc_example", *[(*r, None, None) for r in _DESCRIBED], setup=_DESC_EXAMPLE,
        columns=_DESC_COLUMNS),
     # desc-view: DESCRIBE VIEW; a column that is a column of the table keeps its declared type
