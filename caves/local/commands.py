@@ -467,13 +467,14 @@ def _show_tables(
 
 
 def _show_column_info(session: Session, what: str, like: str | None, scope: str | None, target: str | None) -> Result:
-    """SHOW COLUMNS / PRIMARY KEYS: IN TABLE | VIEW <name> (or a bare name), or the scope; without IN, the current
+    """SHOW COLUMNS / PRIMARY KEYS: IN TABLE | VIEW <name> (or a bare name), or the scope (IN TABLE without a name:
+    the current schema, https://docs.snowflake.com/en/sql-reference/sql/show-primary-keys); without IN, the current
     database (the account when none is in use)."""
     kind = (scope or "").upper()
     table = None
-    if kind in {"TABLE", "VIEW"} or (target and not kind and not _database_exists(session, split_name(target)[0])):
-        if not target:
-            raise SnowflakeError(f"SHOW {what} IN {kind} needs the table's name.", errno=1003)
+    if kind in {"TABLE", "VIEW"} and not target:
+        database, schema = session.database, session.schema  # IN TABLE without a name: the current schema
+    elif kind in {"TABLE", "VIEW"} or (target and not kind and not _database_exists(session, split_name(target)[0])):
         table = resolve(split_name(target), session.database, session.schema)
         database = schema = None
     elif scope is None and target is None:

@@ -181,6 +181,8 @@ CASES = [
        pick=["database_name", "schema_name", "table_name", "column_name", "key_sequence", "constraint_name"]),
     ok(SHOW_PKS, "SHOW PRIMARY KEYS", ("DESC_EXAMPLE", "C1", 1), setup=(*_DESC_EXAMPLE, "DROP TABLE IF EXISTS t_pk2"),
        pick=["table_name", "column_name", "key_sequence"]),
+    ok(SHOW_PKS, "SHOW TERSE PRIMARY KEYS IN TABLE", ("DESC_EXAMPLE", "C1", 1),
+       setup=(*_DESC_EXAMPLE, "DROP TABLE IF EXISTS t_pk2"), pick=["table_name", "column_name", "key_sequence"]),
     # INFORMATION_SCHEMA.COLUMNS from the declared types
     ok(INFO_COLUMNS, "SELECT column_name, data_type, character_maximum_length, character_octet_length, "
        "numeric_precision, numeric_precision_radix, numeric_scale, is_nullable, column_default, comment "
