@@ -304,7 +304,8 @@ class Engine:
         tree = parse(sql)
         translation = Translator(EngineCatalog(cur), database, schema).translate(tree)
         if translation.created_table is not None and translation.object_kind == "VIEW":
-            translation.table_options["text"] = sql.strip()  # INFORMATION_SCHEMA.VIEWS: the statement as written
+            # INFORMATION_SCHEMA.VIEWS: the statement as written (without a terminating semicolon)
+            translation.table_options["text"] = sql.strip().removesuffix(";").rstrip()
         with self._cache_lock:
             self._translations[key] = translation
         return translation
