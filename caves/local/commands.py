@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from . import account, describe, sequences, streams, taskruns, variables
 from . import alerts as alert_cmds
-from . import sequences, streams, taskruns, variables
 from . import tasks as task_cmds
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .info_schema import information_schema_sql
 from .model import Binds
-from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
+from .names import INTERNAL_SCHEMA, like_matches, quote, resolve, split_name
 from .result import Result
 from .tables import enable_change_tracking
 
@@ -130,6 +130,12 @@ def _schema_exists(session: Session, database: str, schema: str) -> bool:
     )
 
 
+def _refuse_clone(kind: str, rest: str | None) -> None:
+    """A database or schema clone copies every object in it (streams, tasks, views ...): not emulated."""
+    if rest and re.match(r"\s*CLONE\b", rest, re.I):
+        raise UnsupportedStatement(f"CREATE {kind} ... CLONE")
+
+
 @command(r"^CREATE\s+(OR\s+REPLACE\s+)?(TRANSIENT\s+)?DATABASE\b")
 def _create_database(session: Session, text: str, params: Binds) -> Result:
     match = re.match(
@@ -140,6 +146,7 @@ def _create_database(session: Session, text: str, params: Binds) -> Result:
     if not match:
         raise SnowflakeError("SQL compilation error: invalid CREATE DATABASE.", errno=1003)
     replace, if_not_exists, name = bool(match.group(1)), bool(match.group(2)), split_name(match.group("name"))[0]
+    _refuse_clone("DATABASE", match.group(4))
     comment = re.search(r"COMMENT\s*=\s*'((?:[^']|'')*)'", match.group(4) or "", re.I)
 
     def apply(cur: duckdb.DuckDBPyConnection) -> Result:
@@ -170,7 +177,7 @@ def _drop_database(session: Session, cur: duckdb.DuckDBPyConnection, name: str) 
         [name + "."],
     ).fetchall():
         cur.execute(f"DROP SCHEMA {quote(schema)} CASCADE")
-    for table in ("STREAMS", "TASKS", "TABLES", "SEQUENCES"):
+    for table in ("STREAMS", "TASKS", "TABLES", "COLUMNS", "VIEW_TEXTS", "SEQUENCES"):
         cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ?", [name])
     cur.execute(f"DELETE FROM {_S}.DATABASES WHERE NAME = ?", [name])
 
@@ -203,6 +210,7 @@ def _create_schema(session: Session, text: str, params: Binds) -> Result:
     )
     if not match:
         raise SnowflakeError("SQL compilation error: invalid CREATE SCHEMA.", errno=1003)
+    _refuse_clone("SCHEMA", match.group(4))
     parts = split_name(match.group("name"))
     database = parts[0] if len(parts) == 2 else session.database
     schema = parts[-1]
@@ -242,7 +250,7 @@ def _drop_schema(session: Session, text: str, params: Binds) -> Result:
 
     def apply(cur: duckdb.DuckDBPyConnection) -> Result:
         cur.execute(f"DROP SCHEMA {quote(database + '.' + schema)} CASCADE")
-        for table in ("STREAMS", "TASKS", "TABLES", "SEQUENCES"):
+        for table in ("STREAMS", "TASKS", "TABLES", "COLUMNS", "VIEW_TEXTS", "SEQUENCES"):
             cur.execute(f"DELETE FROM {_S}.{table} WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ?", [database, schema])
         return Result.message(f"{schema} successfully dropped.")
 
@@ -272,10 +280,10 @@ def _alter_table_cluster(session: Session, text: str, params: Binds) -> Result:
 # --- SHOW and DESCRIBE --------------------------------------------------------------------------------
 
 _SHOW_RE = re.compile(
-    r"^SHOW\s+(?P<terse>TERSE\s+)?(?P<what>DATABASES|SCHEMAS|TABLES|VIEWS|STREAMS|TASKS|OBJECTS|COLUMNS)"
+    r"^SHOW\s+(?P<terse>TERSE\s+)?(?P<what>DATABASES|SCHEMAS|TABLES|VIEWS|STREAMS|TASKS|OBJECTS|COLUMNS|PRIMARY\s+KEYS)"
     r"(?:\s+LIKE\s+'(?P<like>(?:[^']|'')*)')?"
-    r"(?:\s+IN\s+(?:(?P<scope>ACCOUNT|DATABASE|SCHEMA|TABLE)\b)?\s*(?P<target>[\w$.\"]+)?)?"
-    r"(?:\s+STARTS\s+WITH\s+'[^']*')?(?:\s+LIMIT\s+\d+)?\s*$",
+    r"(?:\s+IN\s+(?:(?P<scope>ACCOUNT|DATABASE|SCHEMA|TABLE|VIEW)\b)?\s*(?P<target>[\w$.\"]+)?)?"
+    r"(?:\s+STARTS\s+WITH\s+'(?P<starts>(?:[^']|'')*)')?(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$",
     re.I | re.S,
 )
 
@@ -298,12 +306,38 @@ def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str
     return session.database, session.schema
 
 
+@command(account.SHOW_WAREHOUSES.pattern)
+def _show_warehouses(session: Session, text: str, params: Binds) -> Result:
+    return account.show_warehouses(text)
+
+
+@command(account.SHOW_USERS.pattern)
+def _show_users(session: Session, text: str, params: Binds) -> Result:
+    return account.show_users(text)
+
+
 @command(r"^SHOW\s+")
 def _show(session: Session, text: str, params: Binds) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise UnsupportedStatement(f"{text[:60]} (this SHOW command)")
-    what = match.group("what").upper()
+    result = _show_all(session, match)
+    starts, limit = match.group("starts"), match.group("limit")
+    if starts is None and limit is None:
+        return result
+    if "name" not in result.columns:
+        raise SnowflakeError(
+            "SQL compilation error: STARTS WITH / LIMIT do not apply to this SHOW command.", errno=1003
+        )
+    # STARTS WITH: a case-sensitive prefix of the name; LIMIT: at most that many rows
+    index = result.columns.index("name")
+    rows = [r for r in result.rows if starts is None or str(r[index]).startswith(starts.replace("''", "'"))]
+    return Result.of(result.columns, rows[: int(limit)] if limit is not None else rows)
+
+
+def _show_all(session: Session, match: re.Match) -> Result:
+    """The rows of a SHOW, before STARTS WITH and LIMIT."""
+    what = " ".join(match.group("what").upper().split())
     like = match.group("like")
     terse = bool(match.group("terse"))
     if what == "DATABASES":
@@ -327,6 +361,8 @@ def _show(session: Session, text: str, params: Binds) -> Result:
                 if like_matches(n, like)
             ],
         )
+    if what in {"COLUMNS", "PRIMARY KEYS"}:
+        return _show_column_info(session, what, like, match.group("scope"), match.group("target"))
     database, schema = _scope(session, match.group("scope"), match.group("target"))
     if what == "SCHEMAS":
         rows = session.query_internal(
@@ -365,8 +401,6 @@ def _show(session: Session, text: str, params: Binds) -> Result:
         return Result.of(cols, out)
     if what in {"TABLES", "VIEWS", "OBJECTS"}:
         return _show_tables(session, what, like, database, schema, terse)
-    if what == "COLUMNS":
-        return _show_columns(session, match.group("target"), like)
     if what == "STREAMS":
         return streams.show_streams(session, like, database, schema, terse)
     return task_cmds.show_tasks(session, like, database, schema, terse)
@@ -432,30 +466,24 @@ def _show_tables(
     return Result.of(cols, out)
 
 
-def _show_columns(session: Session, target: str | None, like: str | None) -> Result:
-    if not target:
-        raise SnowflakeError("SHOW COLUMNS needs IN TABLE <name> in the local engine.", errno=1003)
-    name = resolve(split_name(target), session.database, session.schema)
-    return _describe_table(session, name, like)
-
-
-def _describe_table(session: Session, name: ObjectName, like: str | None = None) -> Result:
-    rows = session.query_internal(
-        "SELECT column_name, SF_TYPE_NAME(data_type), is_nullable, column_default FROM duckdb_columns() "
-        "WHERE schema_name = ? AND table_name = ? AND column_name <> 'METADATA$ROW_ID' ORDER BY column_index",
-        [name.storage_schema, name.name],
-    )
-    if not rows:
-        raise ObjectNotFound("Table", name.fqn)
-    cols = ["name", "type", "kind", "null?", "default", "primary key", "unique key", "check", "expression", "comment"]
-    return Result.of(
-        cols,
-        [
-            (c, t, "COLUMN", "Y" if n else "N", d, "N", "N", None, None, None)
-            for c, t, n, d in rows
-            if like_matches(c, like)
-        ],
-    )
+def _show_column_info(session: Session, what: str, like: str | None, scope: str | None, target: str | None) -> Result:
+    """SHOW COLUMNS / PRIMARY KEYS: IN TABLE | VIEW <name> (or a bare name), or the scope (IN TABLE without a name:
+    the current schema, https://docs.snowflake.com/en/sql-reference/sql/show-primary-keys); without IN, the current
+    database (the account when none is in use)."""
+    kind = (scope or "").upper()
+    table = None
+    if kind in {"TABLE", "VIEW"} and not target:
+        database, schema = session.database, session.schema  # IN TABLE without a name: the current schema
+    elif kind in {"TABLE", "VIEW"} or (target and not kind and not _database_exists(session, split_name(target)[0])):
+        table = resolve(split_name(target), session.database, session.schema)
+        database = schema = None
+    elif scope is None and target is None:
+        database, schema = session.database, None
+    else:
+        database, schema = _scope(session, scope, target)
+    if what == "COLUMNS":
+        return describe.show_columns(session, like, database, schema, table)
+    return describe.show_primary_keys(session, database, schema, table)
 
 
 _IDENTIFIER_LITERAL = re.compile(r"^IDENTIFIER\s*\(\s*'((?:[^']|'')+)'\s*\)$", re.I)
@@ -463,8 +491,15 @@ _IDENTIFIER_LITERAL = re.compile(r"^IDENTIFIER\s*\(\s*'((?:[^']|'')+)'\s*\)$", r
 
 @command(r"^(DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+")
 def _describe(session: Session, text: str, params: Binds) -> Result:
-    match = re.match(r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+(?P<name>.+?)\s*$", text, re.I | re.S)
+    match = re.match(
+        r"^(?:DESCRIBE|DESC)\s+(TABLE|VIEW|STREAM|TASK)\s+(?P<name>.+?)(?:\s+TYPE\s*=\s*(?P<type>\w+))?\s*$",
+        text,
+        re.I | re.S,
+    )
     kind = match.group(1).upper()
+    if (match.group("type") or "COLUMNS").upper() != "COLUMNS" or (match.group("type") and kind != "TABLE"):
+        # desc-table: TYPE = STAGE lists the table's stage properties (the engine has no stages)
+        raise UnsupportedStatement(f"DESCRIBE {kind} ... TYPE = {match.group('type').upper()}")
     written = match.group("name")
     literal = _IDENTIFIER_LITERAL.match(written)  # identifier-literal: IDENTIFIER('db.schema.name')
     written = literal.group(1).replace("''", "'") if literal else written
@@ -472,7 +507,7 @@ def _describe(session: Session, text: str, params: Binds) -> Result:
         raise SnowflakeError(f"SQL compilation error: invalid object name {written[:60]!r}.", errno=1003)
     name = resolve(split_name(written), session.database, session.schema)
     if kind in {"TABLE", "VIEW"}:
-        return _describe_table(session, name)
+        return describe.describe_table(session, name)
     if kind == "STREAM":
         return streams.show_streams(session, name.name, name.database, name.schema, False)
     return task_cmds.show_tasks(session, name.name, name.database, name.schema, False)

@@ -26,6 +26,7 @@ from .bulk import executemany
 from .dml import run_statement
 from .errors import DamagedWarehouse, SnowflakeError, is_damage
 from .info_schema import MACROS_SQL as INFO_SCHEMA_MACROS
+from .info_schema import information_schema_sql
 from .lease import Lease
 from .model import ROW_ID, Binds, StreamInfo, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
@@ -225,6 +226,9 @@ class Engine:
                 conn.execute(f"ALTER TABLE {_S}.{quote(log_name)} ADD COLUMN _HI BIGINT")
             if stored is not None and stored < meta.NANOSECOND_TIMESTAMPS_SINCE:
                 _widen_timestamps(conn)
+            # Each database's INFORMATION_SCHEMA views, as this engine defines them.
+            for (database,) in conn.execute(f"SELECT NAME FROM {_S}.DATABASES").fetchall():
+                conn.execute(information_schema_sql(database))
             conn.execute(f"UPDATE {_S}.STATE SET SCHEMA_VERSION = ?", [meta.SCHEMA_VERSION])
             conn.execute("COMMIT")
         version = conn.execute(f"SELECT CATALOG_VERSION FROM {_S}.STATE").fetchone()[0]
@@ -302,6 +306,9 @@ class Engine:
             return cached
         tree = parse(sql)
         translation = Translator(EngineCatalog(cur), database, schema).translate(tree)
+        if translation.created_table is not None and translation.object_kind == "VIEW":
+            # INFORMATION_SCHEMA.VIEWS: the statement as written (without a terminating semicolon)
+            translation.table_options["text"] = sql.strip().removesuffix(";").rstrip()
         with self._cache_lock:
             self._translations[key] = translation
         return translation

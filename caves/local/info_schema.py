@@ -9,23 +9,14 @@ adds it) and Snowflake's argument names.
 from __future__ import annotations
 
 from .alerts import ALERTS_SQL
+from .coltypes import MACROS_SQL as COLTYPES_SQL
 from .model import ROW_ID
 from .names import INTERNAL_SCHEMA, quote
 
 _S = quote(INTERNAL_SCHEMA)
 
-# DuckDB type -> the name Snowflake reports in INFORMATION_SCHEMA.COLUMNS.DATA_TYPE
 MACROS_SQL = (
     f"""
-CREATE OR REPLACE MACRO SF_TYPE_NAME(t) AS CASE
-    WHEN t IN ('VARCHAR') THEN 'TEXT'
-    WHEN t IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') OR t LIKE 'DECIMAL%' THEN 'NUMBER'
-    WHEN t IN ('DOUBLE', 'FLOAT') THEN 'FLOAT'
-    WHEN t IN ('TIMESTAMP', 'TIMESTAMP_NS') THEN 'TIMESTAMP_NTZ'
-    WHEN t IN ('TIMESTAMP WITH TIME ZONE', 'TIMESTAMPTZ_NS') THEN 'TIMESTAMP_TZ'
-    WHEN t = 'JSON' THEN 'VARIANT'
-    ELSE t END;
-
 CREATE OR REPLACE MACRO SF_TASK_HISTORY(
     db, SCHEDULED_TIME_RANGE_START := NULL, SCHEDULED_TIME_RANGE_END := NULL, RESULT_LIMIT := 100,
     TASK_NAME := NULL, ERROR_ONLY := FALSE, ROOT_TASK_ID := NULL
@@ -147,8 +138,25 @@ CREATE OR REPLACE MACRO SF_TASK_DEPENDENTS(db, TASK_NAME := NULL, RECURSIVE := T
     JOIN {_S}.TASKS AS t ON t.ID = w.ID
     ORDER BY w.DEPTH, t.NAME;
 """
+    + COLTYPES_SQL
     + ALERTS_SQL
-)  # alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
+)  # spelled column types (caves/local/coltypes.py); alert tables, ALERT_HISTORY(), NOTIFICATION_OUTBOX() (caves/local/alerts.py)
+
+
+_MAX_VARCHAR = 16777216
+# The columns each page lists as "Not applicable for Snowflake": always NULL.
+_NOT_APPLICABLE_TABLES = "".join(
+    f"NULL::VARCHAR AS {c}, "
+    for c in ("SELF_REFERENCING_COLUMN_NAME", "REFERENCE_GENERATION", "USER_DEFINED_TYPE_CATALOG",
+              "USER_DEFINED_TYPE_SCHEMA", "USER_DEFINED_TYPE_NAME", "IS_INSERTABLE_INTO", "IS_TYPED", "COMMIT_ACTION")
+)  # fmt: skip
+_NOT_APPLICABLE_COLUMNS = "".join(
+    f"NULL::{'BIGINT' if c.endswith(('PRECISION', 'CARDINALITY')) else 'VARCHAR'} AS {c}, "
+    for c in ("DATETIME_PRECISION", "INTERVAL_TYPE", "INTERVAL_PRECISION", "CHARACTER_SET_CATALOG",
+              "CHARACTER_SET_SCHEMA", "CHARACTER_SET_NAME", "COLLATION_CATALOG", "COLLATION_SCHEMA", "COLLATION_NAME",
+              "DOMAIN_CATALOG", "DOMAIN_SCHEMA", "DOMAIN_NAME", "UDT_CATALOG", "UDT_SCHEMA", "UDT_NAME",
+              "SCOPE_CATALOG", "SCOPE_SCHEMA", "SCOPE_NAME", "MAXIMUM_CARDINALITY", "DTD_IDENTIFIER")
+)  # fmt: skip
 
 
 def information_schema_sql(database: str) -> str:
@@ -156,10 +164,14 @@ def information_schema_sql(database: str) -> str:
     schema = quote(f"{database}.INFORMATION_SCHEMA")
     db = "'" + database.replace("'", "''") + "'"
     prefix = "'" + database.replace("'", "''") + ".'"
-    owned = (
-        f"starts_with(schema_name, {prefix}) AND schema_name <> {prefix} || 'INFORMATION_SCHEMA'"
-        " AND database_name = current_database()"
-    )
+
+    def owned(alias: str = "") -> str:
+        a = f"{alias}." if alias else ""
+        return (
+            f"starts_with({a}schema_name, {prefix}) AND {a}schema_name <> {prefix} || 'INFORMATION_SCHEMA'"
+            f" AND {a}database_name = current_database()"
+        )
+
     rid = "'" + ROW_ID + "'"
     return f"""
 CREATE SCHEMA IF NOT EXISTS {schema};
@@ -167,28 +179,60 @@ CREATE OR REPLACE VIEW {schema}.SCHEMATA AS
     SELECT {db} AS CATALOG_NAME, substr(schema_name, length({prefix}) + 1) AS SCHEMA_NAME,
            NULL::VARCHAR AS SCHEMA_OWNER, NULL::TIMESTAMP AS CREATED, NULL::VARCHAR AS COMMENT
     FROM duckdb_schemas() WHERE starts_with(schema_name, {prefix}) AND database_name = current_database();
+CREATE OR REPLACE VIEW {schema}.DATABASES AS
+    -- https://docs.snowflake.com/en/sql-reference/info-schema/databases: every database of the account
+    SELECT NAME AS DATABASE_NAME, 'SYSADMIN' AS DATABASE_OWNER, COMMENT, CREATED_ON AS CREATED,
+           1 AS RETENTION_TIME, 'STANDARD' AS TYPE, 'ROLE' AS OWNER_ROLE_TYPE
+    FROM {_S}.DATABASES;
 CREATE OR REPLACE VIEW {schema}.TABLES AS
-    SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
-           table_name AS TABLE_NAME, 'BASE TABLE' AS TABLE_TYPE, estimated_size AS ROW_COUNT,
-           NULL::BIGINT AS BYTES, comment AS COMMENT
-    FROM duckdb_tables() WHERE {owned}
+    -- https://docs.snowflake.com/en/sql-reference/info-schema/tables ("Not applicable" columns are NULL)
+    SELECT {db} AS TABLE_CATALOG, substr(t.schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
+           t.table_name AS TABLE_NAME, 'SYSADMIN' AS TABLE_OWNER, 'BASE TABLE' AS TABLE_TYPE,
+           t.estimated_size AS ROW_COUNT, NULL::BIGINT AS BYTES, 1 AS RETENTION_TIME, {_NOT_APPLICABLE_TABLES}
+           r.CREATED_ON AS CREATED, coalesce(r.COMMENT, t.comment) AS COMMENT
+    FROM duckdb_tables() AS t
+    LEFT JOIN {_S}.TABLES AS r ON r.DATABASE_NAME = {db} AND t.schema_name = {prefix} || r.SCHEMA_NAME
+        AND r.NAME = t.table_name
+    WHERE {owned("t")}
     UNION ALL
-    SELECT {db}, substr(schema_name, length({prefix}) + 1), view_name, 'VIEW', NULL, NULL, comment
-    FROM duckdb_views() WHERE {owned} AND NOT internal;
+    SELECT {db}, substr(schema_name, length({prefix}) + 1), view_name, 'SYSADMIN', 'VIEW', NULL, NULL, NULL,
+           {_NOT_APPLICABLE_TABLES} NULL, comment
+    FROM duckdb_views() WHERE {owned()} AND NOT internal;
 CREATE OR REPLACE VIEW {schema}.VIEWS AS
-    SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
-           view_name AS TABLE_NAME, sql AS VIEW_DEFINITION
-    FROM duckdb_views() WHERE {owned} AND NOT internal;
+    -- https://docs.snowflake.com/en/sql-reference/info-schema/views: VIEW_DEFINITION is the CREATE VIEW statement
+    -- as written (NULL for a view made before the engine recorded it)
+    SELECT {db} AS TABLE_CATALOG, substr(v.schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
+           v.view_name AS TABLE_NAME, 'SYSADMIN' AS TABLE_OWNER, x.TEXT AS VIEW_DEFINITION,
+           v.comment AS COMMENT
+    FROM duckdb_views() AS v
+    LEFT JOIN {_S}.VIEW_TEXTS AS x ON x.DATABASE_NAME = {db} AND v.schema_name = {prefix} || x.SCHEMA_NAME
+        AND x.NAME = v.view_name
+    WHERE {owned("v")} AND NOT v.internal;
 CREATE OR REPLACE VIEW {schema}.COLUMNS AS
+    -- https://docs.snowflake.com/en/sql-reference/info-schema/columns, from the declared types (coltypes.py)
+    WITH c AS (
+        SELECT c.schema_name, c.table_name, c.column_name, c.column_index, c.is_nullable,
+               CASE WHEN r.COLUMN_NAME IS NOT NULL THEN r.DEFAULT_TEXT ELSE c.column_default END AS column_default,
+               coalesce(r.DATA_TYPE, SF_SPELLED_TYPE(c.data_type)) AS spelled, r.COMMENT AS comment
+        FROM duckdb_columns() AS c
+        LEFT JOIN {_S}.COLUMNS AS r ON r.DATABASE_NAME = {db} AND c.schema_name = {prefix} || r.SCHEMA_NAME
+            AND r.TABLE_NAME = c.table_name AND r.COLUMN_NAME = c.column_name
+        WHERE {owned("c")} AND c.column_name <> {rid}
+    )
     SELECT {db} AS TABLE_CATALOG, substr(schema_name, length({prefix}) + 1) AS TABLE_SCHEMA,
            table_name AS TABLE_NAME, column_name AS COLUMN_NAME,
            row_number() OVER (PARTITION BY schema_name, table_name ORDER BY column_index) AS ORDINAL_POSITION,
            column_default AS COLUMN_DEFAULT, CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE,
-           SF_TYPE_NAME(data_type) AS DATA_TYPE,
-           -- An integer column is Snowflake's NUMBER(38,0) (DuckDB reports its BIGINT's 64 bits)
-           CASE WHEN data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN 38
-                ELSE numeric_precision END AS NUMERIC_PRECISION,
-           CASE WHEN SF_TYPE_NAME(data_type) = 'NUMBER' THEN 10 END AS NUMERIC_PRECISION_RADIX,
-           numeric_scale AS NUMERIC_SCALE, comment AS COMMENT
-    FROM duckdb_columns() WHERE {owned} AND column_name <> {rid};
+           SF_DATA_TYPE(spelled) AS DATA_TYPE,
+           CASE WHEN SF_DATA_TYPE(spelled) IN ('TEXT', 'BINARY') THEN SF_TYPE_ARG(spelled, 1) END
+               AS CHARACTER_MAXIMUM_LENGTH,
+           -- a character takes up to 4 bytes, within the largest string's 16 MB
+           CASE WHEN SF_DATA_TYPE(spelled) = 'TEXT' THEN least(4 * SF_TYPE_ARG(spelled, 1), {_MAX_VARCHAR})
+                WHEN SF_DATA_TYPE(spelled) = 'BINARY' THEN SF_TYPE_ARG(spelled, 1) END AS CHARACTER_OCTET_LENGTH,
+           CASE WHEN SF_DATA_TYPE(spelled) = 'NUMBER' THEN SF_TYPE_ARG(spelled, 1) END AS NUMERIC_PRECISION,
+           CASE WHEN SF_DATA_TYPE(spelled) = 'NUMBER' THEN 10 END AS NUMERIC_PRECISION_RADIX,
+           CASE WHEN SF_DATA_TYPE(spelled) = 'NUMBER' THEN SF_TYPE_ARG(spelled, 2) END AS NUMERIC_SCALE,
+           {_NOT_APPLICABLE_COLUMNS}
+           comment AS COMMENT
+    FROM c;
 """

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from .names import INTERNAL_SCHEMA, quote
 
-SCHEMA_VERSION = 11  # 9: alerts (caves/local/alerts.py); 10: SCHEDULED rows, graph views, change-log times;
-# 11: sequences (caves/local/sequences.py)
+SCHEMA_VERSION = 12  # 9: alerts (caves/local/alerts.py); 10: SCHEDULED rows, graph views, change-log times;
+# 11: declared column types and view texts (caves/local/coltypes.py), fuller INFORMATION_SCHEMA views
+# 12: sequences (caves/local/sequences.py)
 # From this version on, TIMESTAMP_NTZ / TIMESTAMP_TZ columns are stored with nanoseconds (TIMESTAMP_NS /
 # TIMESTAMPTZ_NS): an older warehouse's microsecond columns are widened when the engine first opens it.
 NANOSECOND_TIMESTAMPS_SINCE = 8
@@ -57,6 +58,13 @@ CREATE TABLE IF NOT EXISTS {_S}.VERSION_TIMES (VERSION BIGINT, TAKEN_AT TIMESTAM
 -- Per tracked table, where its change log starts: after FLOOR_VERSION (entries pruned up to it) and at
 -- FLOOR_TIME (tracking enabled, or extended to all changes).
 CREATE TABLE IF NOT EXISTS {_S}.LOG_FLOORS (TABLE_FQN VARCHAR, FLOOR_VERSION BIGINT, FLOOR_TIME TIMESTAMP);
+-- Per column of a table or view, as its DDL declared it (caves/local/coltypes.py): DuckDB keeps no lengths or keys.
+CREATE TABLE IF NOT EXISTS {_S}.COLUMNS (
+    DATABASE_NAME VARCHAR, SCHEMA_NAME VARCHAR, TABLE_NAME VARCHAR, COLUMN_NAME VARCHAR, DATA_TYPE VARCHAR,
+    DEFAULT_TEXT VARCHAR, PK_SEQ INTEGER, PK_NAME VARCHAR, UNIQUE_KEY BOOLEAN, COMMENT VARCHAR
+);
+-- A view's CREATE VIEW statement as the user wrote it (INFORMATION_SCHEMA.VIEWS.VIEW_DEFINITION).
+CREATE TABLE IF NOT EXISTS {_S}.VIEW_TEXTS (DATABASE_NAME VARCHAR, SCHEMA_NAME VARCHAR, NAME VARCHAR, TEXT VARCHAR);
 CREATE SEQUENCE IF NOT EXISTS {_S}.TABLE_IDS;
 CREATE SEQUENCE IF NOT EXISTS {_S}.RUN_IDS;
 INSERT INTO {_S}.STATE SELECT {SCHEMA_VERSION}, 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM {_S}.STATE);

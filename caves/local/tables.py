@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from . import coltypes
+from .errors import AlreadyExists
 from .model import ROW_ID, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, ObjectName, quote
 from .result import Result
@@ -65,21 +67,39 @@ def pruned(cur: duckdb.DuckDBPyConnection, table_fqn: str, version: int) -> None
 
 def run_ddl(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translation, binds: list[Any] | None) -> Result:
     """CREATE/DROP/ALTER TABLE or VIEW, keeping the engine's table registry and change logs in step."""
+    options = tr.table_options
+    from_source = coltypes.source_types(cur, options.get("sources") or {}) if tr.created_table is not None else {}
     dropped_id = None
     if tr.dropped_table is not None and tr.object_kind == "TABLE":
         dropped_id = _forget_table(session, cur, tr.dropped_table, replaced=tr.created_table is not None)
-    cur.execute(tr.sql, binds)
+    if tr.dropped_table is not None:
+        coltypes.forget(cur, tr.dropped_table)
+    # A CREATE that makes a new object (not CREATE ... IF NOT EXISTS of an existing one).
+    creates = tr.created_table is not None and (tr.target is None or tr.replaced)
+    clone_of = options.get("clone_of")
+    if clone_of is None:
+        cur.execute(tr.sql, binds)
+    elif creates:
+        if tr.replaced:
+            cur.execute(f"DROP TABLE IF EXISTS {tr.created_table.duck}")  # CREATE OR REPLACE TABLE ... CLONE
+        _clone_table(cur, clone_of, tr.created_table, rows=bool(options.get("clone_rows")))
+    elif not options.get("if_not_exists"):
+        raise AlreadyExists("Table", tr.created_table.name)
     if dropped_id is not None:
         # Only now: the old table's row-id default depended on this sequence.
         cur.execute(f"DROP SEQUENCE IF EXISTS {_row_id_sequence(dropped_id)}")
     if tr.created_table is not None and tr.object_kind == "TABLE":
-        _register_table(session, cur, tr.created_table, tr.table_options)
-        if tr.table_options.get("temporary"):
+        if creates and options.get("clone_rows"):
+            options = {**options, **_clone_options(cur, clone_of)}
+        _register_table(session, cur, tr.created_table, options)
+        if options.get("temporary"):
             session.temporary_tables.append(tr.created_table)
-    renamed = tr.table_options.get("renamed_to")
+    _record_columns(cur, tr, creates, from_source)
+    renamed = options.get("renamed_to")
     if renamed is not None and tr.target is not None:
         _rename_table(cur, tr.target, renamed)
-    elif tr.table_options.get("tracked_alter") and tr.target is not None:
+        coltypes.rename(cur, tr.target.name, renamed)
+    elif options.get("tracked_alter") and tr.target is not None:
         sync_log_columns(cur, tr.target.name)
     session.engine.catalog_changed(cur)
     return Result.message(_ddl_status(tr))
@@ -99,6 +119,51 @@ def _ddl_status(tr: Translation) -> str:
             return f"Drop statement executed successfully ({label} already dropped)."  # DROP ... IF EXISTS
         return f"{label} successfully dropped."
     return "Statement executed successfully."
+
+
+def _record_columns(
+    cur: duckdb.DuckDBPyConnection, tr: Translation, creates: bool, from_source: dict[tuple[str, str], str]
+) -> None:
+    """The declared columns of a new table or view, or an ALTER TABLE's changes to them (coltypes.py)."""
+    options = tr.table_options
+    if creates and options.get("clone_of") is not None:
+        coltypes.copy_record(cur, options["clone_of"], tr.created_table)
+    elif creates:
+        mapping = options.get("source_mapping") or {}
+        typed = options.get("typed_columns") or {}
+        coltypes.record_created(cur, tr.created_table, options.get("declared"), from_source, mapping, typed)
+        if "text" in options:
+            coltypes.record_view_text(cur, tr.created_table, options["text"])
+    if options.get("column_changes") and tr.target is not None:
+        coltypes.apply_alter(cur, tr.target.name, options["column_changes"], tr.target.columns)
+
+
+def _clone_table(cur: duckdb.DuckDBPyConnection, source: ObjectName, target: ObjectName, rows: bool) -> None:
+    """CREATE TABLE ... CLONE (https://docs.snowflake.com/en/sql-reference/sql/create-clone): a new table with the
+    source's columns (types, defaults, NOT NULL) and its current rows (``rows``; CREATE TABLE ... LIKE: none). The
+    clone starts with no change history: its change tracking is off and a stream on it sees only the changes made to
+    the clone (the hidden row id of a tracked source is not copied)."""
+    columns = cur.execute(
+        "SELECT column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
+        "WHERE schema_name = ? AND table_name = ? AND column_name <> ? ORDER BY column_index",
+        [source.storage_schema, source.name, ROW_ID],
+    ).fetchall()
+    definitions = ", ".join(
+        f"{quote(c)} {t}{f' DEFAULT {d}' if d is not None else ''}{'' if n else ' NOT NULL'}" for c, t, d, n in columns
+    )
+    names = ", ".join(quote(c) for c, *_ in columns)
+    cur.execute(f"CREATE TABLE {target.duck} ({definitions})")
+    if rows:
+        cur.execute(f"INSERT INTO {target.duck} ({names}) SELECT {names} FROM {source.duck}")
+
+
+def _clone_options(cur: duckdb.DuckDBPyConnection, source: ObjectName) -> dict:
+    """A clone keeps the source's comment and clustering key."""
+    row = cur.execute(
+        f"SELECT COMMENT, CLUSTER_BY FROM {_S}.TABLES WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
+        [source.database, source.schema, source.name],
+    ).fetchone()
+    return {"comment": row[0], "cluster_by": row[1]} if row else {}
 
 
 def _register_table(session: Session, cur: duckdb.DuckDBPyConnection, name: ObjectName, options: dict) -> None:

@@ -28,7 +28,7 @@ from sqlglot.helper import seq_get
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot.parsers.snowflake import SnowflakeParser
 
-from . import flatten, sequences, transforms
+from . import coltypes, flatten, sequences, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
@@ -364,13 +364,14 @@ class Translator:
 
     def translate(self, tree: exp.Expression) -> Translation:
         tree = normalize_identifiers(tree, dialect="snowflake")
+        declared = coltypes.declared_columns(tree)  # before CTAS column lists become casts (coltypes.py)
         for transform in transforms.STATEMENT_TRANSFORMS:
             tree = transform(tree)
         kind, target_node = _statement_kind(tree)
         cte_names = {cte.alias_or_name.upper() for cte in tree.find_all(exp.CTE)}
 
         if kind == "ddl":
-            return self._translate_ddl(tree, cte_names)
+            return self._translate_ddl(tree, cte_names, declared)
 
         target_info: TableInfo | None = None
         if target_node is not None and isinstance(target_node.this, exp.Identifier):
@@ -444,15 +445,18 @@ class Translator:
                 flatten.refuse_seq_reads(tree, alias_name)
             node.replace(flatten.flatten_subquery(node.this, alias_name, seq))
 
-    def _translate_ddl(self, tree: exp.Expression, cte_names: set[str]) -> Translation:
+    def _translate_ddl(
+        self, tree: exp.Expression, cte_names: set[str], declared: list[coltypes.Declared] | None = None
+    ) -> Translation:
         """CREATE/DROP/ALTER of tables and views: the named object maps to storage without a lookup."""
         obj, object_kind = _ddl_object(tree)
         name = self.resolve(_table_parts(obj))
         info = self.catalog.table(name)
         if isinstance(tree, exp.Drop) and info is None and not tree.args.get("exists"):
             raise ObjectNotFound(object_kind.title(), name.fqn)
-        options: dict = {}
+        options: dict = {"declared": declared, "column_changes": coltypes.alter_changes(tree)}
         if isinstance(tree, exp.Create):
+            options.update(self._column_sources(tree, cte_names))
             options.update(_create_options(tree))
         stored = _storage_table(name, None)
         _set_ddl_target(tree, stored)
@@ -462,13 +466,14 @@ class Translator:
         nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, stored, done=stored)
         tree = self.rewrite_expressions(tree)
+        sql = prelude + "; ".join(s.sql(dialect="duckdb") for s in _one_action_each(tree))
         created = name if isinstance(tree, exp.Create) else None
         if isinstance(tree, exp.Drop):
             dropped = name
         else:
             dropped = name if created is not None and tree.args.get("replace") and info is not None else None
         return Translation(
-            sql=prelude + tree.sql(dialect="duckdb"),
+            sql=sql,
             kind="ddl",
             streams=tuple(dict.fromkeys(self.streams)),
             has_data=tuple(self.has_data),
@@ -482,6 +487,30 @@ class Translator:
             variables=tuple(dict.fromkeys(self.variables)),
             after_sql=sequences.skip_sql(nextvals),
         )
+
+    def _column_sources(self, tree: exp.Create, cte_names: set[str]) -> dict:
+        """Where a new table's columns come from: the table a CLONE copies, or the one table a CTAS / view reads
+        (its columns keep their declared types, coltypes.py)."""
+        clone = tree.args.get("clone")
+        props = tree.args.get("properties")
+        like = next((p for p in props.expressions if isinstance(p, exp.LikeProperty)), None) if props else None
+        copied = clone.this if clone is not None else like.this if like is not None else None
+        if isinstance(copied, exp.Table):
+            # CLONE copies the rows too; CREATE TABLE ... LIKE only the column definitions
+            # (https://docs.snowflake.com/en/sql-reference/sql/create-table, "CREATE TABLE ... LIKE")
+            source = self.resolve(_table_parts(copied))
+            info = self.catalog.table(source)
+            if info is None:
+                raise ObjectNotFound("Table", source.fqn)
+            if info.kind != "TABLE":
+                raise UnsupportedStatement(f"CREATE TABLE ... CLONE / LIKE of the view {source.fqn}")
+            return {"clone_of": source, "clone_rows": clone is not None, "if_not_exists": bool(tree.args.get("exists"))}
+        found = coltypes.source_columns(tree)
+        if found is None:
+            return {}
+        sources = {a: self.resolve(_table_parts(t)) for a, t in found.tables.items() if t.name.upper() not in cte_names}
+        mapping = {c: origin for c, origin in found.columns.items() if origin[0] in sources}
+        return {"typed_columns": found.typed, "sources": sources, "source_mapping": mapping}
 
     def _alter_options(self, tree: exp.Alter, name: ObjectName, info: TableInfo | None) -> dict:
         """ALTER TABLE on a tracked table, and RENAME TO (DuckDB renames within the schema: the bare new name)."""
@@ -599,6 +628,30 @@ def _ddl_object(tree: exp.Expression) -> tuple[exp.Table, str]:
     if object_kind not in {"TABLE", "VIEW"} or not isinstance(obj, exp.Table):
         raise UnsupportedStatement(tree.sql("snowflake")[:80])
     return obj, object_kind
+
+
+def _one_action_each(tree: exp.Expression) -> list[exp.Expression]:
+    """``ALTER TABLE t ADD COLUMN a INT, b VARCHAR`` / ``DROP COLUMN a, b``
+    (https://docs.snowflake.com/en/sql-reference/sql/alter-table): DuckDB takes one action per ALTER TABLE, so the
+    statement becomes one ALTER per column, run in the DDL's one transaction (all or nothing)."""
+    if not isinstance(tree, exp.Alter):
+        return [tree]
+    actions: list[exp.Expression] = []
+    for action in tree.args.get("actions") or []:
+        columns = action.args.get("tables") if isinstance(action, exp.Drop) else None
+        for column in columns if columns and len(columns) > 1 else [None]:
+            one = action.copy()
+            if column is not None:
+                one.set("tables", [column.copy()])
+            actions.append(one)
+    if len(actions) <= 1:
+        return [tree]
+    out = []
+    for action in actions:
+        single = tree.copy()
+        single.set("actions", [action])
+        out.append(single)
+    return out
 
 
 def _set_ddl_target(tree: exp.Expression, stored: exp.Table) -> None:

@@ -40,8 +40,6 @@ CASES = [
     refused(SELECT, "CREATE MACRO plus_one(x) AS x + 1"),
     refused(SELECT, "PRAGMA version"),
     refused(SELECT, "INSTALL httpfs"),
-    refused("https://docs.snowflake.com/en/sql-reference/sql/show-users", "SHOW USERS"),  # not emulated yet
-    refused("https://docs.snowflake.com/en/sql-reference/sql/show-warehouses", "SHOW WAREHOUSES"),  # not emulated yet
     refused("https://docs.snowflake.com/en/sql-reference/sql/show-functions", "SHOW FUNCTIONS"),  # not emulated yet
     refused("https://docs.snowflake.com/en/sql-reference/sql/show-procedures", "SHOW PROCEDURES"),  # not emulated yet
 ]  # fmt: skip

@@ -332,10 +332,11 @@ def test_show_tables_schemas_databases(session):
 
 
 def test_describe_table(session):
-    """§6.11 (SHOW/DESCRIBE): DESCRIBE TABLE lists name, type, null? with Snowflake type names."""
+    """§6.11 (SHOW/DESCRIBE): DESCRIBE TABLE lists name, type, null? with the types as Snowflake spells them
+    (an INT is NUMBER(38,0): https://docs.snowflake.com/en/sql-reference/sql/desc-table)."""
     session.execute("CREATE TABLE D (ID INT NOT NULL, V VARIANT)")
     rows = session.execute("DESCRIBE TABLE D").dicts()
-    assert [(r["name"], r["type"], r["null?"]) for r in rows] == [("ID", "NUMBER", "N"), ("V", "VARIANT", "Y")]
+    assert [(r["name"], r["type"], r["null?"]) for r in rows] == [("ID", "NUMBER(38,0)", "N"), ("V", "VARIANT", "Y")]
 
 
 # --- binds, result columns, errors ---------------------------------------------------------------------

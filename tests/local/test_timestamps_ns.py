@@ -34,7 +34,7 @@ def test_timestamp_ntz_orders_nanoseconds(session):
     assert session.execute("SELECT DATE_PART(nanosecond, MAX(TS)) FROM E").rows == [(900,)]
     # DESCRIBE reports the Snowflake type.
     types = {r[0]: r[1] for r in session.execute("DESCRIBE TABLE E").rows}
-    assert types["TS"] == "TIMESTAMP_NTZ"
+    assert types["TS"] == "TIMESTAMP_NTZ(9)"
 
 
 def test_timestamp_tz_conversion_keeps_nanoseconds(session):

@@ -210,7 +210,7 @@ def test_refusing_transforms_refuse() -> None:
     for duckdb_only in ("CREATE MACRO m(x) AS x + 1", "PRAGMA version", "SHOW TABLES"):
         with pytest.raises(UnsupportedStatement):
             statement_sql(tf.refuse_unlisted_statements, duckdb_only)
-    for ddl in ("CREATE TABLE t2 CLONE t", "ALTER TABLE t ADD a INT, b INT"):
+    for ddl in ("CREATE TABLE t2 CLONE t AT (OFFSET => -60)", "CREATE VIEW v2 CLONE v"):
         with pytest.raises(UnsupportedStatement):
             statement_sql(tf.refuse_unemulated_ddl, ddl)
     with pytest.raises(UnsupportedStatement, match="INSERT OVERWRITE"):
