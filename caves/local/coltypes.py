@@ -107,15 +107,34 @@ def _constraint(definition: exp.ColumnDef, kind: type) -> exp.Expression | None:
     return None
 
 
+def _identity_text(constraint: exp.Expression) -> str:
+    """An AUTOINCREMENT / IDENTITY column's default as DESCRIBE TABLE shows it: ``IDENTITY START 1 INCREMENT 1
+    NOORDER``. Without ORDER or NOORDER, NOORDER_SEQUENCE_AS_DEFAULT (TRUE by default) makes it NOORDER
+    (https://docs.snowflake.com/en/sql-reference/sql/create-table, AUTOINCREMENT | IDENTITY)."""
+    start, step = constraint.args.get("start"), constraint.args.get("increment")
+    order = constraint.args.get("order")
+    return (
+        f"IDENTITY START {start.sql('snowflake') if start is not None else 1} "
+        f"INCREMENT {step.sql('snowflake') if step is not None else 1} {'ORDER' if order else 'NOORDER'}"
+    )
+
+
 def _declared(definition: exp.ColumnDef, pk: dict[str, tuple[int, str]], unique: set[str]) -> Declared:
     name = definition.this.name
     default = _constraint(definition, exp.DefaultColumnConstraint)
+    identity = _constraint(definition, exp.AutoIncrementColumnConstraint) or _constraint(
+        definition, exp.GeneratedAsIdentityColumnConstraint
+    )
     comment = _constraint(definition, exp.CommentColumnConstraint)
     seq, pk_name = pk.get(name, (None, None))
     return Declared(
         name=name,
         type=spelled(definition.args["kind"]),
-        default=default.this.sql("snowflake") if default is not None else None,
+        default=_identity_text(identity)
+        if identity is not None
+        else default.this.sql("snowflake")
+        if default
+        else None,
         pk_seq=seq,
         pk_name=pk_name,
         unique=name in unique or _constraint(definition, exp.UniqueColumnConstraint) is not None,

@@ -389,6 +389,7 @@ class Translator:
 
         if kind == "select":
             transforms.name_unaliased_columns(tree)
+        self._resolve_join_aliases(tree, cte_names)
         self._complete_insert_columns(tree, kind, target_info)
         nextvals = sequences.rewrite_nextval(tree, self.resolve, self.catalog.sequence)
         self._rewrite_tables(tree, cte_names, target_node)
@@ -419,6 +420,48 @@ class Translator:
             merge_actions=_merge_actions(tree) if kind == "merge" else (),
             after_sql=sequences.skip_sql(nextvals),
         )
+
+    def _resolve_join_aliases(self, tree: exp.Expression, cte_names: set[str]) -> None:
+        """A select-list alias named in a ``JOIN ... ON`` condition stands for its expression, as Snowflake resolves
+        it (``SELECT SUBSTR(t.col, 4) AS alias ... JOIN j ON alias = j.col``), unless a column of a joined source
+        has that name (a column comes first, as in WHERE). DuckDB knows no alias there. Only done when every
+        source's columns are known (tables, views, subqueries and CTEs with named columns): otherwise the name is
+        left to DuckDB, which finds the column or raises an error — never a guess."""
+        for select in tree.find_all(exp.Select):
+            joins = [j for j in select.args.get("joins") or [] if j.args.get("on") is not None]
+            aliases = {a.alias.upper(): a.this for a in select.expressions if isinstance(a, exp.Alias)}
+            if not joins or not aliases:
+                continue
+            sources = [select.args["from"].this] if select.args.get("from") else []
+            sources += [j.this for j in select.args.get("joins") or []]
+            known: set[str] = set()
+            for source in sources:
+                columns = self._source_columns(source, tree, cte_names)
+                if columns is None:
+                    break
+                known |= columns
+            else:
+                for join in joins:
+                    for column in list(join.args["on"].find_all(exp.Column)):
+                        name = column.name.upper()
+                        if not column.table and name in aliases and name not in known:
+                            column.replace(aliases[name].copy())
+
+    def _source_columns(self, source: exp.Expression, tree: exp.Expression, cte_names: set[str]) -> set[str] | None:
+        """The column names a FROM / JOIN source offers, or None when they cannot be told here."""
+        if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select):
+            names = source.this.named_selects
+            return None if "*" in names or not names else {n.upper() for n in names}
+        if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
+            return None
+        if not source.args.get("db") and source.name.upper() in cte_names:
+            for cte in tree.find_all(exp.CTE):
+                if cte.alias_or_name.upper() == source.name.upper() and isinstance(cte.this, exp.Select):
+                    names = cte.this.named_selects
+                    return None if "*" in names or not names else {n.upper() for n in names}
+            return None
+        info = self.catalog.table(self.resolve(_table_parts(source)))
+        return None if info is None else {c.upper() for c in info.columns}
 
     def _rewrite_tables(
         self, tree: exp.Expression, cte_names: set[str], target: exp.Table | None, done: exp.Table | None = None

@@ -74,9 +74,20 @@ ALIASES = [
     ok(SELECT, "SELECT alias_a.x + 1 AS k FROM alias_a WHERE k > 2", (3,), setup=_AB),
     ok(SELECT, "SELECT x % 2 AS parity, COUNT(*) FROM alias_a GROUP BY parity ORDER BY parity", (0, 1), (1, 1),
        setup=_AB),
-    # in JOIN ... ON, the SELECT page documents no alias resolution: an error (invalid identifier), never a guess
-    fails(SELECT, "SELECT alias_a.x AS k, alias_b.m FROM alias_a JOIN alias_b ON k = alias_b.y", 904, "42000",
-          setup=_AB),
+    # in JOIN ... ON, a select-list alias stands for its expression too (Snowflake resolves it, as fakesnow's
+    # test_alias_on_join records: SUBSTR(T.COL, 4) AS ALIAS ... LEFT JOIN J ON ALIAS = J.COL); a column of a joined
+    # table of the same name comes first
+    ok(SELECT, "SELECT alias_a.x AS k, alias_b.m FROM alias_a JOIN alias_b ON k = alias_b.y", (1, "b1"),
+       setup=_AB),
+    ok(SELECT, "SELECT T.COL, SUBSTR(T.COL, 4) AS ALIAS, J.ANOTHER FROM alias_test AS T "
+               "LEFT JOIN alias_joined AS J ON ALIAS = J.COL ORDER BY 1",
+       ("VARCHAR1", "CHAR1", "JOIN"), ("VARCHAR2", "CHAR2", None),
+       setup=("CREATE OR REPLACE TABLE alias_test (COL VARCHAR)",
+              "INSERT INTO alias_test (COL) VALUES ('VARCHAR1'), ('VARCHAR2')",
+              "CREATE OR REPLACE TABLE alias_joined (COL VARCHAR, ANOTHER VARCHAR)",
+              "INSERT INTO alias_joined (COL, ANOTHER) VALUES ('CHAR1', 'JOIN')")),
+    ok(SELECT, "SELECT alias_a.x + 1 AS y, alias_b.m FROM alias_a JOIN alias_b ON y = 1 ORDER BY 1", (2, "b1"),
+       (3, "b1"), setup=_AB),
     ok(SELECT, "SELECT alias_a.x AS k, alias_b.m FROM alias_a JOIN alias_b ON alias_a.x = alias_b.y", (1, "b1"),
        setup=_AB),
 ]  # fmt: skip

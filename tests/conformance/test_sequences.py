@@ -108,6 +108,12 @@ CASES = [
     ok(CREATE_TABLE, "SELECT id FROM t_ai", (1,),
        setup=("CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)", "INSERT INTO t_ai (v) VALUES ('a')",
               "CREATE OR REPLACE TABLE t_ai (id INT AUTOINCREMENT, v VARCHAR)", "INSERT INTO t_ai (v) VALUES ('a')")),
+    # DESCRIBE TABLE shows an identity column's default as IDENTITY START n INCREMENT m ORDER|NOORDER (without either,
+    # NOORDER_SEQUENCE_AS_DEFAULT, TRUE by default, makes it NOORDER)
+    ok(CREATE_TABLE, "DESC TABLE t_desc", ("ID", "IDENTITY START 1 INCREMENT 1 NOORDER"),
+       ("J", "IDENTITY START 10 INCREMENT 5 NOORDER"), ("K", "IDENTITY START 3 INCREMENT 4 ORDER"), ("V", None),
+       setup=("CREATE OR REPLACE TABLE t_desc (id INT AUTOINCREMENT, j INT IDENTITY(10, 5), "
+              "k INT AUTOINCREMENT START 3 INCREMENT 4 ORDER, v VARCHAR)",), pick=["name", "default"]),
     refused(CREATE_TABLE, "ALTER TABLE t_plain ADD COLUMN id INT IDENTITY(1, 1)",
             setup=("CREATE OR REPLACE TABLE t_plain (v VARCHAR)",)),
     refused(CREATE_TABLE, "ALTER TABLE t_plain ADD COLUMN id INT DEFAULT seq_01.nextval",
