@@ -1,4 +1,4 @@
-"""Snowflake's PARSE_JSON rules that DuckDB's JSON type does not apply: duplicate keys and blank input.
+"""Snowflake's PARSE_JSON rules that DuckDB's JSON type does not apply: duplicate keys, blank input, exponents.
 
 Snowflake (https://docs.snowflake.com/en/sql-reference/functions/parse_json, .../try_parse_json):
 
@@ -7,6 +7,8 @@ Snowflake (https://docs.snowflake.com/en/sql-reference/functions/parse_json, ...
   last value specified for that key".
 * ``TRY_PARSE_JSON`` returns NULL where PARSE_JSON would raise an error.
 * An empty string, or one of whitespace only, gives NULL (not an error) to both.
+* A number written with an exponent (``1.912e2``) is a DOUBLE, other reals a DECIMAL
+  (https://docs.snowflake.com/en/sql-reference/functions/typeof); DuckDB's ``json()`` writes both alike.
 
 DuckDB keeps a JSON text as it is (``'{"a": 1, "a": 2}'::JSON`` is valid, and ``->>`` then reads the *first*
 value), so the engine checks for duplicate keys with the two functions below, registered on every connection
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import threading
 from typing import Any
@@ -67,9 +70,17 @@ class _Number(str):
     """A number kept as written: resolving duplicates changes nothing else in the text."""
 
 
+class _Double(_Number):
+    """A number written with an exponent: a DOUBLE in Snowflake's VARIANT, shown as Snowflake shows one."""
+
+
+def _real(text: str) -> _Number:
+    return _Double(text) if "e" in text or "E" in text else _Number(text)
+
+
 _READER = json.JSONDecoder(
     object_pairs_hook=dict,  # dict(pairs): a later value replaces an earlier one, the key keeps its first place
-    parse_float=_Number,
+    parse_float=_real,
     parse_int=_Number,
     parse_constant=_Number,
     strict=False,
@@ -77,6 +88,10 @@ _READER = json.JSONDecoder(
 
 
 def _write(value: object) -> str:
+    if isinstance(value, _Double):
+        number = float(value)
+        # Snowflake shows a VARIANT DOUBLE as 1.912000000000000e+02 (and TYPEOF sees the exponent).
+        return f"{number:.15e}" if math.isfinite(number) else str(value)
     if isinstance(value, _Number):
         return str(value)
     if isinstance(value, str):
@@ -89,7 +104,12 @@ def _write(value: object) -> str:
 
 
 def last_value_wins(text: str | None) -> str | None:
-    """The JSON ``text`` with every duplicate key resolved to its last value (PARSE_JSON's ``'d'``), else None."""
+    """The JSON ``text`` with every duplicate key resolved to its last value (PARSE_JSON's ``'d'``), else None.
+
+    Written compact, as DuckDB's ``json()`` writes it, except numbers: kept as written, and those written with an
+    exponent (``1.912e2``, a DOUBLE for Snowflake) in Snowflake's DOUBLE form ``1.912000000000000e+02`` — which
+    ``json()`` would turn into ``191.2``, a DECIMAL for TYPEOF. The PARSE_JSON macros use it for such texts.
+    """
     if text is None:
         return None
     try:

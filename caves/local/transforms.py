@@ -15,6 +15,7 @@ hold) when it needs one. ``tests/local/test_transforms.py`` tests each one SQL i
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -431,10 +432,16 @@ def date_stays_date(node: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 def typeof(node: exp.Expression, ctx: Context) -> exp.Expression:
-    """``TYPEOF(v)``: the VARIANT's Snowflake type name (INTEGER, DECIMAL, VARCHAR, OBJECT, NULL_VALUE, ...)."""
-    if isinstance(node, exp.Typeof):
-        return exp.func("SF_TYPEOF", ctx.rewrite_args(node).this)
-    return node
+    """``TYPEOF(v)``: the VARIANT's Snowflake type name (INTEGER, DECIMAL, DOUBLE for a number written with an
+    exponent, VARCHAR, OBJECT, NULL_VALUE, ...) (https://docs.snowflake.com/en/sql-reference/functions/typeof)."""
+    if not isinstance(node, exp.Typeof):
+        return node
+    arg = ctx.rewrite_args(node).this
+    if isinstance(arg, exp.JSONExtract):
+        # DuckDB rewrites a value read by path: 1.5e3 comes out as 1500.0, DOUBLE and DECIMAL alike. A real read
+        # from a VARIANT whose text holds an exponent is refused when the statement runs (SF_TYPEOF_PATH).
+        return exp.func("SF_TYPEOF_PATH", arg, exp.cast(_innermost_variant(arg).copy(), exp.DataType.build("VARCHAR")))
+    return exp.func("SF_TYPEOF", arg)
 
 
 def to_char(node: exp.Expression, ctx: Context) -> exp.Expression:
@@ -642,6 +649,193 @@ def variant_equals_text(node: exp.Expression, ctx: Context) -> exp.Expression:
     return node
 
 
+def _json_pair(key: exp.Expression, value: exp.Expression) -> exp.Expression:
+    """``"key":value`` as JSON text (the key as a JSON string, the value as its JSON form)."""
+    json_key = exp.func("to_json", exp.cast(key, exp.DataType.build("VARCHAR")))
+    return exp.DPipe(
+        this=exp.DPipe(this=json_key, expression=exp.Literal.string(":")), expression=exp.func("to_json", value)
+    )
+
+
+def _both_present(key: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return exp.and_(
+        exp.Not(this=exp.Is(this=key.copy(), expression=exp.null())),
+        exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
+    )
+
+
+def object_agg(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``OBJECT_AGG(key, value)`` (and its window form ``OVER (PARTITION BY ...)``): one OBJECT per group of the
+    (key, value) pairs, pairs with a NULL key or value ignored, a key found twice in a group an error
+    "Duplicate field key" (https://docs.snowflake.com/en/sql-reference/functions/object_agg, "Usage notes").
+
+    Written as the object's JSON text: ``string_agg`` of the pairs, after a check that no key repeats. DISTINCT,
+    and an ORDER BY or a frame in OVER (which Snowflake does not accept here), are refused."""
+    window = node if isinstance(node, exp.Window) and isinstance(node.this, exp.ObjectAgg) else None
+    agg = window.this if window is not None else node
+    if not isinstance(agg, exp.ObjectAgg) or (window is None and isinstance(node.parent, exp.Window)):
+        return node
+    if isinstance(agg.this, exp.Distinct) or agg.expression is None:
+        raise UnsupportedStatement(f"{agg.sql('snowflake')[:60]} (OBJECT_AGG with DISTINCT)")
+    if window is not None and (window.args.get("order") or window.args.get("spec")):
+        raise UnsupportedStatement(f"{window.sql('snowflake')[:60]} (OBJECT_AGG OVER with ORDER BY or a frame)")
+    ctx.rewrite_args(agg)
+    key, value = agg.this, agg.expression
+    present = _both_present(key, value)
+
+    def over(call: exp.Expression) -> exp.Expression:
+        if window is None:
+            return call
+        return exp.Window(this=call, partition_by=[p.copy() for p in window.args.get("partition_by") or []])
+
+    kept_key = exp.Case(ifs=[exp.If(this=present.copy(), true=key.copy())])
+    pairs = over(
+        exp.Anonymous(
+            this="string_agg",
+            expressions=[
+                exp.Case(ifs=[exp.If(this=present.copy(), true=_json_pair(key, value))]),
+                exp.Literal.string(","),
+            ],
+        )
+    )
+    repeated = exp.NEQ(
+        this=over(exp.Count(this=kept_key.copy())),
+        expression=over(exp.Count(this=exp.Distinct(expressions=[kept_key.copy()]))),
+    )
+    body = exp.func("coalesce", pairs, exp.Literal.string(""))
+    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body), expression=exp.Literal.string("}"))
+    checked = exp.Case(
+        ifs=[exp.If(this=repeated, true=exp.func("error", exp.Literal.string("Duplicate field key in OBJECT_AGG")))],
+        default=text,
+    )
+    return exp.func("json", checked)
+
+
+# Snowflake's HAVERSINE uses a spherical Earth of this radius, in km: its documented New York - Los Angeles example,
+# 3936.385096389 km (https://docs.snowflake.com/en/sql-reference/functions/haversine), is 6371 km to every digit shown.
+_EARTH_RADIUS_KM = 6371
+
+
+def haversine(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``HAVERSINE(lat1, lon1, lat2, lon2)``: the great-circle distance in km between two points given in decimal
+    degrees, by the haversine formula (https://docs.snowflake.com/en/sql-reference/functions/haversine); a FLOAT."""
+    if not (isinstance(node, exp.Anonymous) and node.name.upper() == "HAVERSINE" and len(node.expressions) == 4):
+        return node
+    lat1, lon1, lat2, lon2 = (
+        exp.func("radians", exp.cast(a, exp.DataType.build("DOUBLE"))) for a in ctx.rewrite_args(node).expressions
+    )
+
+    def half_sin_squared(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        half = exp.Div(this=exp.paren(exp.Sub(this=b, expression=a)), expression=exp.Literal.number(2))
+        return exp.func("pow", exp.func("sin", half), exp.Literal.number(2))
+
+    inner = exp.Add(
+        this=half_sin_squared(lat1, lat2),
+        expression=exp.Mul(
+            this=exp.Mul(this=exp.func("cos", lat1.copy()), expression=exp.func("cos", lat2.copy())),
+            expression=half_sin_squared(lon1, lon2),
+        ),
+    )
+    return exp.Mul(this=exp.Literal.number(2 * _EARTH_RADIUS_KM), expression=exp.func("asin", exp.func("sqrt", inner)))
+
+
+def array_construct_compact(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``ARRAY_CONSTRUCT_COMPACT(e1, e2, ...)``: an ARRAY of the values that are not SQL NULL, of any types (a
+    JSON null, ``PARSE_JSON('null')``, is a value and is kept)
+    (https://docs.snowflake.com/en/sql-reference/functions/array_construct_compact, "Usage notes").
+
+    Written as the array's JSON text: ``concat_ws`` skips the NULL elements (a DuckDB list needs one type)."""
+    if not isinstance(node, exp.ArrayConstructCompact):
+        return node
+    ctx.rewrite_args(node)
+    items = [
+        exp.Case(
+            ifs=[exp.If(this=exp.Not(this=exp.Is(this=e.copy(), expression=exp.null())), true=exp.func("to_json", e))]
+        )
+        for e in node.expressions
+    ]
+    body = (
+        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *items])
+        if items
+        else exp.Literal.string("")
+    )
+    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=body), expression=exp.Literal.string("]"))
+    return exp.func("json", text)
+
+
+_TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Trim)
+
+
+def text_function_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``TRIM(12)``, ``UPPER(n)``, ``LTRIM(1.50)``: Snowflake casts a number given to a string function to
+    VARCHAR (https://docs.snowflake.com/en/sql-reference/data-type-conversion, "Implicit casting"). The argument
+    goes through ``SF_TEXT_INPUT``, a plain cast for text, numbers (integers and fixed-point, written alike by both
+    engines), booleans and dates; any other type (a FLOAT, a timestamp: written differently) is refused when the
+    statement runs. Changes the node in place."""
+    if not isinstance(node, _TEXT_FUNCTIONS):
+        return node
+    for key in ("this", "expression"):
+        arg = node.args.get(key)
+        if arg is None or (isinstance(arg, exp.Literal) and arg.is_string) or isinstance(arg, exp.Placeholder):
+            continue
+        if isinstance(arg, exp.Anonymous) and arg.name.upper() == "SF_TEXT_INPUT":
+            continue
+        node.set(key, exp.Anonymous(this="SF_TEXT_INPUT", expressions=[arg]))
+    return node
+
+
+# A timestamp string's trailing UTC offset: after the seconds (or minutes), ``+09:00``, ``-0700``, ``+09`` or ``Z``.
+_OFFSET = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$")
+_ZERO_OFFSETS = {"Z", "+00", "-00", "+00:00", "-00:00", "+0000", "-0000"}
+
+
+def _literal_offset(text: str) -> str | None:
+    """The UTC offset a timestamp string ends with (``+09:00``, ``-0700``, ``Z``), else None."""
+    match = _OFFSET.search(text.strip())
+    return match.group(1) if match else None
+
+
+def timestamp_with_offset(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """A timestamp string with a UTC offset (``'2024-01-01 10:00:00 +09:00'``) cast to a timestamp type:
+
+    * ``::TIMESTAMP_LTZ`` is that instant, shown in the session's time zone (UTC locally)
+      (https://docs.snowflake.com/en/sql-reference/data-types-datetime, TIMESTAMP_LTZ): emulated;
+    * ``::TIMESTAMP_TZ`` / ``TO_TIMESTAMP_TZ(...)`` keep the offset in the value (TIMESTAMP_TZ): DuckDB's TIMESTAMPTZ
+      keeps the instant only, so a non-zero offset is refused; a zero one (``Z``, ``+00:00``) is emulated.
+
+    DuckDB wants no space before the offset: the literal is rewritten. (``::TIMESTAMP_NTZ`` ignores the offset, as
+    DuckDB's cast does.)"""
+    if isinstance(node, exp.Cast):
+        target, text = node.to.this, node.this
+    elif isinstance(node, exp.Anonymous) and node.name.upper() in {"TO_TIMESTAMP_TZ", "TO_TIMESTAMP_LTZ"}:
+        target = (
+            exp.DataType.Type.TIMESTAMPTZ if node.name.upper() == "TO_TIMESTAMP_TZ" else exp.DataType.Type.TIMESTAMPLTZ
+        )
+        text = node.expressions[0] if len(node.expressions) == 1 else None
+    else:
+        return node
+    if target not in {exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMPLTZ}:
+        return node
+    if not (isinstance(text, exp.Literal) and text.is_string):
+        return node
+    offset = _literal_offset(text.name)
+    if offset is None:
+        return node
+    if target == exp.DataType.Type.TIMESTAMPTZ and offset not in _ZERO_OFFSETS:
+        raise UnsupportedStatement(
+            f"{node.sql('snowflake')[:80]} (a TIMESTAMP_TZ keeps its offset {offset}; the local engine keeps UTC only)"
+        )
+    stripped = text.name.strip()
+    normalised = stripped[: len(stripped) - len(offset)].rstrip() + ("+00:00" if offset == "Z" else offset)
+    return exp.cast(exp.Literal.string(normalised), exp.DataType.build("TIMESTAMPTZ_NS", udt=True))
+
+
+def _innermost_variant(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
+        node = node.this
+    return node
+
+
 # --- statement transforms ----------------------------------------------------------------------------
 
 
@@ -818,6 +1012,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     dateadd_inputs,  # in place
     guard_division,
     values_columns,  # in place
+    timestamp_with_offset,
     epoch_seconds_timestamp,
     cast_to_variant,
     cast_types,
@@ -837,6 +1032,10 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     regexp_substr,
     variant_index,
     variant_equals_text,
+    object_agg,
+    haversine,
+    array_construct_compact,
+    text_function_inputs,  # in place
 )
 
 # Whole-statement rewrites after the node chain (DML only).
