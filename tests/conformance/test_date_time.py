@@ -15,6 +15,8 @@ ADD_MONTHS = _DOCS + "add_months"
 DATE_FROM_PARTS = _DOCS + "date_from_parts"
 DAYNAME = _DOCS + "dayname"
 YEAR = _DOCS + "year"
+DATETIME = "https://docs.snowflake.com/en/sql-reference/data-types-datetime"  # TIMESTAMP_LTZ / _NTZ / _TZ
+TO_TIMESTAMP = _DOCS + "to_timestamp"
 
 _TRUNC_SETUP = (
     "CREATE OR REPLACE TABLE test_date_trunc (mydate DATE, mytime TIME, mytimestamp TIMESTAMP)",
@@ -104,6 +106,19 @@ CASES = [
            setup=_DATES)
         for i, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"])
     ],
+    # A timestamp string with a UTC offset. TIMESTAMP_NTZ keeps the wallclock time, ignoring the offset;
+    # TIMESTAMP_LTZ is the instant, shown in the session's time zone (UTC locally); TIMESTAMP_TZ keeps the offset,
+    # which DuckDB's TIMESTAMPTZ cannot: emulated for a zero offset, refused otherwise.
+    ok(DATETIME, "SELECT '2024-01-02 16:00:00 +00:00'::TIMESTAMP_NTZ AS ts, HOUR(ts)", ("2024-01-02 16:00:00.000", 16)),
+    ok(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_NTZ", ("2024-01-01 10:00:00.000",)),
+    ok(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_LTZ", ("2024-01-01 01:00:00.000 +0000",)),
+    ok(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_LTZ = '2024-01-01 01:00:00 +00:00'::TIMESTAMP_LTZ",
+       (True,)),
+    ok(DATETIME, "SELECT '2024-01-02 16:00:00 +00:00'::TIMESTAMP_TZ", ("2024-01-02 16:00:00.000 +0000",)),
+    ok(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ('2024-01-02 16:00:00Z')", ("2024-01-02 16:00:00.000 +0000",)),
+    refused(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_TZ"),
+    refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00:00 -07:00')"),
+    refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ(column1) FROM VALUES ('2024-01-01T10:00:00+0900')"),
 ]  # fmt: skip
 
 
