@@ -803,31 +803,36 @@ def timestamp_with_offset(node: exp.Expression, ctx: Context) -> exp.Expression:
     * ``::TIMESTAMP_TZ`` / ``TO_TIMESTAMP_TZ(...)`` keep the offset in the value (TIMESTAMP_TZ): DuckDB's TIMESTAMPTZ
       keeps the instant only, so a non-zero offset is refused; a zero one (``Z``, ``+00:00``) is emulated.
 
-    DuckDB wants no space before the offset: the literal is rewritten. (``::TIMESTAMP_NTZ`` ignores the offset, as
-    DuckDB's cast does.)"""
+    Only the instant counts in ``CONVERT_TIMEZONE(tz, <timestamp_tz>)`` (the pipeline's conversion to UTC): there any
+    offset is emulated (``SF_*TO_TIMESTAMP_TZ_INSTANT``). DuckDB wants no space before the offset: the literal is
+    rewritten. (``::TIMESTAMP_NTZ`` ignores the offset, as DuckDB's cast does.)"""
+    parent = node.parent
+    instant_only = isinstance(parent, exp.ConvertTimezone) and parent.args.get("source_tz") is None
+    name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
     if isinstance(node, exp.Cast):
         target, text = node.to.this, node.this
-    elif isinstance(node, exp.Anonymous) and node.name.upper() in {"TO_TIMESTAMP_TZ", "TO_TIMESTAMP_LTZ"}:
-        target = (
-            exp.DataType.Type.TIMESTAMPTZ if node.name.upper() == "TO_TIMESTAMP_TZ" else exp.DataType.Type.TIMESTAMPLTZ
-        )
-        text = node.expressions[0] if len(node.expressions) == 1 else None
+    elif name in {"TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ", "TO_TIMESTAMP_LTZ"} and len(node.expressions) == 1:
+        target = exp.DataType.Type.TIMESTAMPLTZ if name == "TO_TIMESTAMP_LTZ" else exp.DataType.Type.TIMESTAMPTZ
+        text = node.expressions[0]
     else:
         return node
     if target not in {exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMPLTZ}:
         return node
     if not (isinstance(text, exp.Literal) and text.is_string):
-        return node
+        if name in {"TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ"} and instant_only:
+            return exp.func(f"SF_{name}_INSTANT", ctx.rewrite_args(node).expressions[0])
+        return node  # the SF_*TO_TIMESTAMP_TZ macros refuse a non-zero offset when the statement runs
     offset = _literal_offset(text.name)
     if offset is None:
         return node
-    if target == exp.DataType.Type.TIMESTAMPTZ and offset not in _ZERO_OFFSETS:
+    if target == exp.DataType.Type.TIMESTAMPTZ and offset not in _ZERO_OFFSETS and not instant_only:
         raise UnsupportedStatement(
             f"{node.sql('snowflake')[:80]} (a TIMESTAMP_TZ keeps its offset {offset}; the local engine keeps UTC only)"
         )
     stripped = text.name.strip()
     normalised = stripped[: len(stripped) - len(offset)].rstrip() + ("+00:00" if offset == "Z" else offset)
-    return exp.cast(exp.Literal.string(normalised), exp.DataType.build("TIMESTAMPTZ_NS", udt=True))
+    cast = exp.TryCast if name.startswith("TRY_") or isinstance(node, exp.TryCast) else exp.Cast
+    return cast(this=exp.Literal.string(normalised), to=exp.DataType.build("TIMESTAMPTZ_NS", udt=True))
 
 
 def _innermost_variant(node: exp.Expression) -> exp.Expression:

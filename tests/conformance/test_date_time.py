@@ -17,6 +17,7 @@ DAYNAME = _DOCS + "dayname"
 YEAR = _DOCS + "year"
 DATETIME = "https://docs.snowflake.com/en/sql-reference/data-types-datetime"  # TIMESTAMP_LTZ / _NTZ / _TZ
 TO_TIMESTAMP = _DOCS + "to_timestamp"
+CONVERT_TIMEZONE = _DOCS + "convert_timezone"
 
 _TRUNC_SETUP = (
     "CREATE OR REPLACE TABLE test_date_trunc (mydate DATE, mytime TIME, mytimestamp TIMESTAMP)",
@@ -119,6 +120,11 @@ CASES = [
     refused(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_TZ"),
     refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00:00 -07:00')"),
     refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ(column1) FROM VALUES ('2024-01-01T10:00:00+0900')"),
+    # ... but where only its instant counts (CONVERT_TIMEZONE's 2-argument form), any offset is exact
+    ok(CONVERT_TIMEZONE, "SELECT CONVERT_TIMEZONE('UTC', TO_TIMESTAMP_TZ('2024-01-01 10:00:00 +09:00'))::TIMESTAMP_NTZ",
+       ("2024-01-01 01:00:00.000",)),
+    ok(CONVERT_TIMEZONE, "SELECT CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(column1))::TIMESTAMP_NTZ "
+       "FROM VALUES ('2024-01-01T10:00:00-07:00')", ("2024-01-01 17:00:00.000",)),
 ]  # fmt: skip
 
 
