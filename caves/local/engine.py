@@ -108,12 +108,15 @@ class EngineCatalog:
         columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
         ns_columns = frozenset(r[0] for r in rows if r[1] in ("TIMESTAMP_NS", "TIMESTAMPTZ_NS"))
         dates = frozenset(r[0] for r in rows if r[1] == "DATE")
+        texts = frozenset(r[0] for r in rows if r[1] == "VARCHAR")
         is_view = self.cur.execute(
             "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
             [name.storage_schema, name.name],
         ).fetchone()[0]
         if is_view:
-            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns, date_columns=dates)
+            return TableInfo(
+                name=name, columns=columns, kind="VIEW", ns_columns=ns_columns, date_columns=dates, text_columns=texts
+            )
         row = self.cur.execute(
             f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
             "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
@@ -127,6 +130,7 @@ class EngineCatalog:
             capture=(row[1] if row and tracked else "none"),
             ns_columns=ns_columns,
             date_columns=dates,
+            text_columns=texts,
         )
 
     def stream(self, name: ObjectName) -> StreamInfo | None:

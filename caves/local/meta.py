@@ -143,6 +143,14 @@ CREATE OR REPLACE MACRO SF_TEXT_INPUT(x) AS CASE
         THEN CAST(x AS VARCHAR)
     ELSE error(concat('Unsupported statement in the local engine: a ', typeof(x), ' given to a string function '
                       || '(its text form differs from Snowflake''s; convert it with TO_VARCHAR and a format)')) END;
+-- SUM(<varchar column>): an integer text as a number; a text that is no number fails as on Snowflake; one with a
+-- fraction or an exponent is refused (Snowflake's number type for it, NUMBER or FLOAT, is not emulated).
+CREATE OR REPLACE MACRO SF_INTEGER_TEXT(t) AS CASE
+    WHEN t IS NULL THEN NULL
+    WHEN regexp_full_match(t, '[+-]?[0-9]{1,18}') THEN CAST(t AS HUGEINT)
+    WHEN TRY_CAST(t AS DOUBLE) IS NULL THEN error(concat('Numeric value ', chr(39), t, chr(39), ' is not recognized'))
+    ELSE error(concat('Unsupported statement in the local engine: SUM of the VARCHAR ', chr(39), t, chr(39),
+                      ' (a fraction or an exponent: cast the column to the number type meant)')) END;
 CREATE OR REPLACE MACRO SF_TO_VARCHAR(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(CAST(x AS VARCHAR), '$')
                                              ELSE CAST(x AS VARCHAR) END;
 """

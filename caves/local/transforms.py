@@ -41,6 +41,8 @@ class Context:
     stream_has_data: Callable[[exp.Anonymous], exp.Expression] | None = None
     variables: list[str] = field(default_factory=list)  # the session variables read, in order
     date_columns: dict[str, frozenset[str]] = field(default_factory=dict)  # DATE columns, by table alias
+    # Each table read, by alias: its columns and its VARCHAR columns (text_column_inputs)
+    columns_read: dict[str, tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=dict)
 
     def rewrite_args(self, node: exp.Expression) -> exp.Expression:
         """Run the node chain over ``node``'s arguments, in place, before a transform replaces ``node``.
@@ -835,6 +837,71 @@ def timestamp_with_offset(node: exp.Expression, ctx: Context) -> exp.Expression:
     return cast(this=exp.Literal.string(normalised), to=exp.DataType.build("TIMESTAMPTZ_NS", udt=True))
 
 
+def is_text_column(node: exp.Expression, ctx: Context) -> bool:
+    """A column known to be a VARCHAR column of a table read: qualified by that table's alias, or unqualified in a
+    SELECT whose every source is a table read (no CTE, no derived table) and exactly one of them has it."""
+    if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
+        return False
+    if node.table:
+        entry = ctx.columns_read.get(node.table)
+        return entry is not None and node.name in entry[1]
+    select = node.find_ancestor(exp.Select)
+    from_ = select.args.get("from_") if select is not None else None
+    if from_ is None:
+        return False
+    sources = [from_.this, *(j.this for j in select.args.get("joins") or [])]
+    ctes = {cte.alias_or_name for cte in node.root().find_all(exp.CTE)}
+    names = [s.alias_or_name for s in sources]
+    known = all(
+        isinstance(s, (exp.Table, exp.Subquery)) and n in ctx.columns_read and n not in ctes
+        for s, n in zip(sources, names, strict=True)
+    )
+    holders = [ctx.columns_read[n] for n in names if known and node.name in ctx.columns_read[n][0]]
+    return len(holders) == 1 and node.name in holders[0][1]
+
+
+# Below 2**53 in absolute value, a sum of integers is the same in NUMBER and in FLOAT arithmetic.
+_EXACT_INTEGER_SUM = 2**53
+
+
+def text_column_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """Snowflake casts a VARCHAR column where a number or a timestamp is expected
+    (https://docs.snowflake.com/en/sql-reference/data-type-conversion, "Implicit casting (coercion)"):
+
+    * ``SUM(<varchar>)`` of integer texts: their sum (exact, whatever number type Snowflake casts to, while the sum
+      of their absolute values stays below 2**53); a text that is no number fails as on Snowflake ("Numeric value
+      'abc' is not recognized", 100038 / 22018); one with a fraction or an exponent, or a larger sum, is refused
+      (NUMBER or FLOAT arithmetic would differ); ``AVG(<varchar>)`` and ``SUM(<varchar>) OVER (...)`` are refused;
+    * ``DATEADD`` / ``DATEDIFF`` on a VARCHAR column read it as a TIMESTAMP, as they read a string literal.
+
+    Only a column the translator knows to be a VARCHAR column is touched (``is_text_column``); MIN / MAX of text
+    compare text on Snowflake too and are left alone."""
+    if isinstance(node, exp.Avg) and is_text_column(node.this, ctx):
+        raise UnsupportedStatement(f"{node.sql('snowflake')} (AVG of a VARCHAR column: cast it, e.g. ::NUMBER(38, 2))")
+    if isinstance(node, exp.Sum) and is_text_column(node.this, ctx):
+        if isinstance(node.parent, (exp.Window, exp.Filter)):
+            raise UnsupportedStatement(f"{node.parent.sql('snowflake')[:60]} (SUM of a VARCHAR column OVER / FILTER)")
+        value = exp.func("SF_INTEGER_TEXT", node.this.copy())
+        too_large = exp.GTE(
+            this=exp.Sum(this=exp.func("abs", value.copy())), expression=exp.Literal.number(_EXACT_INTEGER_SUM)
+        )
+        refusal = exp.func(
+            "error",
+            exp.Literal.string(
+                "Unsupported statement in the local engine: SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT "
+                "sums differ there: cast the column)"
+            ),
+        )
+        return exp.Case(ifs=[exp.If(this=too_large, true=refusal)], default=exp.Sum(this=value))
+    if isinstance(node, (exp.DateAdd, exp.DateDiff)):
+        keys = ("this",) if isinstance(node, exp.DateAdd) else ("this", "expression")
+        for key in keys:
+            arg = node.args.get(key)
+            if arg is not None and is_text_column(arg, ctx):
+                node.set(key, exp.cast(arg.copy(), exp.DataType.build("TIMESTAMP")))
+    return node
+
+
 def _innermost_variant(node: exp.Expression) -> exp.Expression:
     while isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
         node = node.this
@@ -939,6 +1006,7 @@ def name_unaliased_columns(tree: exp.Expression) -> exp.Expression:
             continue
         name = proj.sql(dialect="snowflake").upper()
         tree.expressions[i] = exp.alias_(proj, exp.to_identifier(name, quoted=True))
+    tree.set("expressions", list(tree.expressions))  # the new aliases' parent is the SELECT (transforms look up)
     return tree
 
 
@@ -1041,6 +1109,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     haversine,
     array_construct_compact,
     text_function_inputs,  # in place
+    text_column_inputs,
 )
 
 # Whole-statement rewrites after the node chain (DML only).

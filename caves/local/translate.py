@@ -154,6 +154,7 @@ class Translator:
         self.ns_columns: dict[str, frozenset[str]] = {}
         self.variables: list[str] = []  # session variables ($name) read
         self.date_columns: dict[str, frozenset[str]] = {}  # DATE columns of the tables read, by alias (and name)
+        self.columns_read: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}  # (columns, VARCHAR ones), by alias
 
     # names ------------------------------------------------------------------------------------------
 
@@ -194,6 +195,10 @@ class Translator:
         self._note_ns_columns(name, alias, info.ns_columns)
         if info.date_columns:
             self.date_columns[alias.name if alias is not None and alias.name else name.name] = info.date_columns
+        self.columns_read[alias.name if alias is not None and alias.name else name.name] = (
+            info.columns,
+            info.text_columns,
+        )
         if table.args.get("when") is not None:
             return self._as_of(table, info, alias)
         if info.tracked and table is not dml_target:
@@ -294,6 +299,7 @@ class Translator:
             stream_has_data=self._stream_has_data,
             variables=self.variables,
             date_columns=self.date_columns,
+            columns_read=self.columns_read,
         )
 
     def rewrite_expressions(self, tree: exp.Expression) -> exp.Expression:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .cases import J, ids, ok, refused, run_case
+from .cases import J, fails, ids, ok, refused, run_case
 
 _DOCS = "https://docs.snowflake.com/en/sql-reference/functions/"
 FLOOR = _DOCS + "floor"
@@ -54,6 +54,11 @@ _OBJECTAGG = (
     "INSERT INTO objectagg_example SELECT 0, 'age', 21::VARIANT",
     "INSERT INTO objectagg_example SELECT 1, 'name', 'Sue'::VARIANT",
     "INSERT INTO objectagg_example SELECT 1, 'zip', 94401::VARIANT",
+)
+_STR_TABLE = (
+    "CREATE OR REPLACE TABLE str_table (id INT, qty VARCHAR, ts VARCHAR)",
+    "INSERT INTO str_table VALUES (1, '2', '2024-01-01 10:00:00'), (2, '40', '2024-01-02 00:00:00'), "
+    "(3, '1000', NULL), (4, 'abc', NULL), (5, '1.5', NULL)",
 )
 _JOE, _SUE = {"age": 21, "name": "Joe"}, {"name": "Sue", "zip": 94401}
 
@@ -182,6 +187,15 @@ CASES = [
     ok(CONVERSION, "SELECT LENGTH(TRIM(n)) FROM x WHERE i = 2", (4,),
        setup=("CREATE OR REPLACE TABLE x (i NUMBER, n NUMBER(4, 1))", "INSERT INTO x VALUES (2, 12.5)")),
     refused(CONVERSION, "SELECT UPPER(1.5::FLOAT)"),  # a FLOAT's text form differs between the engines
+    # ... and of a VARCHAR column to a number (SUM) or a timestamp (DATEADD / DATEDIFF)
+    ok(CONVERSION, "SELECT SUM(qty) FROM str_table WHERE id < 3", (42,), setup=_STR_TABLE),
+    ok(CONVERSION, "SELECT SUM(t.qty), MIN(t.qty), MAX(t.qty) FROM str_table t WHERE id < 4", (1042, "1000", "40"),
+       setup=_STR_TABLE),  # MIN / MAX of text compare text
+    ok(CONVERSION, "SELECT DATEDIFF(day, ts, '2024-01-10'), DATEADD(hour, 2, ts) FROM str_table WHERE id = 1",
+       (9, "2024-01-01 12:00:00.000"), setup=_STR_TABLE),
+    fails(CONVERSION, "SELECT SUM(qty) FROM str_table", 100038, "22018", setup=_STR_TABLE),  # 'abc'
+    refused(CONVERSION, "SELECT SUM(qty) FROM str_table WHERE id = 5", setup=_STR_TABLE),  # '1.5': NUMBER or FLOAT?
+    refused(CONVERSION, "SELECT AVG(qty) FROM str_table WHERE id < 3", setup=_STR_TABLE),
 ]  # fmt: skip
 
 

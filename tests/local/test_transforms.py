@@ -187,6 +187,14 @@ NODE_CASES = [
         "CAST('x' AS TIMESTAMPTZ)",
     ),
     (
+        tf.text_column_inputs,
+        "SELECT SUM(t.s), SUM(n), DATEDIFF(day, t.s, t.n) FROM t",
+        Context(columns_read={"T": (("S", "N"), frozenset({"S"}))}),
+        "SELECT CASE WHEN SUM(ABS(SF_INTEGER_TEXT(T.S))) >= 9007199254740992 THEN ERROR('Unsupported statement in the "
+        "local engine: SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT sums differ there: cast the column)') "
+        "ELSE SUM(SF_INTEGER_TEXT(T.S)) END, SUM(N), DATE_DIFF('DAY', CAST(T.S AS TIMESTAMP), T.N) FROM T",
+    ),
+    (
         tf.timestamp_with_offset,
         "SELECT CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(s)), CONVERT_TIMEZONE('UTC', '2024-01-01 10:00 +09:00'::TIMESTAMP_TZ)",
         None,
@@ -286,6 +294,18 @@ def test_refused_forms_of_the_new_functions() -> None:
         node_sql(tf.object_agg, "SELECT OBJECT_AGG(DISTINCT k, v) FROM t")
     with pytest.raises(UnsupportedStatement, match="ORDER BY"):
         node_sql(tf.object_agg, "SELECT OBJECT_AGG(k, v) OVER (ORDER BY k) FROM t")
+
+
+def test_text_columns_are_known_from_the_tables_read() -> None:
+    """Only a column the translator knows to be VARCHAR is cast: not one of a CTE, nor an ambiguous one."""
+    ctx = Context(columns_read={"T": (("S", "N"), frozenset({"S"})), "U": (("S",), frozenset())})
+    assert "SF_INTEGER_TEXT(S)" in node_sql(tf.text_column_inputs, "SELECT SUM(s) FROM t", ctx)
+    assert node_sql(tf.text_column_inputs, "SELECT SUM(s) FROM t, u", ctx) == "SELECT SUM(S) FROM T, U"
+    assert node_sql(tf.text_column_inputs, "WITH t AS (SELECT 1 s) SELECT SUM(s) FROM t", ctx).endswith(
+        "SELECT SUM(S) FROM T"
+    )
+    with pytest.raises(UnsupportedStatement, match="AVG"):
+        node_sql(tf.text_column_inputs, "SELECT AVG(s) FROM t", ctx)
 
 
 def test_stream_has_data_asks_the_context() -> None:
