@@ -908,6 +908,33 @@ def _innermost_variant(node: exp.Expression) -> exp.Expression:
     return node
 
 
+# The largest fixed-size sample Snowflake accepts (https://docs.snowflake.com/en/sql-reference/constructs/sample).
+_MAX_SAMPLE_ROWS = 1_000_000
+
+
+def row_sample(sample: exp.TableSample) -> exp.TableSample:
+    """``SAMPLE`` / ``TABLESAMPLE`` on a table (the translator applies it to the table as stored): ``[BERNOULLI | ROW]
+    (p)`` keeps each row with probability p/100 (0: no row, 100: every row), ``(n ROWS)`` exactly n rows unless the
+    table holds fewer (https://docs.snowflake.com/en/sql-reference/constructs/sample): DuckDB's bernoulli and
+    reservoir samples. Refused: ``SYSTEM`` / ``BLOCK`` (Snowflake's blocks are not DuckDB's), ``SEED`` /
+    ``REPEATABLE`` (Snowflake's own sequence), and a probability or count that is not a constant in range."""
+    method = (sample.text("method") or "BERNOULLI").upper()
+    text = sample.sql("snowflake").strip()
+    if sample.args.get("seed") is not None:
+        raise UnsupportedStatement(f"{text} (a seeded sample repeats Snowflake's own sequence)")
+    if method not in {"BERNOULLI", "ROW"}:
+        raise UnsupportedStatement(f"{text} (SYSTEM / BLOCK sampling: Snowflake's blocks are not the local engine's)")
+    percent, size = sample.args.get("percent"), sample.args.get("size")
+    unsupported = {k for k, v in sample.args.items() if v is not None} - {"method", "percent", "size"}
+    constant_percent = isinstance(percent, exp.Literal) and not percent.is_string and not unsupported
+    if constant_percent and 0 <= float(percent.name) <= 100:
+        return exp.TableSample(method=exp.var("BERNOULLI"), percent=percent.copy())
+    constant_size = isinstance(size, exp.Literal) and size.name.isdigit() and not unsupported
+    if constant_size and int(size.name) <= _MAX_SAMPLE_ROWS:
+        return exp.TableSample(method=exp.var("RESERVOIR"), size=size.copy())
+    raise UnsupportedStatement(f"{text} (only a constant probability 0-100 or a number of ROWS up to 1000000)")
+
+
 # --- statement transforms ----------------------------------------------------------------------------
 
 

@@ -68,8 +68,6 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
             f"time travel {when.sql('snowflake')} (only AT/BEFORE(TIMESTAMP | OFFSET => ...) on a table that tracks "
             "changes; no statement ids are kept)"
         )
-    if table.args.get("sample") is not None:
-        raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
     changes = table.args.get("changes")
     if changes is not None:
         # changes: AT(TIMESTAMP | OFFSET | STATEMENT | STREAM) | BEFORE(STATEMENT), END(TIMESTAMP | OFFSET | STATEMENT).
@@ -424,10 +422,16 @@ class Translator:
     def _rewrite_tables(
         self, tree: exp.Expression, cte_names: set[str], target: exp.Table | None, done: exp.Table | None = None
     ) -> None:
+        for sub in list(tree.find_all(exp.Subquery)):
+            if sub.args.get("sample") is not None:  # SAMPLE on a derived table: as on a table
+                sub.set("sample", transforms.row_sample(sub.args["sample"]))
         for table in list(tree.find_all(exp.Table)):
             if table is done or table.meta.get("caves_done"):
                 continue
+            sample = table.args.get("sample")
             replacement = self._rewrite_table(table, cte_names, target)
+            if sample is not None:  # SAMPLE / TABLESAMPLE, on the table as stored (transforms.row_sample)
+                replacement.set("sample", transforms.row_sample(sample))
             if replacement is not table:
                 table.replace(replacement)
         self._rewrite_flattens(tree)

@@ -16,6 +16,7 @@ SESSION_VARIABLES = "https://docs.snowflake.com/en/sql-reference/session-variabl
 SAMPLE = "https://docs.snowflake.com/en/sql-reference/constructs/sample"
 SELECT = "https://docs.snowflake.com/en/sql-reference/sql/select"
 CONVERT_TIMEZONE = "https://docs.snowflake.com/en/sql-reference/functions/convert_timezone"
+_SAMPLE_T = ("CREATE OR REPLACE TABLE sample_t AS SELECT SEQ4() AS i FROM TABLE(GENERATOR(ROWCOUNT => 50))",)
 TYPEOF = "https://docs.snowflake.com/en/sql-reference/functions/typeof"
 
 CASES = [
@@ -35,9 +36,19 @@ CASES = [
     # What the local engine does not emulate is refused (0A000), never answered differently
     refused(RANDOM, "SELECT RANDOM(4711) FROM TABLE(GENERATOR(ROWCOUNT => 3))"),  # Snowflake's own seeded sequence
     refused(CURRENT_VERSION, "SELECT CURRENT_VERSION()"),  # the local engine is not a Snowflake release
-    refused(SAMPLE, "SELECT * FROM testtable SAMPLE (10)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
-    refused(SAMPLE, "SELECT * FROM testtable TABLESAMPLE BERNOULLI (20.3)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
-    refused(SAMPLE, "SELECT * FROM testtable SAMPLE ROW (0)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
+    # SAMPLE / TABLESAMPLE: BERNOULLI / ROW sampling is emulated (a probability 0 gives no row, 100 every row,
+    # n ROWS exactly n rows unless the table holds fewer); a seeded or a SYSTEM / BLOCK sample is refused.
+    ok(SAMPLE, "SELECT * FROM testtable SAMPLE (10)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
+    ok(SAMPLE, "SELECT * FROM testtable TABLESAMPLE BERNOULLI (20.3)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
+    ok(SAMPLE, "SELECT * FROM testtable SAMPLE ROW (0)", setup=("CREATE OR REPLACE TABLE testtable (i INT)",)),
+    ok(SAMPLE, "SELECT COUNT(*) FROM sample_t SAMPLE ROW (0)", (0,), setup=_SAMPLE_T),
+    ok(SAMPLE, "SELECT COUNT(*) FROM sample_t SAMPLE (100)", (50,), setup=_SAMPLE_T),
+    ok(SAMPLE, "SELECT COUNT(*) FROM sample_t SAMPLE (10 ROWS)", (10,), setup=_SAMPLE_T),
+    ok(SAMPLE, "SELECT COUNT(*) FROM sample_t TABLESAMPLE BERNOULLI (80 ROWS)", (50,), setup=_SAMPLE_T),
+    ok(SAMPLE, "SELECT COUNT(*) FROM (SELECT * FROM sample_t) SAMPLE (5 ROWS)", (5,), setup=_SAMPLE_T),
+    refused(SAMPLE, "SELECT * FROM sample_t SAMPLE SYSTEM (3) SEED (82)", setup=_SAMPLE_T),
+    refused(SAMPLE, "SELECT * FROM sample_t SAMPLE BERNOULLI (3) REPEATABLE (82)", setup=_SAMPLE_T),
+    refused(SAMPLE, "SELECT * FROM sample_t SAMPLE BLOCK (50)", setup=_SAMPLE_T),
     # DuckDB-only statements are not Snowflake SQL: refused, never passed through
     refused(SELECT, "CREATE MACRO plus_one(x) AS x + 1"),
     refused(SELECT, "PRAGMA version"),

@@ -308,6 +308,26 @@ def test_text_columns_are_known_from_the_tables_read() -> None:
         node_sql(tf.text_column_inputs, "SELECT AVG(s) FROM t", ctx)
 
 
+def test_row_sample() -> None:
+    """SAMPLE / TABLESAMPLE: BERNOULLI / ROW fractions and fixed sizes as DuckDB samples; the rest refused."""
+
+    def sample(sql: str) -> str:
+        return tf.row_sample(_parse(sql).find(sqlglot.exp.TableSample)).sql("duckdb")
+
+    assert sample("SELECT * FROM t SAMPLE (10)") == "TABLESAMPLE BERNOULLI (10 PERCENT)"
+    assert sample("SELECT * FROM t TABLESAMPLE ROW (0.5)") == "TABLESAMPLE BERNOULLI (0.5 PERCENT)"
+    assert sample("SELECT * FROM t SAMPLE (10 ROWS)") == "TABLESAMPLE RESERVOIR (10 ROWS)"
+    for sql in (
+        "SELECT * FROM t SAMPLE (10) SEED (1)",
+        "SELECT * FROM t SAMPLE SYSTEM (10)",
+        "SELECT * FROM t SAMPLE BLOCK (10) REPEATABLE (3)",
+        "SELECT * FROM t SAMPLE (101)",
+        "SELECT * FROM t SAMPLE (2000000 ROWS)",
+    ):
+        with pytest.raises(UnsupportedStatement):
+            sample(sql)
+
+
 def test_stream_has_data_asks_the_context() -> None:
     """SYSTEM$STREAM_HAS_DATA is answered by the translator (it owns the catalog), outside of it refused."""
     ctx = Context(stream_has_data=lambda node: sqlglot.exp.Literal.string("checked"))
