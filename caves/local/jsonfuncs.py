@@ -11,7 +11,7 @@ Snowflake (https://docs.snowflake.com/en/sql-reference/functions/parse_json, ...
   (https://docs.snowflake.com/en/sql-reference/functions/typeof); DuckDB's ``json()`` writes both alike.
 
 DuckDB keeps a JSON text as it is (``'{"a": 1, "a": 2}'::JSON`` is valid, and ``->>`` then reads the *first*
-value), so the engine checks for duplicate keys with the two functions below, registered on every connection
+value), so the engine checks for duplicate keys with the functions below, registered on every connection
 (:func:`register`) and used by the ``SF_*PARSE_JSON*`` macros of ``meta.MACROS_SQL``.
 """
 
@@ -28,6 +28,10 @@ import duckdb
 
 DUPLICATE_KEY_FUNCTION = "CAVES_JSON_DUPLICATE_KEY"
 LAST_WINS_FUNCTION = "CAVES_JSON_LAST_WINS"
+SNOWFLAKE_TEXT_FUNCTION = "CAVES_JSON_SNOWFLAKE_TEXT"
+TRY_TEXT_FUNCTION = "CAVES_JSON_TRY_TEXT"
+TRY_OK_FUNCTION = "CAVES_JSON_TRY_OK"
+TRY_TEXT_LAST_WINS_FUNCTION = "CAVES_JSON_TRY_TEXT_D"
 
 
 class _Duplicate(Exception):
@@ -118,17 +122,134 @@ def last_value_wins(text: str | None) -> str | None:
         return None
 
 
+class _NotStrict(ValueError):
+    """NaN, Infinity, or a number a DOUBLE cannot hold (1e400): not strict JSON, which Snowflake's PARSE_JSON
+    refuses (caves/events.py states the same rule for the event contract)."""
+
+
+LENIENT = (
+    "Unsupported statement in the local engine: PARSE_JSON of lenient JSON (such as a trailing comma, which "
+    "Snowflake reads as an undefined element)"
+)
+
+
+def _no_constant(name: str) -> object:
+    raise _NotStrict(name)
+
+
+def _finite_real(text: str) -> _Number:
+    if not math.isfinite(float(text)):
+        raise _NotStrict(text)
+    return _real(text)
+
+
+def _strict_reader(pairs_hook: Any) -> json.JSONDecoder:
+    return json.JSONDecoder(
+        object_pairs_hook=pairs_hook, parse_float=_finite_real, parse_int=_Number, parse_constant=_no_constant,
+        strict=False,
+    )  # fmt: skip
+
+
+_STRICT_LAST_WINS = _strict_reader(dict)
+_STRICT_CHECKER = _strict_reader(_no_duplicates)
+
+
+def snowflake_text(text: str | None) -> str | None:
+    """A valid JSON text (for DuckDB) as Snowflake's VARIANT shows it: compact, a number with an exponent as a
+    DOUBLE, a duplicate key's last value; None when it is not strict JSON (NaN, Infinity, 1e400). DuckDB also
+    accepts ``[1,]``, which Snowflake reads as ``[1, undefined]`` (https://docs.snowflake.com/en/sql-reference/
+    functions/typeof, row 8): refused (raises, with the engine's refusal text)."""
+    if text is None:
+        return None
+    try:
+        return _write(_STRICT_LAST_WINS.decode(text))
+    except _NotStrict:
+        return None
+    except ValueError:
+        raise ValueError(f"{LENIENT}: {text[:60]}") from None
+    except RecursionError:
+        return last_value_wins(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotStrict(text)
+    return value
+
+
+# The duplicate-key check, also refusing NaN / Infinity / 1e400 (DuckDB's parser reads them).
+_TRY_CHECKER = json.JSONDecoder(
+    object_pairs_hook=_no_duplicates, parse_float=_finite_float, parse_constant=_no_constant, strict=False
+)
+
+
+def try_ok(text: str | None) -> bool | None:
+    """TRY_PARSE_JSON (strict) of a valid JSON text (for DuckDB) holding nested objects: whether it is strict JSON
+    without a duplicate key (no NaN / Infinity / 1e400); a lenient form (``[1,]``) is refused (raises)."""
+    if text is None:
+        return None
+    try:
+        _TRY_CHECKER.decode(text)
+    except (_Duplicate, _NotStrict):
+        return False
+    except ValueError:
+        raise ValueError(f"{LENIENT}: {text[:60]}") from None
+    except RecursionError:
+        return duplicate_key(text) is None
+    return True
+
+
+def try_text(text: str | None) -> str | None:
+    """TRY_PARSE_JSON (strict or ``'d'``) of a valid JSON text (for DuckDB) holding a number with an exponent, NaN,
+    Infinity or a lenient form: the text (``'d'``: duplicates resolved to their last value), or None (a duplicate
+    key in strict mode, NaN / Infinity / 1e400); a lenient form is refused (raises)."""
+    if text is None:
+        return None
+    try:
+        _STRICT_CHECKER.decode(text)
+    except _NotStrict:
+        return None
+    except _Duplicate:
+        return None
+    except ValueError:
+        raise ValueError(f"{LENIENT}: {text[:60]}") from None
+    except RecursionError:
+        return None if duplicate_key(text) else text
+    return text
+
+
+def try_text_last_wins(text: str | None) -> str | None:
+    """TRY_PARSE_JSON(..., 'd') of such a text: the text (duplicates resolved to their last value), or None."""
+    if text is None:
+        return None
+    if duplicate_key(text) is None:
+        return try_text(text)
+    return snowflake_text(text)
+
+
 def register(conn: duckdb.DuckDBPyConnection) -> None:
-    """Make the two functions callable on ``conn`` and every connection to its database; idempotent.
+    """Make the functions callable on ``conn`` and every connection to its database; idempotent.
 
     A Python function belongs to the connection that registered it but is visible to every connection to the
     same database instance, and calling it after that connection closed crashes the process: a database file
     opened by several engines of one process gets its functions from :func:`attach` instead.
     """
-    for name, fn in ((DUPLICATE_KEY_FUNCTION, duplicate_key), (LAST_WINS_FUNCTION, last_value_wins)):
+    functions = (
+        (DUPLICATE_KEY_FUNCTION, duplicate_key),
+        (LAST_WINS_FUNCTION, last_value_wins),
+        (SNOWFLAKE_TEXT_FUNCTION, snowflake_text),
+        (TRY_TEXT_FUNCTION, try_text),
+        (TRY_TEXT_LAST_WINS_FUNCTION, try_text_last_wins),
+    )
+    for name, fn in functions:
         # already registered on this connection, or on another one to the same database
         with contextlib.suppress(duckdb.NotImplementedException, duckdb.CatalogException):
             conn.create_function(name, fn, ["VARCHAR"], "VARCHAR", null_handling="special", side_effects=False)
+    with contextlib.suppress(duckdb.NotImplementedException, duckdb.CatalogException):
+        conn.create_function(
+            TRY_OK_FUNCTION, try_ok, ["VARCHAR"], "BOOLEAN", null_handling="special", side_effects=False
+        )
 
 
 _keepers_lock = threading.Lock()

@@ -108,27 +108,42 @@ CREATE OR REPLACE MACRO SF_JSON_MAY_REPEAT_KEY(s) AS CASE
     WHEN length(s) - length(replace(s, '{', '')) = 1 AND json_type(s) = 'OBJECT'
         THEN len(json_keys(s)) <> len(list_distinct(json_keys(s)))
     ELSE TRUE END;
--- A number written with an exponent (a DOUBLE in Snowflake's VARIANT), or a string that looks like one.
+-- A number written with an exponent anywhere in the text (a DOUBLE in Snowflake's VARIANT), or a string like one.
 CREATE OR REPLACE MACRO SF_JSON_EXPONENT(s) AS regexp_matches(s, '[0-9][eE][+-]?[0-9]');
+-- What json() would not read as Snowflake does: a number written with an exponent (after '[', ':' or ','), a
+-- trailing comma (Snowflake keeps an undefined element), NaN / Infinity. Such texts go through Python.
+CREATE OR REPLACE MACRO SF_JSON_SPECIAL(s) AS
+    regexp_matches(s, '(^|[\\[:,])\\s*-?[0-9]+(\\.[0-9]+)?[eE][+-]?[0-9]|,\\s*[\\]}]|NaN|Infinity');
+-- The text as Snowflake shows it (CAVES_JSON_SNOWFLAKE_TEXT refuses lenient JSON); NaN / Infinity / 1e400 are no JSON.
+CREATE OR REPLACE MACRO SF_JSON_SNOWFLAKE(s) AS CAST(coalesce(CAVES_JSON_SNOWFLAKE_TEXT(s), error(concat(
+    'Error parsing JSON: not strict JSON (NaN, Infinity or a number out of range): ', left(s, 60)))) AS JSON);
+-- (A blank text is no valid JSON: it is looked for only in an invalid one. The conditions of one WHEN are evaluated
+-- in order, each on the rows the previous ones kept: the Python functions run on few rows.)
 CREATE OR REPLACE MACRO SF_PARSE_JSON(s) AS CASE
-    WHEN SF_JSON_BLANK(s) THEN NULL
-    WHEN json_valid(s) AND SF_JSON_MAY_REPEAT_KEY(s) AND CAVES_JSON_DUPLICATE_KEY(s) IS NOT NULL
+    WHEN s IS NULL THEN NULL
+    WHEN NOT json_valid(s) THEN CASE WHEN SF_JSON_BLANK(s) THEN NULL ELSE json(s) END
+    WHEN SF_JSON_MAY_REPEAT_KEY(s) AND CAVES_JSON_DUPLICATE_KEY(s) IS NOT NULL
         THEN error(concat('Error parsing JSON: duplicate field key ', chr(39), CAVES_JSON_DUPLICATE_KEY(s), chr(39)))
-    WHEN json_valid(s) AND SF_JSON_EXPONENT(s) THEN CAST(CAVES_JSON_LAST_WINS(s) AS JSON)
+    WHEN SF_JSON_SPECIAL(s) THEN SF_JSON_SNOWFLAKE(s)
     ELSE json(s) END;
 CREATE OR REPLACE MACRO SF_PARSE_JSON_D(s) AS CASE
-    WHEN SF_JSON_BLANK(s) THEN NULL
-    WHEN json_valid(s) AND SF_JSON_EXPONENT(s) THEN CAST(CAVES_JSON_LAST_WINS(s) AS JSON)
-    WHEN json_valid(s) AND SF_JSON_MAY_REPEAT_KEY(s) AND CAVES_JSON_DUPLICATE_KEY(s) IS NOT NULL
-        THEN json(CAVES_JSON_LAST_WINS(s))
+    WHEN s IS NULL THEN NULL
+    WHEN NOT json_valid(s) THEN CASE WHEN SF_JSON_BLANK(s) THEN NULL ELSE json(s) END
+    WHEN SF_JSON_SPECIAL(s) THEN SF_JSON_SNOWFLAKE(s)
+    WHEN SF_JSON_MAY_REPEAT_KEY(s) AND CAVES_JSON_DUPLICATE_KEY(s) IS NOT NULL THEN json(CAVES_JSON_LAST_WINS(s))
     ELSE json(s) END;
+-- TRY_PARSE_JSON keeps the text as given (TYPEOF sees its exponents); one Python call checks what DuckDB cannot.
 CREATE OR REPLACE MACRO SF_TRY_PARSE_JSON(s) AS CASE
-    WHEN json_valid(s) AND NOT (SF_JSON_MAY_REPEAT_KEY(s) AND CAVES_JSON_DUPLICATE_KEY(s) IS NOT NULL)
-        THEN CAST(s AS JSON) END;
+    WHEN s IS NULL OR NOT json_valid(s) THEN NULL
+    WHEN SF_JSON_MAY_REPEAT_KEY(s) THEN CASE WHEN CAVES_JSON_TRY_OK(s) THEN CAST(s AS JSON) END
+    WHEN SF_JSON_SPECIAL(s) THEN CAST(CAVES_JSON_TRY_TEXT(s) AS JSON)
+    ELSE CAST(s AS JSON) END;
 CREATE OR REPLACE MACRO SF_TRY_PARSE_JSON_D(s) AS CASE
-    WHEN NOT json_valid(s) THEN NULL
-    WHEN NOT SF_JSON_MAY_REPEAT_KEY(s) OR CAVES_JSON_DUPLICATE_KEY(s) IS NULL THEN CAST(s AS JSON)
-    ELSE CAST(CAVES_JSON_LAST_WINS(s) AS JSON) END;
+    WHEN s IS NULL OR NOT json_valid(s) THEN NULL
+    WHEN SF_JSON_MAY_REPEAT_KEY(s) AND NOT CAVES_JSON_TRY_OK(s) THEN CAST(CAVES_JSON_TRY_TEXT_D(s) AS JSON)
+    WHEN SF_JSON_MAY_REPEAT_KEY(s) THEN CAST(s AS JSON)
+    WHEN SF_JSON_SPECIAL(s) THEN CAST(CAVES_JSON_TRY_TEXT_D(s) AS JSON)
+    ELSE CAST(s AS JSON) END;
 -- TYPEOF(v:path): DuckDB rewrites a real read by path (1.5e3 -> 1500.0), so DOUBLE and DECIMAL look alike; when the
 -- VARIANT read holds an exponent anywhere, TYPEOF of a real read from it is refused rather than guessed.
 CREATE OR REPLACE MACRO SF_TYPEOF_PATH(j, src) AS CASE

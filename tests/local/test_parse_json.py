@@ -144,3 +144,22 @@ def test_flat_objects_are_checked_without_python(session):
     assert one(session, """SELECT SF_JSON_MAY_REPEAT_KEY('{"a": 1, "a": 2}')""") is True
     assert one(session, """SELECT SF_JSON_MAY_REPEAT_KEY('{"a": {"b": 1}}')""") is True
     assert one(session, """SELECT TRY_PARSE_JSON('{"a": 1, "a": 2}') IS NULL""") is True
+
+
+def test_lenient_json_is_refused_and_non_strict_numbers_are_no_json(session):
+    """DuckDB accepts what Snowflake reads otherwise: a trailing comma (Snowflake keeps an undefined element, TYPEOF's
+    page row 8) is refused; NaN / Infinity / 1e400 are not strict JSON (caves/events.py, the event contract):
+    PARSE_JSON fails, TRY_PARSE_JSON gives NULL. Strings holding such text are untouched."""
+    from caves.local.errors import UnsupportedStatement
+
+    for fn in ("PARSE_JSON", "TRY_PARSE_JSON"):
+        for text in ("[1,]", '{"a": {"b": [1, 2,]}}', '{"a": 1,}'):
+            with pytest.raises(UnsupportedStatement, match="lenient JSON"):
+                session.execute(f"SELECT {fn}(?)", [text])
+    for text in ('{"event_id": NaN}', '{"x": 1e400}', '{"a": {"b": Infinity}}', "[-Infinity]"):
+        with pytest.raises(SnowflakeError, match="Error parsing JSON: not strict JSON"):
+            session.execute("SELECT PARSE_JSON(?)", [text])
+        assert one(session, "SELECT TRY_PARSE_JSON(?) IS NULL", [text]) is True
+        assert one(session, "SELECT TRY_PARSE_JSON(?, 'd') IS NULL", [text]) is True
+    assert one(session, "SELECT PARSE_JSON(?):a::STRING", ['{"a": "NaN, Infinity ,]"}']) == "NaN, Infinity ,]"
+    assert one(session, "SELECT TRY_PARSE_JSON(?):a.b::INT", ['{"a": {"b": 1}, "c": "x,]"}']) == 1
