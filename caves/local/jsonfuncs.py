@@ -201,16 +201,13 @@ def try_ok(text: str | None) -> bool | None:
 
 
 def try_text(text: str | None) -> str | None:
-    """TRY_PARSE_JSON (strict or ``'d'``) of a valid JSON text (for DuckDB) holding a number with an exponent, NaN,
-    Infinity or a lenient form: the text (``'d'``: duplicates resolved to their last value), or None (a duplicate
-    key in strict mode, NaN / Infinity / 1e400); a lenient form is refused (raises)."""
+    """TRY_PARSE_JSON (strict) of a valid JSON text (for DuckDB) holding a number with an exponent, NaN, Infinity or
+    a lenient form: the text, or None (a duplicate key, NaN / Infinity / 1e400); a lenient form is refused (raises)."""
     if text is None:
         return None
     try:
         _STRICT_CHECKER.decode(text)
-    except _NotStrict:
-        return None
-    except _Duplicate:
+    except (_Duplicate, _NotStrict):
         return None
     except ValueError:
         raise ValueError(f"{LENIENT}: {text[:60]}") from None
