@@ -24,7 +24,7 @@ from ..sqlscript import statement_texts
 from . import commands, identifiers, integrity, jsonfuncs, meta, sequences, variables
 from .bulk import executemany
 from .dml import run_statement
-from .errors import DamagedWarehouse, SnowflakeError, is_damage
+from .errors import DamagedWarehouse, SnowflakeError, UnsupportedStatement, is_damage
 from .info_schema import MACROS_SQL as INFO_SCHEMA_MACROS
 from .info_schema import information_schema_sql
 from .lease import Lease
@@ -57,6 +57,12 @@ def _duck_error(exc: Exception, path: str) -> SnowflakeError:
         return SnowflakeError(f"SQL compilation error: {first}", errno=1003)
     if isinstance(exc, (duckdb.BinderException, duckdb.CatalogException)):
         return SnowflakeError(f"SQL compilation error: {first}", errno=904)
+    unsupported = first.find("Unsupported statement in the local engine: ")
+    if unsupported >= 0:  # raised by a macro when the statement runs (meta.MACROS_SQL)
+        return UnsupportedStatement(first[unsupported + len("Unsupported statement in the local engine: ") :])
+    if "Unknown TimeZone" in first:
+        # Snowflake reports a time zone it does not know as a datetime format error (SQLSTATE 22007).
+        return SnowflakeError(f"Invalid time zone: {first}", errno=100000, sqlstate="22007")
     if isinstance(exc, duckdb.InvalidInputException) and first.endswith("Division by zero"):
         return SnowflakeError("Division by zero", errno=100051, sqlstate="22012")  # raised by the guarded divisor
     if isinstance(exc, (duckdb.ConversionException, duckdb.InvalidInputException)):
@@ -103,12 +109,15 @@ class EngineCatalog:
         columns = tuple(r[0] for r in rows if r[0] != ROW_ID)
         ns_columns = frozenset(r[0] for r in rows if r[1] in ("TIMESTAMP_NS", "TIMESTAMPTZ_NS"))
         dates = frozenset(r[0] for r in rows if r[1] == "DATE")
+        texts = frozenset(r[0] for r in rows if r[1] == "VARCHAR")
         is_view = self.cur.execute(
             "SELECT count(*) FROM duckdb_views() WHERE schema_name = ? AND view_name = ?",
             [name.storage_schema, name.name],
         ).fetchone()[0]
         if is_view:
-            return TableInfo(name=name, columns=columns, kind="VIEW", ns_columns=ns_columns, date_columns=dates)
+            return TableInfo(
+                name=name, columns=columns, kind="VIEW", ns_columns=ns_columns, date_columns=dates, text_columns=texts
+            )
         row = self.cur.execute(
             f"SELECT CHANGE_TRACKING, CAPTURE FROM {_S}.TABLES "
             "WHERE DATABASE_NAME = ? AND SCHEMA_NAME = ? AND NAME = ?",
@@ -122,6 +131,7 @@ class EngineCatalog:
             capture=(row[1] if row and tracked else "none"),
             ns_columns=ns_columns,
             date_columns=dates,
+            text_columns=texts,
         )
 
     def stream(self, name: ObjectName) -> StreamInfo | None:

@@ -29,6 +29,7 @@ class TableInfo:
     capture: str = "none"  # none | inserts | all
     ns_columns: frozenset[str] = frozenset()  # the TIMESTAMP_NTZ/_TZ columns (nanoseconds)
     date_columns: frozenset[str] = frozenset()  # the DATE columns (DATEADD/DATE_TRUNC on them stay DATEs)
+    text_columns: frozenset[str] = frozenset()  # the VARCHAR columns (Snowflake's implicit casts of them)
 
 
 @dataclass(frozen=True)

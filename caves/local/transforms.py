@@ -15,6 +15,7 @@ hold) when it needs one. ``tests/local/test_transforms.py`` tests each one SQL i
 from __future__ import annotations
 
 import getpass
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ class Context:
     stream_has_data: Callable[[exp.Anonymous], exp.Expression] | None = None
     variables: list[str] = field(default_factory=list)  # the session variables read, in order
     date_columns: dict[str, frozenset[str]] = field(default_factory=dict)  # DATE columns, by table alias
+    # Each table read, by alias: its columns and its VARCHAR columns (text_column_inputs)
+    columns_read: dict[str, tuple[tuple[str, ...], frozenset[str]]] = field(default_factory=dict)
 
     def rewrite_args(self, node: exp.Expression) -> exp.Expression:
         """Run the node chain over ``node``'s arguments, in place, before a transform replaces ``node``.
@@ -431,10 +434,16 @@ def date_stays_date(node: exp.Expression, ctx: Context) -> exp.Expression:
 
 
 def typeof(node: exp.Expression, ctx: Context) -> exp.Expression:
-    """``TYPEOF(v)``: the VARIANT's Snowflake type name (INTEGER, DECIMAL, VARCHAR, OBJECT, NULL_VALUE, ...)."""
-    if isinstance(node, exp.Typeof):
-        return exp.func("SF_TYPEOF", ctx.rewrite_args(node).this)
-    return node
+    """``TYPEOF(v)``: the VARIANT's Snowflake type name (INTEGER, DECIMAL, DOUBLE for a number written with an
+    exponent, VARCHAR, OBJECT, NULL_VALUE, ...) (https://docs.snowflake.com/en/sql-reference/functions/typeof)."""
+    if not isinstance(node, exp.Typeof):
+        return node
+    arg = ctx.rewrite_args(node).this
+    if isinstance(arg, exp.JSONExtract):
+        # DuckDB rewrites a value read by path: 1.5e3 comes out as 1500.0, DOUBLE and DECIMAL alike. A real read
+        # from a VARIANT whose text holds an exponent is refused when the statement runs (SF_TYPEOF_PATH).
+        return exp.func("SF_TYPEOF_PATH", arg, exp.cast(_innermost_variant(arg).copy(), exp.DataType.build("VARCHAR")))
+    return exp.func("SF_TYPEOF", arg)
 
 
 def to_char(node: exp.Expression, ctx: Context) -> exp.Expression:
@@ -642,6 +651,290 @@ def variant_equals_text(node: exp.Expression, ctx: Context) -> exp.Expression:
     return node
 
 
+def _json_pair(key: exp.Expression, value: exp.Expression) -> exp.Expression:
+    """``"key":value`` as JSON text (the key as a JSON string, the value as its JSON form)."""
+    json_key = exp.func("to_json", exp.cast(key, exp.DataType.build("VARCHAR")))
+    return exp.DPipe(
+        this=exp.DPipe(this=json_key, expression=exp.Literal.string(":")), expression=exp.func("to_json", value)
+    )
+
+
+def _both_present(key: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return exp.and_(
+        exp.Not(this=exp.Is(this=key.copy(), expression=exp.null())),
+        exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())),
+    )
+
+
+def object_agg(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``OBJECT_AGG(key, value)`` (and its window form ``OVER (PARTITION BY ...)``): one OBJECT per group of the
+    (key, value) pairs, pairs with a NULL key or value ignored, a key found twice in a group an error
+    "Duplicate field key" (https://docs.snowflake.com/en/sql-reference/functions/object_agg, "Usage notes").
+
+    Written as the object's JSON text: ``string_agg`` of the pairs, after a check that no key repeats. DISTINCT,
+    and an ORDER BY or a frame in OVER (which Snowflake does not accept here), are refused."""
+    window = node if isinstance(node, exp.Window) and isinstance(node.this, exp.ObjectAgg) else None
+    agg = window.this if window is not None else node
+    if not isinstance(agg, exp.ObjectAgg) or (window is None and isinstance(node.parent, exp.Window)):
+        return node
+    if isinstance(agg.this, exp.Distinct) or agg.expression is None:
+        raise UnsupportedStatement(f"{agg.sql('snowflake')[:60]} (OBJECT_AGG with DISTINCT)")
+    if window is not None and (window.args.get("order") or window.args.get("spec")):
+        raise UnsupportedStatement(f"{window.sql('snowflake')[:60]} (OBJECT_AGG OVER with ORDER BY or a frame)")
+    ctx.rewrite_args(agg)
+    key, value = agg.this, agg.expression
+    present = _both_present(key, value)
+
+    def over(call: exp.Expression) -> exp.Expression:
+        if window is None:
+            return call
+        return exp.Window(this=call, partition_by=[p.copy() for p in window.args.get("partition_by") or []])
+
+    kept_key = exp.Case(ifs=[exp.If(this=present.copy(), true=key.copy())])
+    pairs = over(
+        exp.Anonymous(
+            this="string_agg",
+            expressions=[
+                exp.Case(ifs=[exp.If(this=present.copy(), true=_json_pair(key, value))]),
+                exp.Literal.string(","),
+            ],
+        )
+    )
+    repeated = exp.NEQ(
+        this=over(exp.Count(this=kept_key.copy())),
+        expression=over(exp.Count(this=exp.Distinct(expressions=[kept_key.copy()]))),
+    )
+    body = exp.func("coalesce", pairs, exp.Literal.string(""))
+    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body), expression=exp.Literal.string("}"))
+    checked = exp.Case(
+        ifs=[exp.If(this=repeated, true=exp.func("error", exp.Literal.string("Duplicate field key in OBJECT_AGG")))],
+        default=text,
+    )
+    return exp.func("json", checked)
+
+
+# Snowflake's HAVERSINE uses a spherical Earth of this radius, in km: its documented New York - Los Angeles example,
+# 3936.385096389 km (https://docs.snowflake.com/en/sql-reference/functions/haversine), is 6371 km to every digit shown.
+_EARTH_RADIUS_KM = 6371
+
+
+def haversine(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``HAVERSINE(lat1, lon1, lat2, lon2)``: the great-circle distance in km between two points given in decimal
+    degrees, by the haversine formula (https://docs.snowflake.com/en/sql-reference/functions/haversine); a FLOAT."""
+    if not (isinstance(node, exp.Anonymous) and node.name.upper() == "HAVERSINE" and len(node.expressions) == 4):
+        return node
+    lat1, lon1, lat2, lon2 = (
+        exp.func("radians", exp.cast(a, exp.DataType.build("DOUBLE"))) for a in ctx.rewrite_args(node).expressions
+    )
+
+    def half_sin_squared(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+        half = exp.Div(this=exp.paren(exp.Sub(this=b, expression=a)), expression=exp.Literal.number(2))
+        return exp.func("pow", exp.func("sin", half), exp.Literal.number(2))
+
+    inner = exp.Add(
+        this=half_sin_squared(lat1, lat2),
+        expression=exp.Mul(
+            this=exp.Mul(this=exp.func("cos", lat1.copy()), expression=exp.func("cos", lat2.copy())),
+            expression=half_sin_squared(lon1, lon2),
+        ),
+    )
+    return exp.Mul(this=exp.Literal.number(2 * _EARTH_RADIUS_KM), expression=exp.func("asin", exp.func("sqrt", inner)))
+
+
+def array_construct_compact(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``ARRAY_CONSTRUCT_COMPACT(e1, e2, ...)``: an ARRAY of the values that are not SQL NULL, of any types (a
+    JSON null, ``PARSE_JSON('null')``, is a value and is kept)
+    (https://docs.snowflake.com/en/sql-reference/functions/array_construct_compact, "Usage notes").
+
+    Written as the array's JSON text: ``concat_ws`` skips the NULL elements (a DuckDB list needs one type)."""
+    if not isinstance(node, exp.ArrayConstructCompact):
+        return node
+    ctx.rewrite_args(node)
+    items = [
+        exp.Case(
+            ifs=[exp.If(this=exp.Not(this=exp.Is(this=e.copy(), expression=exp.null())), true=exp.func("to_json", e))]
+        )
+        for e in node.expressions
+    ]
+    body = (
+        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *items])
+        if items
+        else exp.Literal.string("")
+    )
+    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=body), expression=exp.Literal.string("]"))
+    return exp.func("json", text)
+
+
+_TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Trim)
+
+
+def text_function_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """``TRIM(12)``, ``UPPER(n)``, ``LTRIM(1.50)``: Snowflake casts a number given to a string function to
+    VARCHAR (https://docs.snowflake.com/en/sql-reference/data-type-conversion, "Implicit casting"). The argument
+    goes through ``SF_TEXT_INPUT``, a plain cast for text, numbers (integers and fixed-point, written alike by both
+    engines), booleans and dates; any other type (a FLOAT, a timestamp: written differently) is refused when the
+    statement runs. Changes the node in place."""
+    if not isinstance(node, _TEXT_FUNCTIONS):
+        return node
+    for key in ("this", "expression"):
+        arg = node.args.get(key)
+        if arg is None or (isinstance(arg, exp.Literal) and arg.is_string) or isinstance(arg, exp.Placeholder):
+            continue
+        if isinstance(arg, exp.Anonymous) and arg.name.upper() == "SF_TEXT_INPUT":
+            continue
+        node.set(key, exp.Anonymous(this="SF_TEXT_INPUT", expressions=[arg]))
+    return node
+
+
+# A timestamp string's trailing UTC offset: after the seconds (or minutes), ``+09:00``, ``-0700``, ``+09`` or ``Z``.
+_OFFSET = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$")
+_ZERO_OFFSETS = {"Z", "+00", "-00", "+00:00", "-00:00", "+0000", "-0000"}
+
+
+def _literal_offset(text: str) -> str | None:
+    """The UTC offset a timestamp string ends with (``+09:00``, ``-0700``, ``Z``), else None."""
+    match = _OFFSET.search(text.strip())
+    return match.group(1) if match else None
+
+
+def timestamp_with_offset(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """A timestamp string with a UTC offset (``'2024-01-01 10:00:00 +09:00'``) cast to a timestamp type:
+
+    * ``::TIMESTAMP_LTZ`` is that instant, shown in the session's time zone (UTC locally)
+      (https://docs.snowflake.com/en/sql-reference/data-types-datetime, TIMESTAMP_LTZ): emulated;
+    * ``::TIMESTAMP_TZ`` / ``TO_TIMESTAMP_TZ(...)`` keep the offset in the value (TIMESTAMP_TZ): DuckDB's TIMESTAMPTZ
+      keeps the instant only, so a non-zero offset is refused; a zero one (``Z``, ``+00:00``) is emulated.
+
+    Only the instant counts in ``CONVERT_TIMEZONE(tz, <timestamp_tz>)`` (the pipeline's conversion to UTC): there any
+    offset is emulated (``SF_*TO_TIMESTAMP_TZ_INSTANT``). DuckDB wants no space before the offset: the literal is
+    rewritten. (``::TIMESTAMP_NTZ`` ignores the offset, as DuckDB's cast does.)"""
+    parent = node.parent
+    instant_only = isinstance(parent, exp.ConvertTimezone) and parent.args.get("source_tz") is None
+    name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
+    if isinstance(node, exp.Cast):
+        target, text = node.to.this, node.this
+    elif name in {"TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ", "TO_TIMESTAMP_LTZ"} and len(node.expressions) == 1:
+        target = exp.DataType.Type.TIMESTAMPLTZ if name == "TO_TIMESTAMP_LTZ" else exp.DataType.Type.TIMESTAMPTZ
+        text = node.expressions[0]
+    else:
+        return node
+    if target not in {exp.DataType.Type.TIMESTAMPTZ, exp.DataType.Type.TIMESTAMPLTZ}:
+        return node
+    if not (isinstance(text, exp.Literal) and text.is_string):
+        if name in {"TO_TIMESTAMP_TZ", "TRY_TO_TIMESTAMP_TZ"} and instant_only:
+            return exp.func(f"SF_{name}_INSTANT", ctx.rewrite_args(node).expressions[0])
+        return node  # the SF_*TO_TIMESTAMP_TZ macros refuse a non-zero offset when the statement runs
+    offset = _literal_offset(text.name)
+    if offset is None:
+        return node
+    if target == exp.DataType.Type.TIMESTAMPTZ and offset not in _ZERO_OFFSETS and not instant_only:
+        raise UnsupportedStatement(
+            f"{node.sql('snowflake')[:80]} (a TIMESTAMP_TZ keeps its offset {offset}; the local engine keeps UTC only)"
+        )
+    stripped = text.name.strip()
+    normalised = stripped[: len(stripped) - len(offset)].rstrip() + ("+00:00" if offset == "Z" else offset)
+    cast = exp.TryCast if name.startswith("TRY_") or isinstance(node, exp.TryCast) else exp.Cast
+    return cast(this=exp.Literal.string(normalised), to=exp.DataType.build("TIMESTAMPTZ_NS", udt=True))
+
+
+def is_text_column(node: exp.Expression, ctx: Context) -> bool:
+    """A column known to be a VARCHAR column of a table read: qualified by that table's alias, or unqualified in a
+    SELECT whose every source is a table read (no CTE, no derived table) and exactly one of them has it."""
+    if not isinstance(node, exp.Column) or not isinstance(node.this, exp.Identifier):
+        return False
+    if node.table:
+        entry = ctx.columns_read.get(node.table)
+        return entry is not None and node.name in entry[1]
+    select = node.find_ancestor(exp.Select)
+    from_ = select.args.get("from_") if select is not None else None
+    if from_ is None:
+        return False
+    sources = [from_.this, *(j.this for j in select.args.get("joins") or [])]
+    ctes = {cte.alias_or_name for cte in node.root().find_all(exp.CTE)}
+    names = [s.alias_or_name for s in sources]
+    known = all(
+        isinstance(s, (exp.Table, exp.Subquery)) and n in ctx.columns_read and n not in ctes
+        for s, n in zip(sources, names, strict=True)
+    )
+    holders = [ctx.columns_read[n] for n in names if known and node.name in ctx.columns_read[n][0]]
+    return len(holders) == 1 and node.name in holders[0][1]
+
+
+# Below 2**53 in absolute value, a sum of integers is the same in NUMBER and in FLOAT arithmetic.
+_EXACT_INTEGER_SUM = 2**53
+
+
+def text_column_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
+    """Snowflake casts a VARCHAR column where a number or a timestamp is expected
+    (https://docs.snowflake.com/en/sql-reference/data-type-conversion, "Implicit casting (coercion)"):
+
+    * ``SUM(<varchar>)`` of integer texts: their sum (exact, whatever number type Snowflake casts to, while the sum
+      of their absolute values stays below 2**53); a text that is no number fails as on Snowflake ("Numeric value
+      'abc' is not recognized", 100038 / 22018); one with a fraction or an exponent, or a larger sum, is refused
+      (NUMBER or FLOAT arithmetic would differ); ``AVG(<varchar>)`` and ``SUM(<varchar>) OVER (...)`` are refused;
+    * ``DATEADD`` / ``DATEDIFF`` on a VARCHAR column read it as a TIMESTAMP, as they read a string literal.
+
+    Only a column the translator knows to be a VARCHAR column is touched (``is_text_column``); MIN / MAX of text
+    compare text on Snowflake too and are left alone."""
+    if isinstance(node, exp.Avg) and is_text_column(node.this, ctx):
+        raise UnsupportedStatement(f"{node.sql('snowflake')} (AVG of a VARCHAR column: cast it, e.g. ::NUMBER(38, 2))")
+    if isinstance(node, exp.Sum) and is_text_column(node.this, ctx):
+        if isinstance(node.parent, (exp.Window, exp.Filter)):
+            raise UnsupportedStatement(f"{node.parent.sql('snowflake')[:60]} (SUM of a VARCHAR column OVER / FILTER)")
+        value = exp.func("SF_INTEGER_TEXT", node.this.copy())
+        too_large = exp.GTE(
+            this=exp.Sum(this=exp.func("abs", value.copy())), expression=exp.Literal.number(_EXACT_INTEGER_SUM)
+        )
+        refusal = exp.func(
+            "error",
+            exp.Literal.string(
+                "Unsupported statement in the local engine: SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT "
+                "sums differ there: cast the column)"
+            ),
+        )
+        return exp.Case(ifs=[exp.If(this=too_large, true=refusal)], default=exp.Sum(this=value))
+    if isinstance(node, (exp.DateAdd, exp.DateDiff)):
+        keys = ("this",) if isinstance(node, exp.DateAdd) else ("this", "expression")
+        for key in keys:
+            arg = node.args.get(key)
+            if arg is not None and is_text_column(arg, ctx):
+                node.set(key, exp.cast(arg.copy(), exp.DataType.build("TIMESTAMP")))
+    return node
+
+
+def _innermost_variant(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
+        node = node.this
+    return node
+
+
+# The largest fixed-size sample Snowflake accepts (https://docs.snowflake.com/en/sql-reference/constructs/sample).
+_MAX_SAMPLE_ROWS = 1_000_000
+
+
+def row_sample(sample: exp.TableSample) -> exp.TableSample:
+    """``SAMPLE`` / ``TABLESAMPLE`` on a table (the translator applies it to the table as stored): ``[BERNOULLI | ROW]
+    (p)`` keeps each row with probability p/100 (0: no row, 100: every row), ``(n ROWS)`` exactly n rows unless the
+    table holds fewer (https://docs.snowflake.com/en/sql-reference/constructs/sample): DuckDB's bernoulli and
+    reservoir samples. Refused: ``SYSTEM`` / ``BLOCK`` (Snowflake's blocks are not DuckDB's), ``SEED`` /
+    ``REPEATABLE`` (Snowflake's own sequence), and a probability or count that is not a constant in range."""
+    method = (sample.text("method") or "BERNOULLI").upper()
+    text = sample.sql("snowflake").strip()
+    if sample.args.get("seed") is not None:
+        raise UnsupportedStatement(f"{text} (a seeded sample repeats Snowflake's own sequence)")
+    if method not in {"BERNOULLI", "ROW"}:
+        raise UnsupportedStatement(f"{text} (SYSTEM / BLOCK sampling: Snowflake's blocks are not the local engine's)")
+    percent, size = sample.args.get("percent"), sample.args.get("size")
+    unsupported = {k for k, v in sample.args.items() if v is not None} - {"method", "percent", "size"}
+    constant_percent = isinstance(percent, exp.Literal) and not percent.is_string and not unsupported
+    if constant_percent and 0 <= float(percent.name) <= 100:
+        return exp.TableSample(method=exp.var("BERNOULLI"), percent=percent.copy())
+    constant_size = isinstance(size, exp.Literal) and size.name.isdigit() and not unsupported
+    if constant_size and int(size.name) <= _MAX_SAMPLE_ROWS:
+        return exp.TableSample(method=exp.var("RESERVOIR"), size=size.copy())
+    raise UnsupportedStatement(f"{text} (only a constant probability 0-100 or a number of ROWS up to 1000000)")
+
+
 # --- statement transforms ----------------------------------------------------------------------------
 
 
@@ -737,6 +1030,7 @@ def name_unaliased_columns(tree: exp.Expression) -> exp.Expression:
             continue
         name = proj.sql(dialect="snowflake").upper()
         tree.expressions[i] = exp.alias_(proj, exp.to_identifier(name, quoted=True))
+    tree.set("expressions", list(tree.expressions))  # the new aliases' parent is the SELECT (transforms look up)
     return tree
 
 
@@ -815,6 +1109,7 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     dateadd_inputs,  # in place
     guard_division,
     values_columns,  # in place
+    timestamp_with_offset,
     epoch_seconds_timestamp,
     cast_to_variant,
     cast_types,
@@ -834,6 +1129,11 @@ NODE_TRANSFORMS: tuple[NodeTransform, ...] = (
     regexp_substr,
     variant_index,
     variant_equals_text,
+    object_agg,
+    haversine,
+    array_construct_compact,
+    text_function_inputs,  # in place
+    text_column_inputs,
 )
 
 # Whole-statement rewrites after the node chain (DML only).

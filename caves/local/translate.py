@@ -68,8 +68,6 @@ def _refuse_unemulated_table_clauses(table: exp.Table) -> None:
             f"time travel {when.sql('snowflake')} (only AT/BEFORE(TIMESTAMP | OFFSET => ...) on a table that tracks "
             "changes; no statement ids are kept)"
         )
-    if table.args.get("sample") is not None:
-        raise UnsupportedStatement(f"{table.args['sample'].sql('snowflake').strip()} (row sampling)")
     changes = table.args.get("changes")
     if changes is not None:
         # changes: AT(TIMESTAMP | OFFSET | STATEMENT | STREAM) | BEFORE(STATEMENT), END(TIMESTAMP | OFFSET | STATEMENT).
@@ -154,6 +152,7 @@ class Translator:
         self.ns_columns: dict[str, frozenset[str]] = {}
         self.variables: list[str] = []  # session variables ($name) read
         self.date_columns: dict[str, frozenset[str]] = {}  # DATE columns of the tables read, by alias (and name)
+        self.columns_read: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}  # (columns, VARCHAR ones), by alias
 
     # names ------------------------------------------------------------------------------------------
 
@@ -194,6 +193,10 @@ class Translator:
         self._note_ns_columns(name, alias, info.ns_columns)
         if info.date_columns:
             self.date_columns[alias.name if alias is not None and alias.name else name.name] = info.date_columns
+        self.columns_read[alias.name if alias is not None and alias.name else name.name] = (
+            info.columns,
+            info.text_columns,
+        )
         if table.args.get("when") is not None:
             return self._as_of(table, info, alias)
         if info.tracked and table is not dml_target:
@@ -296,6 +299,7 @@ class Translator:
             stream_has_data=self._stream_has_data,
             variables=self.variables,
             date_columns=self.date_columns,
+            columns_read=self.columns_read,
         )
 
     def rewrite_expressions(self, tree: exp.Expression) -> exp.Expression:
@@ -466,10 +470,16 @@ class Translator:
     def _rewrite_tables(
         self, tree: exp.Expression, cte_names: set[str], target: exp.Table | None, done: exp.Table | None = None
     ) -> None:
+        for sub in list(tree.find_all(exp.Subquery)):
+            if sub.args.get("sample") is not None:  # SAMPLE on a derived table: as on a table
+                sub.set("sample", transforms.row_sample(sub.args["sample"]))
         for table in list(tree.find_all(exp.Table)):
             if table is done or table.meta.get("caves_done"):
                 continue
+            sample = table.args.get("sample")
             replacement = self._rewrite_table(table, cte_names, target)
+            if sample is not None:  # SAMPLE / TABLESAMPLE, on the table as stored (transforms.row_sample)
+                replacement.set("sample", transforms.row_sample(sample))
             if replacement is not table:
                 table.replace(replacement)
         self._rewrite_flattens(tree)

@@ -15,6 +15,9 @@ ADD_MONTHS = _DOCS + "add_months"
 DATE_FROM_PARTS = _DOCS + "date_from_parts"
 DAYNAME = _DOCS + "dayname"
 YEAR = _DOCS + "year"
+DATETIME = "https://docs.snowflake.com/en/sql-reference/data-types-datetime"  # TIMESTAMP_LTZ / _NTZ / _TZ
+TO_TIMESTAMP = _DOCS + "to_timestamp"
+CONVERT_TIMEZONE = _DOCS + "convert_timezone"
 
 _TRUNC_SETUP = (
     "CREATE OR REPLACE TABLE test_date_trunc (mydate DATE, mytime TIME, mytimestamp TIMESTAMP)",
@@ -104,6 +107,27 @@ CASES = [
            setup=_DATES)
         for i, day in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Mon"])
     ],
+    # A timestamp string with a UTC offset (the page's ts_test examples, in the engine's UTC session):
+    # TIMESTAMP_LTZ is the instant, shown in the session's time zone; TIMESTAMP_TZ keeps the offset, which DuckDB's
+    # TIMESTAMPTZ cannot: emulated for a zero offset, refused otherwise.
+    ok(DATETIME, "SELECT '2024-01-02 16:00:00 +00:00'::TIMESTAMP_NTZ AS ts, HOUR(ts)", ("2024-01-02 16:00:00.000", 16)),
+    ok(DATETIME, "SELECT ts, HOUR(ts) FROM ts_test ORDER BY ts", ("2024-01-01 16:00:00.000", 16),
+       ("2024-01-02 16:00:00.000", 16), setup=("CREATE OR REPLACE TABLE ts_test(ts TIMESTAMP_NTZ)",
+       "INSERT INTO ts_test VALUES('2024-01-01 16:00:00')", "INSERT INTO ts_test VALUES('2024-01-02 16:00:00 +00:00')")),
+    ok(DATETIME, "SELECT '2024-01-02 16:00:00 +00:00'::TIMESTAMP_LTZ AS ts, HOUR(ts)", ("2024-01-02 16:00:00.000 +0000", 16)),
+    ok(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_LTZ", ("2024-01-01 01:00:00.000 +0000",)),
+    ok(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_LTZ = '2024-01-01 01:00:00 +00:00'::TIMESTAMP_LTZ",
+       (True,)),
+    ok(DATETIME, "SELECT '2024-01-02 16:00:00 +00:00'::TIMESTAMP_TZ", ("2024-01-02 16:00:00.000 +0000",)),
+    ok(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ('2024-01-02 16:00:00Z')", ("2024-01-02 16:00:00.000 +0000",)),
+    refused(DATETIME, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_TZ"),
+    refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00:00 -07:00')"),
+    refused(TO_TIMESTAMP, "SELECT TO_TIMESTAMP_TZ(column1) FROM VALUES ('2024-01-01T10:00:00+0900')"),
+    # ... but where only its instant counts (CONVERT_TIMEZONE's 2-argument form), any offset is exact
+    ok(CONVERT_TIMEZONE, "SELECT CONVERT_TIMEZONE('UTC', TO_TIMESTAMP_TZ('2024-01-01 10:00:00 +09:00'))::TIMESTAMP_NTZ",
+       ("2024-01-01 01:00:00.000",)),
+    ok(CONVERT_TIMEZONE, "SELECT CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(column1))::TIMESTAMP_NTZ "
+       "FROM VALUES ('2024-01-01T10:00:00-07:00')", ("2024-01-01 17:00:00.000",)),
 ]  # fmt: skip
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .cases import ids, ok, run_case
+from .cases import J, fails, ids, ok, refused, run_case
 
 _DOCS = "https://docs.snowflake.com/en/sql-reference/functions/"
 FLOOR = _DOCS + "floor"
@@ -14,6 +14,10 @@ NULLIF = _DOCS + "nullif"
 EQUAL_NULL = _DOCS + "equal_null"
 ZEROIFNULL = _DOCS + "zeroifnull"
 NULLIFZERO = _DOCS + "nullifzero"
+OBJECT_AGG = _DOCS + "object_agg"
+HAVERSINE = _DOCS + "haversine"
+ARRAY_CONSTRUCT_COMPACT = _DOCS + "array_construct_compact"
+CONVERSION = "https://docs.snowflake.com/en/sql-reference/data-type-conversion"  # "Implicit casting (coercion)"
 
 _SCALES = "(-975.975, -1), (-975.975, 0), (-975.975, 2), (135.135, -2), (135.135, 0), (135.135, 1), (135.135, 3), " \
           "(135.135, 50), (135.135, NULL)"  # fmt: skip
@@ -44,6 +48,19 @@ _I = (
     "INSERT INTO i VALUES (0, 0), (0, 1), (0, NULL), (1, 0), (1, 1), (1, NULL), (NULL, 0), (NULL, 1), (NULL, NULL)",
 )
 _X = ("CREATE OR REPLACE TABLE x (i NUMBER)", "INSERT INTO x VALUES (1), (2), (NULL)")
+_OBJECTAGG = (
+    "CREATE OR REPLACE TABLE objectagg_example(g NUMBER, k VARCHAR(30), v VARIANT)",
+    "INSERT INTO objectagg_example SELECT 0, 'name', 'Joe'::VARIANT",
+    "INSERT INTO objectagg_example SELECT 0, 'age', 21::VARIANT",
+    "INSERT INTO objectagg_example SELECT 1, 'name', 'Sue'::VARIANT",
+    "INSERT INTO objectagg_example SELECT 1, 'zip', 94401::VARIANT",
+)
+_STR_TABLE = (
+    "CREATE OR REPLACE TABLE str_table (id INT, qty VARCHAR, ts VARCHAR)",
+    "INSERT INTO str_table VALUES (1, '2', '2024-01-01 10:00:00'), (2, '40', '2024-01-02 00:00:00'), "
+    "(3, '1000', NULL), (4, 'abc', NULL), (5, '1.5', NULL)",
+)
+_JOE, _SUE = {"age": 21, "name": "Joe"}, {"name": "Sue", "zip": 94401}
 
 
 def _same(a: str, b: str) -> str:
@@ -141,6 +158,44 @@ CASES = [
     ok(NULLIFZERO, "SELECT NULLIFZERO(0)", (None,)),
     ok(NULLIFZERO, "SELECT NULLIFZERO(52)", (52,)),
     ok(NULLIFZERO, "SELECT NULLIFZERO(3.14159)", (3.14159,)),
+    # OBJECT_AGG: the page's table and aggregate example; the window form of its syntax; NULL keys and values ignored
+    ok(OBJECT_AGG, "SELECT * FROM objectagg_example ORDER BY g, k",
+       (0, "age", J(21)), (0, "name", J("Joe")), (1, "name", J("Sue")), (1, "zip", J(94401)), setup=_OBJECTAGG),
+    ok(OBJECT_AGG, "SELECT OBJECT_AGG(k, v) FROM objectagg_example GROUP BY g", (J(_SUE),), (J(_JOE),),
+       setup=_OBJECTAGG, ordered=False),
+    ok(OBJECT_AGG, "SELECT g, OBJECT_AGG(k, v) OVER (PARTITION BY g) FROM objectagg_example ORDER BY g, k",
+       (0, J(_JOE)), (0, J(_JOE)), (1, J(_SUE)), (1, J(_SUE)), setup=_OBJECTAGG),
+    ok(OBJECT_AGG, "SELECT OBJECT_AGG(k, v):name::VARCHAR, TYPEOF(OBJECT_AGG(k, v)) FROM objectagg_example "
+       "GROUP BY g ORDER BY g", ("Joe", "OBJECT"), ("Sue", "OBJECT"), setup=_OBJECTAGG),
+    ok(OBJECT_AGG, "SELECT OBJECT_AGG(column1, column2::VARIANT) FROM VALUES ('a', 1), (NULL, 2), ('c', NULL)",
+       (J({"a": 1}),)),
+    refused(OBJECT_AGG, "SELECT OBJECT_AGG(DISTINCT k, v) FROM objectagg_example GROUP BY g", setup=_OBJECTAGG),
+    refused(OBJECT_AGG, "SELECT OBJECT_AGG(k, v) OVER (PARTITION BY g ORDER BY k) FROM objectagg_example",
+            setup=_OBJECTAGG),  # Snowflake accepts no ORDER BY here
+    # HAVERSINE: the page's two examples (km, then m), to the digits shown
+    ok(HAVERSINE, "SELECT HAVERSINE(40.7127, -74.0059, 34.0500, -118.2500) AS distance_in_kilometers",
+       (3936.385096389,), columns=["DISTANCE_IN_KILOMETERS"]),
+    ok(HAVERSINE, "SELECT HAVERSINE(40.7127, -74.0059, 34.0500, -118.2500) * 1000 AS distance_in_meters",
+       (3936385.09638929,)),
+    # ARRAY_CONSTRUCT_COMPACT: the page's example; SQL NULLs skipped ("Usage notes"), a JSON null is a value
+    ok(ARRAY_CONSTRUCT_COMPACT, "SELECT ARRAY_CONSTRUCT_COMPACT(null,'hello',3::double,4,5)", (J(["hello", 3, 4, 5]),)),
+    ok(ARRAY_CONSTRUCT_COMPACT, "SELECT ARRAY_CONSTRUCT_COMPACT(PARSE_JSON('null'), NULL, 1)", (J([None, 1]),)),
+    ok(ARRAY_CONSTRUCT_COMPACT, "SELECT ARRAY_CONSTRUCT_COMPACT(NULL, NULL)", (J([]),)),
+    # Implicit casts of a number to text: the page's || example; string functions given numbers
+    ok(CONVERSION, "SELECT 17 || '76'", ("1776",)),
+    ok(CONVERSION, "SELECT TRIM(12), LTRIM(-3), RTRIM(1.50), UPPER(7), LOWER(NULL)", ("12", "-3", "1.50", "7", None)),
+    ok(CONVERSION, "SELECT LENGTH(TRIM(n)) FROM x WHERE i = 2", (4,),
+       setup=("CREATE OR REPLACE TABLE x (i NUMBER, n NUMBER(4, 1))", "INSERT INTO x VALUES (2, 12.5)")),
+    refused(CONVERSION, "SELECT UPPER(1.5::FLOAT)"),  # a FLOAT's text form differs between the engines
+    # ... and of a VARCHAR column to a number (SUM) or a timestamp (DATEADD / DATEDIFF)
+    ok(CONVERSION, "SELECT SUM(qty) FROM str_table WHERE id < 3", (42,), setup=_STR_TABLE),
+    ok(CONVERSION, "SELECT SUM(t.qty), MIN(t.qty), MAX(t.qty) FROM str_table t WHERE id < 4", (1042, "1000", "40"),
+       setup=_STR_TABLE),  # MIN / MAX of text compare text
+    ok(CONVERSION, "SELECT DATEDIFF(day, ts, '2024-01-10'), DATEADD(hour, 2, ts) FROM str_table WHERE id = 1",
+       (9, "2024-01-01 12:00:00.000"), setup=_STR_TABLE),
+    fails(CONVERSION, "SELECT SUM(qty) FROM str_table", 100038, "22018", setup=_STR_TABLE),  # 'abc'
+    refused(CONVERSION, "SELECT SUM(qty) FROM str_table WHERE id = 5", setup=_STR_TABLE),  # '1.5': NUMBER or FLOAT?
+    refused(CONVERSION, "SELECT AVG(qty) FROM str_table WHERE id < 3", setup=_STR_TABLE),
 ]  # fmt: skip
 
 

@@ -107,3 +107,32 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=ids(CASES))
 def test_documented_example(session, case) -> None:
     run_case(session, case)
+
+
+# TYPEOF / PARSE_JSON: a number written with an exponent is a DOUBLE (the page's row 6), shown in Snowflake's DOUBLE
+# form; integers stay INTEGER and other reals DECIMAL.
+PARSE_JSON = _DOCS + "parse_json"
+TYPEOF_CASES = [
+    ok(TYPEOF, "SELECT n, TYPEOF(v) FROM vartab WHERE n = 6 ORDER BY n", (6, "DOUBLE"), setup=_TYPEOF_TABLE),
+    ok(TYPEOF, "SELECT v FROM vartab WHERE n = 6", (J(191.2),), setup=_TYPEOF_TABLE),
+    ok(TYPEOF, "SELECT TYPEOF(PARSE_JSON('1.912e2')), TYPEOF(PARSE_JSON('-17')), TYPEOF(PARSE_JSON('123.12'))",
+       ("DOUBLE", "INTEGER", "DECIMAL")),
+    ok(TYPEOF, "SELECT TYPEOF(TRY_PARSE_JSON('1.912e2')), TYPEOF(PARSE_JSON('1E3', 'd'))", ("DOUBLE", "DOUBLE")),
+    ok(PARSE_JSON, "SELECT PARSE_JSON('{\"a\": 1.5e3, \"b\": [1, 2.5]}')", (J({"a": 1500.0, "b": [1, 2.5]}),)),
+    ok(PARSE_JSON, "SELECT PARSE_JSON('{\"a\": 1.5e3, \"b\": 1}'):b::INT, TYPEOF(PARSE_JSON('{\"a\": 1.5e3, \"b\": 1}'):b)",
+       (1, "INTEGER")),
+]  # fmt: skip
+
+
+# Row 8 of TYPEOF's page, '[-1, 12, 289, 2188, false,]': Snowflake keeps an undefined last element, which the
+# engine cannot hold: refused (DuckDB would drop it), by PARSE_JSON and TRY_PARSE_JSON alike.
+TYPEOF_CASES += [
+    refused(TYPEOF, "SELECT PARSE_JSON('[-1, 12, 289, 2188, false,]')"),
+    refused(TYPEOF, "SELECT TRY_PARSE_JSON('[-1, 12, 289, 2188, false,]')"),
+    refused(TYPEOF, "SELECT PARSE_JSON('{\"a\": [1, 2,]}', 'd')"),
+]
+
+
+@pytest.mark.parametrize("case", TYPEOF_CASES, ids=ids(TYPEOF_CASES))
+def test_typeof_example(session, case) -> None:
+    run_case(session, case)

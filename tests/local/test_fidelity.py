@@ -3,9 +3,11 @@
 - https://docs.snowflake.com/en/sql-reference/constructs/changes (SNOWFLAKE_SEMANTICS.md §1.8): the CHANGES clause
   returns a table's change records since a point, with the stream metadata columns, and never consumes a stream;
   INFORMATION => DEFAULT gives the net change, APPEND_ONLY the inserted rows only.
-- https://docs.snowflake.com/en/sql-reference/constructs/at-before (time travel) and
-  https://docs.snowflake.com/en/sql-reference/constructs/sample: the engine keeps no table history and does not
-  sample, so it refuses them instead of returning the current, whole table.
+- https://docs.snowflake.com/en/sql-reference/constructs/at-before (time travel): the engine keeps no table history,
+  so it refuses it instead of returning the current, whole table.
+- https://docs.snowflake.com/en/sql-reference/constructs/sample: BERNOULLI / ROW samples are emulated (probability 0:
+  no row, 100: every row, n ROWS: exactly n rows unless the table holds fewer); a seeded sample (Snowflake's own
+  sequence) and SYSTEM / BLOCK sampling (Snowflake's blocks) are refused.
 - https://docs.snowflake.com/en/sql-reference/operators-arithmetic: division by zero is an error ("Division by
   zero"); https://docs.snowflake.com/en/sql-reference/functions/div0 and div0null return 0 instead.
 """
@@ -53,8 +55,8 @@ def test_changes_at_a_stream_reads_like_the_stream_without_consuming_it(changed)
     [
         ("SELECT * FROM T BEFORE(STATEMENT => '01a2b3c4-0000-0000-0000-000000000000')", "time travel"),
         ("SELECT * FROM T CHANGES(INFORMATION => DEFAULT) AT(STREAM => 'S') END(OFFSET => -10)", "CHANGES"),
-        ("SELECT * FROM T SAMPLE (50)", "row sampling"),
-        ("SELECT * FROM T TABLESAMPLE (0)", "row sampling"),
+        ("SELECT * FROM T SAMPLE (50) SEED (3)", "seeded sample"),
+        ("SELECT * FROM T TABLESAMPLE SYSTEM (10)", "SYSTEM / BLOCK"),
         # https://docs.snowflake.com/en/sql-reference/sql/undrop-table: restores from Time Travel, which the
         # engine does not keep (it would otherwise say the table does not exist)
         ("UNDROP TABLE T", "UNDROP TABLE"),
@@ -65,6 +67,15 @@ def test_what_the_engine_cannot_answer_is_refused(changed, sql, what):
     with pytest.raises(SnowflakeError, match="Unsupported statement in the local engine") as raised:
         changed.execute(sql)
     assert what in str(raised.value)
+
+
+def test_row_samples(changed):
+    """SAMPLE (0) returns no row, SAMPLE (100) every row, SAMPLE (n ROWS) n rows (all of them when fewer)."""
+    total = changed.execute("SELECT COUNT(*) FROM T").scalar()
+    assert changed.execute("SELECT COUNT(*) FROM T SAMPLE (0)").scalar() == 0
+    assert changed.execute("SELECT COUNT(*) FROM T TABLESAMPLE BERNOULLI (100)").scalar() == total
+    assert changed.execute("SELECT COUNT(*) FROM T SAMPLE ROW (1 ROWS)").scalar() == min(1, total)
+    assert changed.execute("SELECT COUNT(*) FROM T SAMPLE (1000 ROWS)").scalar() == total
 
 
 def test_changes_needs_a_stream_on_that_table(changed):

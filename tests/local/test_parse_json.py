@@ -120,3 +120,46 @@ def test_two_engines_on_one_file_in_one_process(tmp_path):
         second.close()
     # the functions' own connection closed with the file's last engine connection
     assert os.path.realpath(path) not in jsonfuncs._keepers
+
+
+def test_exponent_numbers_are_doubles(session):
+    """A number written with an exponent is a DOUBLE in Snowflake's VARIANT (TYPEOF's page, '1.912e2'), shown as
+    Snowflake shows a DOUBLE; the rest of the text is written compact, numbers as written, strings untouched."""
+    assert one(session, "SELECT TYPEOF(PARSE_JSON('1.912e2'))") == "DOUBLE"
+    assert one(session, "SELECT PARSE_JSON('1.912e2')") == "1.912000000000000e+02"
+    text = '{"a": 1.5E3, "b": [1, 2.50], "c": "x 1e5", "d": {"e": -2e-3}}'
+    assert one(session, "SELECT PARSE_JSON(?)", [text]) == (
+        '{"a":1.500000000000000e+03,"b":[1,2.50],"c":"x 1e5","d":{"e":-2.000000000000000e-03}}'
+    )
+    assert last_value_wins('{"a": 1e400}') == '{"a":1e400}'  # not a finite DOUBLE: kept as written
+    with pytest.raises(SnowflakeError, match="duplicate field key"):
+        session.execute("SELECT PARSE_JSON(?)", ['{"a": 1e2, "a": 2}'])
+    assert one(session, "SELECT PARSE_JSON(?, 'd')", ['{"a": 1e2, "a": 2}']) == '{"a":2}'
+
+
+def test_flat_objects_are_checked_without_python(session):
+    """A flat object's duplicate keys are found by DuckDB's json_keys (no Python call); nested ones by Python."""
+    assert one(session, "SELECT SF_JSON_MAY_REPEAT_KEY('[1, 2]')") is False
+    assert one(session, """SELECT SF_JSON_MAY_REPEAT_KEY('{"a": 1, "b": [2]}')""") is False
+    assert one(session, """SELECT SF_JSON_MAY_REPEAT_KEY('{"a": 1, "a": 2}')""") is True
+    assert one(session, """SELECT SF_JSON_MAY_REPEAT_KEY('{"a": {"b": 1}}')""") is True
+    assert one(session, """SELECT TRY_PARSE_JSON('{"a": 1, "a": 2}') IS NULL""") is True
+
+
+def test_lenient_json_is_refused_and_non_strict_numbers_are_no_json(session):
+    """DuckDB accepts what Snowflake reads otherwise: a trailing comma (Snowflake keeps an undefined element, TYPEOF's
+    page row 8) is refused; NaN / Infinity / 1e400 are not strict JSON (caves/events.py, the event contract):
+    PARSE_JSON fails, TRY_PARSE_JSON gives NULL. Strings holding such text are untouched."""
+    from caves.local.errors import UnsupportedStatement
+
+    for fn in ("PARSE_JSON", "TRY_PARSE_JSON"):
+        for text in ("[1,]", '{"a": {"b": [1, 2,]}}', '{"a": 1,}'):
+            with pytest.raises(UnsupportedStatement, match="lenient JSON"):
+                session.execute(f"SELECT {fn}(?)", [text])
+    for text in ('{"event_id": NaN}', '{"x": 1e400}', '{"a": {"b": Infinity}}', "[-Infinity]"):
+        with pytest.raises(SnowflakeError, match="Error parsing JSON: not strict JSON"):
+            session.execute("SELECT PARSE_JSON(?)", [text])
+        assert one(session, "SELECT TRY_PARSE_JSON(?) IS NULL", [text]) is True
+        assert one(session, "SELECT TRY_PARSE_JSON(?, 'd') IS NULL", [text]) is True
+    assert one(session, "SELECT PARSE_JSON(?):a::STRING", ['{"a": "NaN, Infinity ,]"}']) == "NaN, Infinity ,]"
+    assert one(session, "SELECT TRY_PARSE_JSON(?):a.b::INT", ['{"a": {"b": 1}, "c": "x,]"}']) == 1

@@ -147,6 +147,60 @@ NODE_CASES = [
         None,
         "SELECT * FROM T WHERE (V ->> '$.status') = 'ok'",
     ),
+    (tf.typeof, "SELECT TYPEOF(v:a) FROM t", None, "SELECT SF_TYPEOF_PATH(V -> '$.a', CAST(V AS TEXT)) FROM T"),
+    (
+        tf.object_agg,
+        "SELECT OBJECT_AGG(k, v) OVER (PARTITION BY g) FROM t",
+        None,
+        "SELECT JSON(CASE WHEN COUNT(CASE WHEN NOT K IS NULL AND NOT V IS NULL THEN K END) OVER (PARTITION BY G) <> "
+        "COUNT(DISTINCT CASE WHEN NOT K IS NULL AND NOT V IS NULL THEN K END) OVER (PARTITION BY G) "
+        "THEN ERROR('Duplicate field key in OBJECT_AGG') ELSE '{' || COALESCE(STRING_AGG(CASE WHEN NOT K IS NULL AND "
+        "NOT V IS NULL THEN TO_JSON(CAST(K AS TEXT)) || ':' || TO_JSON(V) END, ',') OVER (PARTITION BY G), '') || '}' "
+        "END) FROM T",
+    ),
+    (
+        tf.haversine,
+        "SELECT HAVERSINE(a, b, c, d)",
+        None,
+        "SELECT 12742 * ASIN(SQRT(POWER(SIN((RADIANS(CAST(C AS DOUBLE)) - RADIANS(CAST(A AS DOUBLE))) / 2), 2) + "
+        "COS(RADIANS(CAST(A AS DOUBLE))) * COS(RADIANS(CAST(C AS DOUBLE))) * "
+        "POWER(SIN((RADIANS(CAST(D AS DOUBLE)) - RADIANS(CAST(B AS DOUBLE))) / 2), 2)))",
+    ),
+    (
+        tf.array_construct_compact,
+        "SELECT ARRAY_CONSTRUCT_COMPACT(x, 1)",
+        None,
+        "SELECT JSON('[' || CONCAT_WS(',', CASE WHEN NOT X IS NULL THEN TO_JSON(X) END, "
+        "CASE WHEN NOT 1 IS NULL THEN TO_JSON(1) END) || ']')",
+    ),
+    (
+        tf.text_function_inputs,
+        "SELECT TRIM(12), UPPER(n), LOWER('a')",
+        None,
+        "SELECT TRIM(SF_TEXT_INPUT(12)), UPPER(SF_TEXT_INPUT(N)), LOWER('a')",
+    ),
+    (
+        tf.timestamp_with_offset,
+        "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_LTZ, '2024-01-01 10:00:00Z'::TIMESTAMP_TZ, 'x'::TIMESTAMP_TZ",
+        None,
+        "SELECT CAST('2024-01-01 10:00:00+09:00' AS TIMESTAMPTZ_NS), CAST('2024-01-01 10:00:00+00:00' AS TIMESTAMPTZ_NS), "
+        "CAST('x' AS TIMESTAMPTZ)",
+    ),
+    (
+        tf.text_column_inputs,
+        "SELECT SUM(t.s), SUM(n), DATEDIFF(day, t.s, t.n) FROM t",
+        Context(columns_read={"T": (("S", "N"), frozenset({"S"}))}),
+        "SELECT CASE WHEN SUM(ABS(SF_INTEGER_TEXT(T.S))) >= 9007199254740992 THEN ERROR('Unsupported statement in the "
+        "local engine: SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT sums differ there: cast the column)') "
+        "ELSE SUM(SF_INTEGER_TEXT(T.S)) END, SUM(N), DATE_DIFF('DAY', CAST(T.S AS TIMESTAMP), T.N) FROM T",
+    ),
+    (
+        tf.timestamp_with_offset,
+        "SELECT CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(s)), CONVERT_TIMEZONE('UTC', '2024-01-01 10:00 +09:00'::TIMESTAMP_TZ)",
+        None,
+        "SELECT SF_TRY_TO_TIMESTAMP_TZ_INSTANT(S) AT TIME ZONE 'UTC', "
+        "CAST('2024-01-01 10:00+09:00' AS TIMESTAMPTZ_NS) AT TIME ZONE 'UTC'",
+    ),
 ]
 
 
@@ -227,6 +281,51 @@ def test_every_transform_is_tested_and_documented() -> None:
     for transform in chains:
         assert transform.__doc__, transform.__name__
         assert transform in tested, f"{transform.__name__} has no SQL-in/SQL-out case"
+
+
+def test_refused_forms_of_the_new_functions() -> None:
+    """What Snowflake does that these transforms cannot mirror is refused: a TIMESTAMP_TZ's own non-zero offset,
+    OBJECT_AGG with DISTINCT or an ordered window."""
+    with pytest.raises(UnsupportedStatement, match="offset"):
+        node_sql(tf.timestamp_with_offset, "SELECT '2024-01-01 10:00:00 +09:00'::TIMESTAMP_TZ")
+    with pytest.raises(UnsupportedStatement, match="offset"):
+        node_sql(tf.timestamp_with_offset, "SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00:00-0700')")
+    with pytest.raises(UnsupportedStatement, match="DISTINCT"):
+        node_sql(tf.object_agg, "SELECT OBJECT_AGG(DISTINCT k, v) FROM t")
+    with pytest.raises(UnsupportedStatement, match="ORDER BY"):
+        node_sql(tf.object_agg, "SELECT OBJECT_AGG(k, v) OVER (ORDER BY k) FROM t")
+
+
+def test_text_columns_are_known_from_the_tables_read() -> None:
+    """Only a column the translator knows to be VARCHAR is cast: not one of a CTE, nor an ambiguous one."""
+    ctx = Context(columns_read={"T": (("S", "N"), frozenset({"S"})), "U": (("S",), frozenset())})
+    assert "SF_INTEGER_TEXT(S)" in node_sql(tf.text_column_inputs, "SELECT SUM(s) FROM t", ctx)
+    assert node_sql(tf.text_column_inputs, "SELECT SUM(s) FROM t, u", ctx) == "SELECT SUM(S) FROM T, U"
+    assert node_sql(tf.text_column_inputs, "WITH t AS (SELECT 1 s) SELECT SUM(s) FROM t", ctx).endswith(
+        "SELECT SUM(S) FROM T"
+    )
+    with pytest.raises(UnsupportedStatement, match="AVG"):
+        node_sql(tf.text_column_inputs, "SELECT AVG(s) FROM t", ctx)
+
+
+def test_row_sample() -> None:
+    """SAMPLE / TABLESAMPLE: BERNOULLI / ROW fractions and fixed sizes as DuckDB samples; the rest refused."""
+
+    def sample(sql: str) -> str:
+        return tf.row_sample(_parse(sql).find(sqlglot.exp.TableSample)).sql("duckdb")
+
+    assert sample("SELECT * FROM t SAMPLE (10)") == "TABLESAMPLE BERNOULLI (10 PERCENT)"
+    assert sample("SELECT * FROM t TABLESAMPLE ROW (0.5)") == "TABLESAMPLE BERNOULLI (0.5 PERCENT)"
+    assert sample("SELECT * FROM t SAMPLE (10 ROWS)") == "TABLESAMPLE RESERVOIR (10 ROWS)"
+    for sql in (
+        "SELECT * FROM t SAMPLE (10) SEED (1)",
+        "SELECT * FROM t SAMPLE SYSTEM (10)",
+        "SELECT * FROM t SAMPLE BLOCK (10) REPEATABLE (3)",
+        "SELECT * FROM t SAMPLE (101)",
+        "SELECT * FROM t SAMPLE (2000000 ROWS)",
+    ):
+        with pytest.raises(UnsupportedStatement):
+            sample(sql)
 
 
 def test_stream_has_data_asks_the_context() -> None:
