@@ -436,7 +436,7 @@ class Translator:
             aliases = {a.alias.upper(): a.this for a in select.expressions if isinstance(a, exp.Alias)}
             if not joins or not aliases:
                 continue
-            sources = [select.args["from"].this] if select.args.get("from") else []
+            sources = [select.args["from_"].this] if select.args.get("from_") else []
             sources += [j.this for j in select.args.get("joins") or []]
             known: set[str] = set()
             for source in sources:

@@ -88,6 +88,8 @@ ALIASES = [
               "INSERT INTO alias_joined (COL, ANOTHER) VALUES ('CHAR1', 'JOIN')")),
     ok(SELECT, "SELECT alias_a.x + 1 AS y, alias_b.m FROM alias_a JOIN alias_b ON y = 1 ORDER BY 1", (2, "b1"),
        (3, "b1"), setup=_AB),
+    ok(SELECT, "SELECT alias_a.x + 10 AS x, alias_b.m FROM alias_a JOIN alias_b ON x = alias_b.y", (11, "b1"),
+       setup=_AB),
     ok(SELECT, "SELECT alias_a.x AS k, alias_b.m FROM alias_a JOIN alias_b ON alias_a.x = alias_b.y", (1, "b1"),
        setup=_AB),
 ]  # fmt: skip
