@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .model import ROW_ID, Binds, TableInfo, Translation
+from .model import OVERWRITE_ROWS, ROW_ID, Binds, TableInfo, Translation
 from .names import INTERNAL_SCHEMA, quote
 from .result import Result
 from .tables import log_table, run_ddl
@@ -35,6 +35,11 @@ def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translat
     binds = list(params) if params else None
     if tr.kind == "ddl":
         return run_ddl(session, cur, tr, binds)
+    if tr.overwrite_sql is not None:  # INSERT OVERWRITE: its rows first (they may read the table), then empty it
+        cur.execute(tr.overwrite_sql, binds)
+        binds = None
+        if not tr.target.tracked:
+            cur.execute(f"DELETE FROM {tr.target.name.duck}")
     if tr.is_dml and tr.target is not None and tr.target.tracked:
         return _run_tracked_dml(session, cur, tr, binds)
     cur.execute(tr.sql, binds)
@@ -48,6 +53,8 @@ def run_statement(session: Session, cur: duckdb.DuckDBPyConnection, tr: Translat
         return _merge_columns(result, tr)
     if tr.is_dml:
         count = cur.fetchone()[0]
+        if tr.overwrite_sql is not None:
+            cur.execute(f"DROP TABLE IF EXISTS {OVERWRITE_ROWS}")
         return _dml_result(tr.kind, count)
     return Result.message("Statement executed successfully.")
 
@@ -116,6 +123,8 @@ def _run_tracked_dml(
         pre_binds = binds[lo:hi] if binds else None
         cur.execute(f"CREATE OR REPLACE TEMP TABLE {_PRE} AS {tr.pre_image_sql}", pre_binds or None)
     before_max = _max_row_id(cur, info) if tr.kind in {"insert", "merge"} else 0
+    if tr.overwrite_sql is not None:  # the table's rows are in the pre-image: logged below as TRUNCATE logs them
+        cur.execute(f"DELETE FROM {table}")
 
     cur.execute(tr.sql, binds)
     if tr.kind == "merge":
@@ -138,12 +147,14 @@ def _run_tracked_dml(
     elif tr.kind == "update" and tr.pre_image_sql is not None:
         _log_from(cur, info, version, stmt, "UPD_OLD", _PRE)
         _log_from(cur, info, version, stmt, "UPD_NEW", f"{table} WHERE {rid} IN (SELECT {rid} FROM {_PRE})")
-    if tr.kind == "delete" and tr.pre_image_sql is not None:
+    if (tr.kind == "delete" or tr.overwrite_sql is not None) and tr.pre_image_sql is not None:
         _log_from(cur, info, version, stmt, "DEL", _PRE)
     if tr.kind == "merge" and tr.pre_image_sql is not None:
         _log_merge_changes(cur, info, version, stmt, updated, deleted)
     if tr.pre_image_sql is not None:
         cur.execute(f"DROP TABLE IF EXISTS {_PRE}")
+    if tr.overwrite_sql is not None:
+        cur.execute(f"DROP TABLE IF EXISTS {OVERWRITE_ROWS}")
     if tr.kind == "merge":
         return _merge_columns(_dml_result("merge", inserted, n_updated, n_deleted), tr)
     return _dml_result(tr.kind, inserted)

@@ -18,6 +18,10 @@ Binds = Sequence[Any] | None
 ROW_ID = "METADATA$ROW_ID"
 
 
+# INSERT OVERWRITE's new rows, saved in this temporary table before the target is emptied (translate._overwrite).
+OVERWRITE_ROWS = '"_caves_overwrite"'
+
+
 @dataclass(frozen=True)
 class TableInfo:
     """What the translator needs to know about a table or view."""
@@ -84,6 +88,7 @@ class Translation:
     target: TableInfo | None = None
     pre_image_sql: str | None = None  # UPDATE/DELETE/MERGE on a table capturing all changes: rows before
     pre_image_params: tuple[int, int] = (0, 0)  # the slice of the statement's binds the pre-image uses
+    overwrite_sql: str | None = None  # INSERT OVERWRITE: saves its new rows before the table is emptied (dml.py)
     returning: bool = False  # a MERGE returning merge_action (and the row id when changes are captured)
     created_table: ObjectName | None = None
     dropped_table: ObjectName | None = None

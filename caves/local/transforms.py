@@ -1014,13 +1014,6 @@ def truncate_as_delete(tree: exp.Expression) -> exp.Expression:
     return exp.Delete(this=tables[0])
 
 
-def refuse_insert_overwrite(tree: exp.Expression) -> exp.Expression:
-    """INSERT OVERWRITE truncates and inserts in one statement: not emulated (refused, never half-done)."""
-    if isinstance(tree, exp.Insert) and tree.args.get("overwrite"):
-        raise UnsupportedStatement("INSERT OVERWRITE (truncate and insert in one statement)")
-    return tree
-
-
 def name_unaliased_columns(tree: exp.Expression) -> exp.Expression:
     """Snowflake names an unaliased expression column by its text, upper-cased (``COUNT(*)``)."""
     if not isinstance(tree, exp.Select):
@@ -1094,7 +1087,6 @@ STATEMENT_TRANSFORMS: tuple[Callable[[exp.Expression], exp.Expression], ...] = (
     refuse_unemulated_ddl,
     ctas_column_list,
     truncate_as_delete,
-    refuse_insert_overwrite,
 )
 
 # Whole-statement rewrites after the tables are mapped, before the node chain.

@@ -30,7 +30,7 @@ from sqlglot.parsers.snowflake import SnowflakeParser
 
 from . import coltypes, flatten, sequences, transforms
 from .errors import ObjectNotFound, SnowflakeError, UnsupportedStatement
-from .model import ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
+from .model import OVERWRITE_ROWS, ROW_ID, Catalog, ChangePoint, StreamInfo, TableInfo, Translation
 from .names import ObjectName, quote, resolve, split_name
 from .optimize import optimize
 from .streams import has_data_variable, stream_has_data_sql, stream_read_sql, table_as_of_sql
@@ -401,6 +401,11 @@ class Translator:
         for post in transforms.POST_NODE_TRANSFORMS:
             tree = post(tree)
         tree = optimize(tree)  # caves/local/optimize.py: result-preserving rewrites for DuckDB
+        overwrite_sql = None
+        if kind == "insert" and tree.args.get("overwrite"):
+            overwrite_sql = _overwrite(tree)
+            if target_info is not None and target_info.tracked:  # the emptied rows, for the change log
+                pre_image_sql, pre_image_params = f"SELECT * FROM {target_info.name.duck}", (0, 0)
 
         # A MERGE reports its inserted/updated/deleted counts (and, on a table whose updates are
         # captured, which rows it touched).
@@ -419,6 +424,7 @@ class Translator:
             target=target_info,
             pre_image_sql=pre_image_sql,
             pre_image_params=pre_image_params,
+            overwrite_sql=overwrite_sql,
             returning=returning,
             variables=tuple(dict.fromkeys(self.variables)),
             merge_actions=_merge_actions(tree) if kind == "merge" else (),
@@ -639,6 +645,17 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = sub.rewrite_expressions(select)
         return select.sql(dialect="duckdb"), binds
+
+
+def _overwrite(tree: exp.Insert) -> str:
+    """``INSERT OVERWRITE INTO t ... <query>``: "the target table should be truncated before inserting the values"
+    (https://docs.snowflake.com/en/sql-reference/sql/insert), in one statement. The query may read ``t`` itself, so
+    its rows are saved first (the statement returned, run before the table is emptied: dml.py); ``tree`` becomes a
+    plain INSERT of the saved rows."""
+    source = tree.expression
+    tree.set("overwrite", False)
+    tree.set("expression", exp.select("*").from_(exp.to_table(OVERWRITE_ROWS)))
+    return f"CREATE OR REPLACE TEMP TABLE {OVERWRITE_ROWS} AS SELECT * FROM ({source.sql(dialect='duckdb')})"
 
 
 def _flatten_seq(node: exp.Lateral | exp.TableFromRows) -> exp.Expression | None:

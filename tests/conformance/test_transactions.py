@@ -10,6 +10,20 @@ MERGE = "https://docs.snowflake.com/en/sql-reference/sql/merge"
 TRUNCATE = "https://docs.snowflake.com/en/sql-reference/sql/truncate-table"
 DELETE = "https://docs.snowflake.com/en/sql-reference/sql/delete"
 TRANSACTIONS = "https://docs.snowflake.com/en/sql-reference/transactions"
+INSERT = "https://docs.snowflake.com/en/sql-reference/sql/insert"
+
+# INSERT's "Insert using OVERWRITE" example: sf_employees emptied, then filled with the San Francisco employees
+_OVERWRITE = (
+    "CREATE OR REPLACE TABLE employees (first_name VARCHAR, last_name VARCHAR, workphone VARCHAR, city VARCHAR, "
+    "postal_code VARCHAR)",
+    "INSERT INTO employees VALUES ('May', 'Franklin', '1-650-249-5198', 'San Francisco', '94115'), "
+    "('Gillian', 'Patterson', '1-650-859-3954', 'San Francisco', '94115'), "
+    "('Lysandra', 'Reeves', '1-212-759-3751', 'New York', '10018'), "
+    "('Michael', 'Arnett', '1-650-230-8467', 'San Francisco', '94116')",
+    "CREATE OR REPLACE TABLE sf_employees (first_name VARCHAR, last_name VARCHAR, workphone VARCHAR, city VARCHAR, "
+    "postal_code VARCHAR)",
+    "INSERT INTO sf_employees VALUES ('Mary', 'Smith', '1-650-555-0100', 'San Francisco', '94115')",
+)
 
 _MERGE_BASIC = (
     "CREATE OR REPLACE TABLE merge_example_target (id INTEGER, description VARCHAR)",
@@ -67,6 +81,12 @@ _BICYCLES = (
 )
 
 CASES = [
+    # INSERT OVERWRITE: "the target table should be truncated before inserting the values"
+    ok(INSERT, "INSERT OVERWRITE INTO sf_employees SELECT * FROM employees WHERE city = 'San Francisco'", (3,),
+       setup=_OVERWRITE, columns=["number of rows inserted"]),
+    ok(INSERT, "SELECT first_name, last_name FROM sf_employees ORDER BY last_name", ("Michael", "Arnett"),
+       ("May", "Franklin"), ("Gillian", "Patterson"),
+       setup=(*_OVERWRITE, "INSERT OVERWRITE INTO sf_employees SELECT * FROM employees WHERE city = 'San Francisco'")),
     # MERGE: one count column per kind of action the statement has
     ok(MERGE, "SELECT * FROM merge_example_target", (10, "To be updated (this is the old value)"), setup=_MERGE_BASIC),
     ok(MERGE, _MERGE_BASIC_SQL, (1,), setup=_MERGE_BASIC, columns=["number of rows updated"]),

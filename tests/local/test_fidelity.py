@@ -121,10 +121,9 @@ def test_drop_table_makes_its_streams_stale_and_drop_view_drops_it(session):
     session.execute("DROP TABLE IF EXISTS T")
 
 
-def test_truncate_is_dml_for_streams_and_insert_overwrite_is_refused(session):
+def test_truncate_is_dml_for_streams(session):
     """https://docs.snowflake.com/en/sql-reference/sql/truncate-table: TRUNCATE empties the table and a standard
-    stream records its rows as deleted, while an append-only stream keeps the rows inserted since its offset;
-    INSERT OVERWRITE is not emulated and says so."""
+    stream records its rows as deleted, while an append-only stream keeps the rows inserted since its offset."""
     session.execute("CREATE TABLE T (A INT)")
     session.execute("INSERT INTO T VALUES (1)")
     session.execute("CREATE STREAM S ON TABLE T")
@@ -134,8 +133,39 @@ def test_truncate_is_dml_for_streams_and_insert_overwrite_is_refused(session):
     assert session.execute("SELECT COUNT(*) FROM T").scalar() == 0
     assert session.execute("SELECT A, METADATA$ACTION FROM S").rows == [(1, "DELETE")]
     assert session.execute("SELECT A FROM SA").rows == [(2,)]
-    with pytest.raises(SnowflakeError, match="Unsupported statement in the local engine: INSERT OVERWRITE"):
-        session.execute("INSERT OVERWRITE INTO T SELECT 3")
+    session.execute("DROP TABLE T")
+
+
+def test_insert_overwrite_empties_the_table_then_inserts_in_one_statement(session):
+    """https://docs.snowflake.com/en/sql-reference/sql/insert: OVERWRITE "Specifies that the target table should be
+    truncated before inserting the values into the table" — one statement answering the rows inserted; its query may
+    read the table itself (it sees the rows before); streams see what TRUNCATE then INSERT would give them: a standard
+    stream the old rows deleted and the new ones inserted, an append-only stream its pending and new inserts."""
+    session.execute("CREATE TABLE T (A INT, B VARCHAR)")
+    session.execute("INSERT INTO T VALUES (1, 'one'), (2, 'two')")
+    session.execute("CREATE STREAM S ON TABLE T")
+    session.execute("CREATE STREAM SA ON TABLE T APPEND_ONLY = TRUE")
+    session.execute("INSERT INTO T VALUES (3, 'three')")
+    result = session.execute("INSERT OVERWRITE INTO T SELECT A * 10, B FROM T WHERE A > ?", [1])
+    assert result.columns == ["number of rows inserted"] and result.rows == [(2,)]
+    assert session.execute("SELECT A, B FROM T ORDER BY A").rows == [(20, "two"), (30, "three")]
+    assert session.execute("SELECT A, METADATA$ACTION FROM S ORDER BY A").rows == [
+        (1, "DELETE"), (2, "DELETE"), (20, "INSERT"), (30, "INSERT"),
+    ]  # fmt: skip
+    assert session.execute("SELECT A FROM SA ORDER BY A").rows == [(3,), (20,), (30,)]
+    # VALUES, a column list, and a failing query that leaves the table as it was (one statement: all or nothing)
+    assert session.execute("INSERT OVERWRITE INTO T (B, A) VALUES ('x', 7)").rows == [(1,)]
+    assert session.execute("SELECT A, B FROM T").rows == [(7, "x")]
+    with pytest.raises(SnowflakeError):
+        session.execute("INSERT OVERWRITE INTO T SELECT 1 / 0, 'boom'")
+    assert session.execute("SELECT A, B FROM T").rows == [(7, "x")]
+    # an untracked table (no stream) too
+    session.execute("CREATE TABLE U (A INT)")
+    session.execute("INSERT INTO U VALUES (1), (2)")
+    assert session.execute("INSERT OVERWRITE INTO U SELECT max(A) + 1 FROM U").rows == [(1,)]
+    assert session.execute("SELECT A FROM U").rows == [(3,)]
+    session.execute("DROP TABLE T")
+    session.execute("DROP TABLE U")
 
 
 # --- CHANGES between two times (https://docs.snowflake.com/en/sql-reference/constructs/changes) -----------------

@@ -219,7 +219,6 @@ STATEMENT_CASES = [
         "(VALUES (1, 'x'))) AS CAVES_CTAS(A, B)",
     ),
     (tf.truncate_as_delete, "TRUNCATE TABLE t", "DELETE FROM T"),
-    (tf.refuse_insert_overwrite, "INSERT INTO t VALUES (1)", "INSERT INTO T VALUES (1)"),
     (
         tf.name_unaliased_columns,
         "SELECT COUNT(*), a, b + 1 AS c, UPPER(s) FROM t",
@@ -267,8 +266,6 @@ def test_refusing_transforms_refuse() -> None:
     for ddl in ("CREATE TABLE t2 CLONE t AT (OFFSET => -60)", "CREATE VIEW v2 CLONE v"):
         with pytest.raises(UnsupportedStatement):
             statement_sql(tf.refuse_unemulated_ddl, ddl)
-    with pytest.raises(UnsupportedStatement, match="INSERT OVERWRITE"):
-        statement_sql(tf.refuse_insert_overwrite, "INSERT OVERWRITE INTO t VALUES (1)")
     with pytest.raises(SnowflakeError, match="Invalid parameter for PARSE_JSON"):
         statement_sql(tf.parse_json_macros, "SELECT PARSE_JSON(s, 'x')")
 
