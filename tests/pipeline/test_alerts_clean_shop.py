@@ -57,7 +57,11 @@ def test_the_discontinued_wines_raise_the_stock_out_alert(shop: LocalWarehouse) 
     assert len(discontinued) == 6
     board = alerts_service.board(shop)
     items = board.items_of("ALERT_STOCKOUT", "STOCK_OUT")
-    assert set(items["OBJECT_KEY"]) == discontinued
+    # the alert names exactly the wines at zero stock: the discontinued ones, and any other a late restock emptied
+    # at this moment of the simulated day (the shop's history ends now, so which one varies from run to run)
+    empty = shop.query(f"select PRODUCT_ID from {DB}.PRODUCTION.INVENTORY_CURRENT where CURRENT_STOCK_LEVEL <= 0")
+    assert set(items["OBJECT_KEY"]) == set(empty["PRODUCT_ID"])
+    assert discontinued <= set(items["OBJECT_KEY"])
     assert set(board.open_alerts["CHECK_NAME"]) <= {"STOCK_OUT", "STOCKOUT_FORECAST"}
     assert board.by_severity()["critical"] == 1  # one open alert: the stock-outs, critical
     # the notification went to the configured integration, recorded in the local outbox
