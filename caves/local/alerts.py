@@ -36,6 +36,7 @@ from ..objects import ObjectSyntaxError
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
+from .scope import show_scope
 from .taskruns import owner_alive, owner_token, run_body
 from .tasks import latest_due, next_run_time, parse_schedule
 
@@ -345,29 +346,11 @@ _SHOW_RE = re.compile(
 )
 
 
-def _is_database(session: Session, name: str) -> bool:
-    return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
-
-
 def _show(session: Session, text: str) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise SnowflakeError(f"Unsupported SHOW statement in the local engine: {text[:60]}", errno=1003)
-    scope = (match.group("scope") or "").upper()
-    target = match.group("target")
-    database, schema = session.database, session.schema
-    if scope == "ACCOUNT":
-        database = schema = None
-    elif target:
-        parts = split_name(target)
-        if scope == "DATABASE" or (not scope and len(parts) == 1 and _is_database(session, parts[0])):
-            database, schema = parts[0], None
-        elif len(parts) == 2:
-            database, schema = parts[0], parts[1]
-        else:
-            database, schema = session.database, parts[0]
-    elif scope == "DATABASE":
-        schema = None
+    database, schema = show_scope(session, match.group("scope"), match.group("target"))
     result = show_alerts(session, match.group("like"), database, schema, starts=match.group("starts"))
     if match.group("limit"):
         result.rows = result.rows[: int(match.group("limit"))]

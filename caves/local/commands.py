@@ -20,6 +20,7 @@ from .info_schema import information_schema_sql
 from .model import Binds
 from .names import INTERNAL_SCHEMA, like_matches, quote, resolve, split_name
 from .result import Result
+from .scope import database_exists, show_scope
 from .tables import enable_change_tracking
 
 if TYPE_CHECKING:
@@ -88,10 +89,10 @@ def _use(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^USE\s+(DATABASE\s+|SCHEMA\s+)?(.+)$", text, re.I | re.S)
     kind = (match.group(1) or "").strip().upper()
     parts = split_name(match.group(2))
-    if kind == "DATABASE" or (not kind and len(parts) == 1 and _database_exists(session, parts[0])):
+    if kind == "DATABASE" or (not kind and len(parts) == 1 and database_exists(session, parts[0])):
         if len(parts) != 1:
             raise SnowflakeError("USE DATABASE takes a database name.", errno=1003)
-        if not _database_exists(session, parts[0]):
+        if not database_exists(session, parts[0]):
             raise ObjectNotFound("Database", parts[0])
         session.database, session.schema = parts[0], "PUBLIC"
         return _ok()
@@ -115,10 +116,6 @@ def _noop(session: Session, text: str, params: Binds) -> Result:
 
 
 # --- databases and schemas ----------------------------------------------------------------------------
-
-
-def _database_exists(session: Session, name: str) -> bool:
-    return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
 
 
 def _schema_exists(session: Session, database: str, schema: str) -> bool:
@@ -150,7 +147,7 @@ def _create_database(session: Session, text: str, params: Binds) -> Result:
     comment = re.search(r"COMMENT\s*=\s*'((?:[^']|'')*)'", match.group(4) or "", re.I)
 
     def apply(cur: duckdb.DuckDBPyConnection) -> Result:
-        exists = _database_exists(session, name)
+        exists = database_exists(session, name)
         if exists and if_not_exists:
             return Result.message(f"{name} already exists, statement succeeded.")
         if exists and not replace:
@@ -186,7 +183,7 @@ def _drop_database(session: Session, cur: duckdb.DuckDBPyConnection, name: str) 
 def _drop_database_cmd(session: Session, text: str, params: Binds) -> Result:
     match = re.match(r"^DROP\s+DATABASE\s+(IF\s+EXISTS\s+)?" + _NAME + r"(\s+(CASCADE|RESTRICT))?\s*$", text, re.I)
     name = split_name(match.group("name"))[0]
-    if not _database_exists(session, name):
+    if not database_exists(session, name):
         if match.group(1):
             return _ok()
         raise ObjectNotFound("Database", name)
@@ -216,7 +213,7 @@ def _create_schema(session: Session, text: str, params: Binds) -> Result:
     schema = parts[-1]
     if not database:
         raise SnowflakeError("Cannot create a schema: this session does not have a current database.", errno=90105)
-    if not _database_exists(session, database):
+    if not database_exists(session, database):
         raise ObjectNotFound("Database", database)
     replace, if_not_exists = bool(match.group(1)), bool(match.group(2))
 
@@ -288,24 +285,6 @@ _SHOW_RE = re.compile(
 )
 
 
-def _scope(session: Session, scope: str | None, target: str | None) -> tuple[str | None, str | None]:
-    scope = (scope or "").upper()
-    if scope == "ACCOUNT":
-        return None, None
-    if target:
-        parts = split_name(target)
-        if scope == "DATABASE" or (not scope and len(parts) == 1 and _database_exists(session, parts[0])):
-            return parts[0], None
-        if len(parts) == 2:
-            return parts[0], parts[1]
-        return session.database, parts[0]
-    if scope == "DATABASE":
-        return session.database, None
-    if scope == "SCHEMA":
-        return session.database, session.schema
-    return session.database, session.schema
-
-
 @command(account.SHOW_WAREHOUSES.pattern)
 def _show_warehouses(session: Session, text: str, params: Binds) -> Result:
     return account.show_warehouses(text)
@@ -363,7 +342,7 @@ def _show_all(session: Session, match: re.Match) -> Result:
         )
     if what in {"COLUMNS", "PRIMARY KEYS"}:
         return _show_column_info(session, what, like, match.group("scope"), match.group("target"))
-    database, schema = _scope(session, match.group("scope"), match.group("target"))
+    database, schema = show_scope(session, match.group("scope"), match.group("target"))
     if what == "SCHEMAS":
         rows = session.query_internal(
             "SELECT schema_name FROM duckdb_schemas() WHERE database_name = current_database() "
@@ -474,13 +453,13 @@ def _show_column_info(session: Session, what: str, like: str | None, scope: str 
     table = None
     if kind in {"TABLE", "VIEW"} and not target:
         database, schema = session.database, session.schema  # IN TABLE without a name: the current schema
-    elif kind in {"TABLE", "VIEW"} or (target and not kind and not _database_exists(session, split_name(target)[0])):
+    elif kind in {"TABLE", "VIEW"} or (target and not kind and not database_exists(session, split_name(target)[0])):
         table = resolve(split_name(target), session.database, session.schema)
         database = schema = None
     elif scope is None and target is None:
         database, schema = session.database, None
     else:
-        database, schema = _scope(session, scope, target)
+        database, schema = show_scope(session, scope, target)
     if what == "COLUMNS":
         return describe.show_columns(session, like, database, schema, table)
     return describe.show_primary_keys(session, database, schema, table)

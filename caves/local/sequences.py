@@ -30,6 +30,7 @@ from sqlglot import exp
 from .errors import AlreadyExists, ObjectNotFound, SnowflakeError, UnsupportedStatement
 from .names import INTERNAL_SCHEMA, ObjectName, like_matches, quote, resolve, split_name
 from .result import Result
+from .scope import show_scope
 
 if TYPE_CHECKING:
     from .engine import Session
@@ -268,18 +269,7 @@ def _show(session: Session, text: str, params: Any) -> Result:
     match = _SHOW_RE.match(text)
     if not match:
         raise UnsupportedStatement(f"{text[:60]} (this SHOW SEQUENCES form)")
-    scope, target = (match.group("scope") or "").upper(), match.group("target")
-    database, schema = session.database, session.schema
-    if scope == "ACCOUNT":
-        database = schema = None
-    elif target:
-        parts = split_name(target)
-        if scope == "DATABASE" or (not scope and len(parts) == 1 and _database_exists(session, parts[0])):
-            database, schema = parts[0], None
-        else:
-            database, schema = (parts[0], parts[1]) if len(parts) == 2 else (session.database, parts[0])
-    elif scope == "DATABASE":
-        schema = None
+    database, schema = show_scope(session, match.group("scope"), match.group("target"))
     clauses, args = ["TRUE"], []
     for column, value in (("s.DATABASE_NAME", database), ("s.SCHEMA_NAME", schema)):
         if value:
@@ -287,10 +277,6 @@ def _show(session: Session, text: str, params: Any) -> Result:
             args.append(value)
     rows = [r for r in _rows(session, " AND ".join(clauses), args) if like_matches(r[1], match.group("like"))]
     return Result.of(COLUMNS, rows)
-
-
-def _database_exists(session: Session, name: str) -> bool:
-    return bool(session.query_internal(f"SELECT count(*) FROM {_S}.DATABASES WHERE NAME = ?", [name])[0][0])
 
 
 def _describe(session: Session, text: str, params: Any) -> Result:
