@@ -23,15 +23,17 @@ CREATE STREAM EVENTS_S ON TABLE EVENTS;
 CREATE TABLE SINK (ID INT, WHO VARCHAR);
 """
 
-# Both children wait for a "go" file so that their loops overlap. The writer keeps writing until the
+# Each child says it is ready (a "ready" file, its engine opened) and waits for a "go" file, written once both are
+# ready, so that their loops overlap however long each took to start. The writer keeps writing until the
 # reader-writer says it is done (a "stop" file) or a generous deadline passes.
 WRITER = textwrap.dedent(
     """
     import json, os, sys, time
     from caves.local import Engine
-    path, go, stop, deadline_s = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    path, go, stop, deadline_s, ready = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
     engine = Engine(path, wait_timeout_s=30)
-    deadline = time.monotonic() + 30
+    open(ready, "w").close()
+    deadline = time.monotonic() + 60
     while not os.path.exists(go):
         assert time.monotonic() < deadline, "no go signal"
         time.sleep(0.01)
@@ -51,9 +53,10 @@ READER_WRITER = textwrap.dedent(
     """
     import json, os, sys, time
     from caves.local import Engine
-    path, go, stop, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    path, go, stop, rounds, ready = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
     engine = Engine(path, wait_timeout_s=30)
-    deadline = time.monotonic() + 30
+    open(ready, "w").close()
+    deadline = time.monotonic() + 60
     while not os.path.exists(go):
         assert time.monotonic() < deadline, "no go signal"
         time.sleep(0.01)
@@ -84,6 +87,17 @@ def _spawn(code: str, args: list[str], env: dict, cwd) -> subprocess.Popen:
     )
 
 
+def _wait_ready(files: list, procs: list[subprocess.Popen], timeout: float) -> None:
+    """Until every child has written its ready file (a child that exits first, or the timeout, fails the test)."""
+    deadline = time.monotonic() + timeout
+    while not all(f.exists() for f in files):
+        for proc in procs:
+            if proc.poll() is not None:
+                raise AssertionError(f"child process exited before it was ready:\n{proc.communicate()[1]}")
+        assert time.monotonic() < deadline, f"children not ready within {timeout} s"
+        time.sleep(0.02)
+
+
 def _finish(proc: subprocess.Popen, timeout: float) -> dict:
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -108,9 +122,10 @@ def test_writer_and_reader_writer_processes_share_one_warehouse(tmp_path, child_
     eng.close()
 
     rounds, writer_deadline_s = 15, 25.0
-    writer = _spawn(WRITER, [str(db), str(go), str(stop), str(writer_deadline_s)], child_env, tmp_path)
-    reader = _spawn(READER_WRITER, [str(db), str(go), str(stop), str(rounds)], child_env, tmp_path)
-    time.sleep(0.5)
+    ready = [tmp_path / "writer_ready", tmp_path / "reader_ready"]
+    writer = _spawn(WRITER, [str(db), str(go), str(stop), str(writer_deadline_s), str(ready[0])], child_env, tmp_path)
+    reader = _spawn(READER_WRITER, [str(db), str(go), str(stop), str(rounds), str(ready[1])], child_env, tmp_path)
+    _wait_ready(ready, [writer, reader], timeout=60)
     started = time.monotonic()
     go.write_text("go")
     r = _finish(reader, timeout=60)
