@@ -235,7 +235,8 @@ def build_figure(
             "ticktext": list(_short_labels(names)),
         }
         tall = max(height, _ROW_HEIGHT * len(names) + 60)
-        return _layout(fig, language, tall, barmode="stack", xaxis=value_axis, yaxis=labels)
+        # the long names take most of the width: a few value ticks, so that "1 000 €" labels never run together
+        return _layout(fig, language, tall, barmode="stack", xaxis={**value_axis, "nticks": 4}, yaxis=labels)
     barmode = "group" if len(ys) > 1 else "stack"
     x_axis = {**category_axis, "title": column_label(x, language)} if kind == "scatter" else dict(category_axis)
     if pd.api.types.is_datetime64_any_dtype(frame[x]):
