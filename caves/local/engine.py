@@ -24,7 +24,7 @@ from ..sqlscript import statement_texts
 from . import commands, identifiers, integrity, jsonfuncs, meta, sequences, variables
 from .bulk import executemany
 from .dml import run_statement
-from .errors import DamagedWarehouse, SnowflakeError, UnsupportedStatement, is_damage
+from .errors import UNSUPPORTED, DamagedWarehouse, SnowflakeError, UnsupportedStatement, is_damage
 from .info_schema import MACROS_SQL as INFO_SCHEMA_MACROS
 from .info_schema import information_schema_sql
 from .lease import Lease
@@ -57,9 +57,9 @@ def _duck_error(exc: Exception, path: str) -> SnowflakeError:
         return SnowflakeError(f"SQL compilation error: {first}", errno=1003)
     if isinstance(exc, (duckdb.BinderException, duckdb.CatalogException)):
         return SnowflakeError(f"SQL compilation error: {first}", errno=904)
-    unsupported = first.find("Unsupported statement in the local engine: ")
+    unsupported = first.find(UNSUPPORTED)
     if unsupported >= 0:  # raised by a macro when the statement runs (meta.MACROS_SQL)
-        return UnsupportedStatement(first[unsupported + len("Unsupported statement in the local engine: ") :])
+        return UnsupportedStatement(first[unsupported + len(UNSUPPORTED) :])
     if "Unknown TimeZone" in first:
         # Snowflake reports a time zone it does not know as a datetime format error (SQLSTATE 22007).
         return SnowflakeError(f"Invalid time zone: {first}", errno=100000, sqlstate="22007")

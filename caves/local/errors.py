@@ -36,11 +36,15 @@ class AlreadyExists(SnowflakeError):
         self.kind = kind
 
 
+# How every refusal starts; also the text a refusal raised inside DuckDB (a macro's error()) carries back.
+UNSUPPORTED = "Unsupported statement in the local engine: "
+
+
 class UnsupportedStatement(SnowflakeError):
     """A statement the local engine does not emulate (it would run on Snowflake)."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(f"Unsupported statement in the local engine: {what}", errno=1003, sqlstate="0A000")
+        super().__init__(f"{UNSUPPORTED}{what}", errno=1003, sqlstate="0A000")
 
 
 class WarehouseBusy(SnowflakeError):

@@ -26,6 +26,8 @@ from typing import Any
 
 import duckdb
 
+from .errors import UNSUPPORTED
+
 DUPLICATE_KEY_FUNCTION = "CAVES_JSON_DUPLICATE_KEY"
 LAST_WINS_FUNCTION = "CAVES_JSON_LAST_WINS"
 SNOWFLAKE_TEXT_FUNCTION = "CAVES_JSON_SNOWFLAKE_TEXT"
@@ -127,9 +129,8 @@ class _NotStrict(ValueError):
     refuses (caves/events.py states the same rule for the event contract)."""
 
 
-LENIENT = (
-    "Unsupported statement in the local engine: PARSE_JSON of lenient JSON (such as a trailing comma, which "
-    "Snowflake reads as an undefined element)"
+LENIENT = UNSUPPORTED + (
+    "PARSE_JSON of lenient JSON (such as a trailing comma, which Snowflake reads as an undefined element)"
 )
 
 
@@ -143,15 +144,10 @@ def _finite_real(text: str) -> _Number:
     return _real(text)
 
 
-def _strict_reader(pairs_hook: Any) -> json.JSONDecoder:
-    return json.JSONDecoder(
-        object_pairs_hook=pairs_hook, parse_float=_finite_real, parse_int=_Number, parse_constant=_no_constant,
-        strict=False,
-    )  # fmt: skip
-
-
-_STRICT_LAST_WINS = _strict_reader(dict)
-_STRICT_CHECKER = _strict_reader(_no_duplicates)
+# Reads a strict JSON text (no NaN / Infinity / 1e400), numbers kept as written, a duplicate key's last value.
+_STRICT_LAST_WINS = json.JSONDecoder(
+    object_pairs_hook=dict, parse_float=_finite_real, parse_int=_Number, parse_constant=_no_constant, strict=False
+)
 
 
 def snowflake_text(text: str | None) -> str | None:
@@ -203,17 +199,7 @@ def try_ok(text: str | None) -> bool | None:
 def try_text(text: str | None) -> str | None:
     """TRY_PARSE_JSON (strict) of a valid JSON text (for DuckDB) holding a number with an exponent, NaN, Infinity or
     a lenient form: the text, or None (a duplicate key, NaN / Infinity / 1e400); a lenient form is refused (raises)."""
-    if text is None:
-        return None
-    try:
-        _STRICT_CHECKER.decode(text)
-    except (_Duplicate, _NotStrict):
-        return None
-    except ValueError:
-        raise ValueError(f"{LENIENT}: {text[:60]}") from None
-    except RecursionError:
-        return None if duplicate_key(text) else text
-    return text
+    return text if text is not None and try_ok(text) else None
 
 
 def try_text_last_wins(text: str | None) -> str | None:

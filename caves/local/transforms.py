@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from .errors import SnowflakeError, UnsupportedStatement
+from .errors import UNSUPPORTED, SnowflakeError, UnsupportedStatement
 
 # --- the context a transform may read ----------------------------------------------------------------
 
@@ -620,22 +620,30 @@ def object_construct(node: exp.Expression, ctx: Context) -> exp.Expression:
     for item in node.expressions:
         if not isinstance(item, exp.PropertyEQ):
             raise UnsupportedStatement(f"{node.sql('snowflake')[:60]} (OBJECT_CONSTRUCT(*))")
-        key = exp.func("to_json", exp.cast(item.this, exp.DataType.build("VARCHAR")))
-        value = item.expression
-        text = exp.DPipe(
-            this=exp.DPipe(this=key, expression=exp.Literal.string(":")), expression=exp.func("to_json", value)
-        )
-        pairs.append(
-            exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())), true=text)])
-        )
-    # DuckDB's own concat_ws (sqlglot's ConcatWs would make the whole text NULL when one pair is)
+        pairs.append(_unless_null(item.expression, _json_pair(item.this, item.expression)))
+    return exp.func("json", _json_text("{", pairs, "}"))
+
+
+def _unless_null(value: exp.Expression, then: exp.Expression) -> exp.Expression:
+    """``CASE WHEN value IS NOT NULL THEN then END``."""
+    return exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.null())), true=then)])
+
+
+def _json_text(opening: str, parts: list[exp.Expression], closing: str) -> exp.Expression:
+    """``opening || concat_ws(',', parts...) || closing``: DuckDB's own concat_ws skips the NULL parts (sqlglot's
+    ConcatWs would make the whole text NULL when one part is)."""
     body = (
-        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *pairs])
-        if pairs
+        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *parts])
+        if parts
         else exp.Literal.string("")
     )
-    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body), expression=exp.Literal.string("}"))
-    return exp.func("json", text)
+    return _enclosed(opening, body, closing)
+
+
+def _enclosed(opening: str, body: exp.Expression, closing: str) -> exp.Expression:
+    return exp.DPipe(
+        this=exp.DPipe(this=exp.Literal.string(opening), expression=body), expression=exp.Literal.string(closing)
+    )
 
 
 def variant_equals_text(node: exp.Expression, ctx: Context) -> exp.Expression:
@@ -704,8 +712,7 @@ def object_agg(node: exp.Expression, ctx: Context) -> exp.Expression:
         this=over(exp.Count(this=kept_key.copy())),
         expression=over(exp.Count(this=exp.Distinct(expressions=[kept_key.copy()]))),
     )
-    body = exp.func("coalesce", pairs, exp.Literal.string(""))
-    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("{"), expression=body), expression=exp.Literal.string("}"))
+    text = _enclosed("{", exp.func("coalesce", pairs, exp.Literal.string("")), "}")
     checked = exp.Case(
         ifs=[exp.If(this=repeated, true=exp.func("error", exp.Literal.string("Duplicate field key in OBJECT_AGG")))],
         default=text,
@@ -750,19 +757,8 @@ def array_construct_compact(node: exp.Expression, ctx: Context) -> exp.Expressio
     if not isinstance(node, exp.ArrayConstructCompact):
         return node
     ctx.rewrite_args(node)
-    items = [
-        exp.Case(
-            ifs=[exp.If(this=exp.Not(this=exp.Is(this=e.copy(), expression=exp.null())), true=exp.func("to_json", e))]
-        )
-        for e in node.expressions
-    ]
-    body = (
-        exp.Anonymous(this="concat_ws", expressions=[exp.Literal.string(","), *items])
-        if items
-        else exp.Literal.string("")
-    )
-    text = exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=body), expression=exp.Literal.string("]"))
-    return exp.func("json", text)
+    items = [_unless_null(e, exp.func("to_json", e)) for e in node.expressions]
+    return exp.func("json", _json_text("[", items, "]"))
 
 
 _TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Trim)
@@ -888,8 +884,8 @@ def text_column_inputs(node: exp.Expression, ctx: Context) -> exp.Expression:
         refusal = exp.func(
             "error",
             exp.Literal.string(
-                "Unsupported statement in the local engine: SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT "
-                "sums differ there: cast the column)"
+                UNSUPPORTED
+                + "SUM of a VARCHAR column beyond 2**53 (NUMBER and FLOAT sums differ there: cast the column)"
             ),
         )
         return exp.Case(ifs=[exp.If(this=too_large, true=refusal)], default=exp.Sum(this=value))

@@ -459,17 +459,13 @@ class Translator:
 
     def _source_columns(self, source: exp.Expression, tree: exp.Expression, cte_names: set[str]) -> set[str] | None:
         """The column names a FROM / JOIN source offers, or None when they cannot be told here."""
-        if isinstance(source, exp.Subquery) and isinstance(source.this, exp.Select):
-            names = source.this.named_selects
-            return None if "*" in names or not names else {n.upper() for n in names}
+        if isinstance(source, exp.Subquery):
+            return _named_columns(source.this)
         if not isinstance(source, exp.Table) or not isinstance(source.this, exp.Identifier):
             return None
         if not source.args.get("db") and source.name.upper() in cte_names:
-            for cte in tree.find_all(exp.CTE):
-                if cte.alias_or_name.upper() == source.name.upper() and isinstance(cte.this, exp.Select):
-                    names = cte.this.named_selects
-                    return None if "*" in names or not names else {n.upper() for n in names}
-            return None
+            ctes = (c for c in tree.find_all(exp.CTE) if c.alias_or_name.upper() == source.name.upper())
+            return _named_columns(next(ctes).this)
         info = self.catalog.table(self.resolve(_table_parts(source)))
         return None if info is None else {c.upper() for c in info.columns}
 
@@ -645,6 +641,14 @@ class Translator:
         sub._rewrite_tables(select, cte_names, raw_target)
         select = sub.rewrite_expressions(select)
         return select.sql(dialect="duckdb"), binds
+
+
+def _named_columns(query: exp.Expression) -> set[str] | None:
+    """The output column names of a SELECT whose every column is named, else None (``*``, a set operation...)."""
+    if not isinstance(query, exp.Select):
+        return None
+    names = query.named_selects
+    return None if "*" in names or not names else {n.upper() for n in names}
 
 
 def _overwrite(tree: exp.Insert) -> str:

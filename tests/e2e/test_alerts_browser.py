@@ -41,7 +41,8 @@ def _order() -> str:
 
 
 @pytest.fixture(scope="module")
-def failed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def failed_shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The warehouse with the injected task failure, and how many alerts are open in it."""
     path = tmp_path_factory.mktemp("e2e-alerts") / "warehouse.duckdb"
     runtime = LocalRuntime(str(path), LocalSettings(seed_days=7, seed_orders_per_day=40, live=False))
     try:
@@ -59,24 +60,23 @@ def failed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for name in alerts_service.alert_names():
             w.execute(alerts_service.execute_statement(name))
         board = alerts_service.board(w)
-        assert "ALERT_TASK_FAILURES" in set(board.open_alerts["ALERT_NAME"])
-        # the shop's week may also leave a wine out of stock at this hour (a stock-out alert): the badge counts both
-        (path.parent / "open_alerts").write_text(str(board.open_count))
     finally:
         w.close()
-    return path
+    assert "ALERT_TASK_FAILURES" in set(board.open_alerts["ALERT_NAME"])
+    # the shop's week may also leave a wine out of stock at this hour (a stock-out alert): the badge counts both
+    return path, board.open_count
 
 
 @pytest.fixture(scope="module")
-def badge(failed_db: Path) -> dict[str, str]:
-    """The sidebar badge's text in each language for the alerts open in ``failed_db``."""
-    count = (failed_db.parent / "open_alerts").read_text()
+def badge(failed_shop: tuple[Path, int]) -> dict[str, str]:
+    """The sidebar badge's text in each language for the alerts open in the failed shop."""
+    count = failed_shop[1]
     return {"fr": f"{count} alerte(s) ouverte(s)", "en": f"{count} open alert(s)"}
 
 
 @pytest.fixture(scope="module")
-def alerts_server(failed_db: Path, serve) -> Iterator[str]:
-    with serve(failed_db) as url:
+def alerts_server(failed_shop: tuple[Path, int], serve) -> Iterator[str]:
+    with serve(failed_shop[0]) as url:
         yield url
 
 
