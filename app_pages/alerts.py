@@ -128,12 +128,24 @@ if not board.acknowledgements.empty:
 
 if backend.kind == "local":
     st.subheader(t("alerts.outbox"))
-    st.caption(t("alerts.outbox_help"))
     try:
+        sent = alerts_service.outbox(backend.warehouse, limit=OUTBOX_SHOWN)
+        # one integration (the configured one, the usual case): named once, so the message keeps the width
+        integrations = sent["INTEGRATION_NAME"].dropna().unique() if not sent.empty else []
+        help_text = t("alerts.outbox_help")
+        if len(integrations) == 1:
+            help_text += " " + t("alerts.outbox_through", integration=integrations[0])
+        st.caption(help_text)
         # the messages are sentences: a table that wraps them rather than a grid that cuts them
         tables.text_table(
-            alerts_service.outbox(backend.warehouse, limit=OUTBOX_SHOWN),
-            columns=["SENT_AT", "ALERT_NAME", "INTEGRATION_NAME", "SUBJECT", "MESSAGE"],
+            sent,
+            columns=[
+                "SENT_AT",
+                "ALERT_NAME",
+                *(["INTEGRATION_NAME"] if len(integrations) != 1 else []),
+                "SUBJECT",
+                "MESSAGE",
+            ],
             hide_empty=["SUBJECT"],
         )
     except Exception as exc:

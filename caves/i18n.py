@@ -551,6 +551,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "telles qu'elles partiraient).",
         "en": "Locally, notifications are not sent: they are recorded here (the latest 10, as they would be sent).",
     },
+    "alerts.outbox_through": {
+        "fr": "Intégration de notification : {integration}.",
+        "en": "Notification integration: {integration}.",
+    },
     "alerts.unavailable": {"fr": "Les alertes n'ont pas pu être lues", "en": "The alerts could not be read"},
     "admin.alerts": {"fr": "Alertes", "en": "Alerts"},
     "admin.alerts_help": {
