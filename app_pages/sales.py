@@ -63,4 +63,8 @@ charts.pareto_chart(abc)
 st.header(t("sales.declining"))
 min_drop = st.slider(t("sales.min_drop"), 0, 100, 20, step=5, key="sales.min_drop")
 st.caption(description("declining_products"))
-tables.table(load("declining_products", days=days, min_drop_pct=min_drop))
+# the wine's name is what a manager reads (its id is on the Stock page): the table keeps to the page's width
+tables.table(
+    load("declining_products", days=days, min_drop_pct=min_drop),
+    columns=["PRODUCT_NAME", "REVENUE_PREVIOUS", "REVENUE_CURRENT", "DELTA_PCT", "UNITS_PREVIOUS", "UNITS_CURRENT"],
+)
